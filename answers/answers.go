@@ -1,0 +1,29 @@
+// Package answers holds every answer the setup asks for except secrets: the
+// value that flags, environment, an answers file and the wizard's prompts fill
+// in, and that answers.yaml replays.
+package answers
+
+// Answers is every setup answer except secrets. Zero values mean "not given".
+type Answers struct {
+	Domain          string   `yaml:"domain,omitempty"`
+	ClientID        string   `yaml:"client_id,omitempty"` // Management API application (not a secret)
+	OMURL           string   `yaml:"om_url,omitempty"`
+	OMVersion       string   `yaml:"om_version,omitempty"`
+	ClientType      string   `yaml:"client_type,omitempty"`
+	AppName         string   `yaml:"app_name,omitempty"`
+	AppID           string   `yaml:"app_id,omitempty"`
+	ServiceAccount  string   `yaml:"service_account,omitempty"`
+	BotAppName      string   `yaml:"bot_app_name,omitempty"`
+	Scopes          []string `yaml:"scopes,omitempty"`
+	Targets         []string `yaml:"targets,omitempty"`
+	Admins          []string `yaml:"admins,omitempty"`
+	PrincipalDomain string   `yaml:"principal_domain,omitempty"`
+	Out             string   `yaml:"out,omitempty"`
+}
+
+// Secrets are the answers never written to answers.yaml.
+type Secrets struct {
+	ClientSecret string // Management API application secret
+	APIToken     string // Management API token (instead of client credentials)
+	IngestionJWT string // ingestion-bot JWT for OpenMetadata ≥ 1.1
+}

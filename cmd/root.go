@@ -1,0 +1,94 @@
+// Package cmd holds om-auth0's cobra commands. Each command has an options
+// struct with its dependencies (streams, HTTP client) injected, gh-style, and
+// maps its outcome to the exit codes of the spec: 0 done, 1 Auth0 or I/O
+// failure, 2 bad usage or input, 130 interrupted.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/om-auth0/om-auth0/iostreams"
+)
+
+// Exit codes of the command line contract.
+const (
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130
+)
+
+// UsageError is bad usage or input: nothing was changed or written.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// usageErrorf builds a UsageError.
+func usageErrorf(format string, a ...any) error {
+	return &UsageError{Err: fmt.Errorf(format, a...)}
+}
+
+// ErrInterrupted means the operator stopped the run (Ctrl+C).
+var ErrInterrupted = errors.New("interrupted")
+
+// Main runs om-auth0 with args and returns the process exit code.
+func Main(args []string, ios *iostreams.IOStreams) int {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	root := NewRootCmd(ios)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	code := ExitCode(err)
+	if err != nil && !errors.Is(err, ErrInterrupted) {
+		fmt.Fprintln(ios.ErrOut, "Error:", err)
+	}
+	if errors.Is(err, ErrInterrupted) || ctx.Err() != nil && err != nil {
+		fmt.Fprintln(ios.ErrOut, "Interrupted.")
+	}
+	return code
+}
+
+// ExitCode maps an error to the exit code of the command line contract.
+func ExitCode(err error) int {
+	var usage *UsageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, ErrInterrupted), errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &usage):
+		return ExitUsage
+	default:
+		return ExitFailure
+	}
+}
+
+// NewRootCmd builds the `om-auth0` command tree.
+func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "om-auth0",
+		Short: "Set up Auth0 single sign-on for OpenMetadata",
+		Long: `om-auth0 does the Auth0 part of OpenMetadata's "Auth0 SSO" guide through the
+Auth0 Management API (the UI application, the ingestion service account, its
+Management API grant), verifies the result, and writes the configuration for
+Docker, bare metal or Kubernetes plus the ingestion workflowConfig.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(ios.In)
+	root.SetOut(ios.ErrOut)
+	root.SetErr(ios.ErrOut)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &UsageError{Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	root.AddCommand(newVersionCmd(ios))
+	return root
+}

@@ -1,0 +1,188 @@
+package steps
+
+import (
+	"strings"
+
+	"github.com/om-auth0/om-auth0/render"
+)
+
+// ServiceAccountMode says where the guide's "Ingestion Bot" service account lives.
+type ServiceAccountMode string
+
+const (
+	// Separate creates a Machine-to-Machine application (recommended).
+	Separate ServiceAccountMode = "separate"
+	// Same modifies the UI application exactly as the guide says (Basic + client_credentials).
+	Same ServiceAccountMode = "same"
+	// Skip creates no service account.
+	Skip ServiceAccountMode = "skip"
+)
+
+// ParseServiceAccountMode accepts separate, same or skip.
+func ParseServiceAccountMode(s string) (ServiceAccountMode, error) {
+	switch m := ServiceAccountMode(strings.ToLower(strings.TrimSpace(s))); m {
+	case Separate, Same, Skip:
+		return m, nil
+	}
+	return "", &Error{Op: "read --service-account", Meaning: "service account mode " + strconvQuote(s) + " is unknown", Hint: "use separate, same or skip"}
+}
+
+// DefaultServiceAccountMode is separate for OpenMetadata ≤ 1.0 (its ingestion needs
+// Auth0 client credentials) and skip for later versions (ingestion uses a JWT).
+func DefaultServiceAccountMode(v render.Version) ServiceAccountMode {
+	if v.Band() == render.BandLegacy {
+		return Separate
+	}
+	return Skip
+}
+
+// Choices are the operator's answers that the Auth0 steps act on.
+type Choices struct {
+	OMURL          string // OpenMetadata base URL, no trailing slash
+	Version        render.Version
+	ClientType     render.ClientType
+	AppName        string // UI application name (default "OpenMetadata")
+	AppID          string // reuse this application instead of finding/creating one
+	ServiceAccount ServiceAccountMode
+	BotAppName     string   // separate service-account application name
+	Scopes         []string // Management API scopes for the service account
+}
+
+// App is an Auth0 application as the steps know it.
+type App struct {
+	ClientID                string
+	ClientSecret            string // empty when unknown (existing app read without read:client_keys)
+	Name                    string
+	AppType                 string // spa, regular_web, non_interactive, ...
+	TokenEndpointAuthMethod string
+	GrantTypes              []string
+	Callbacks               []string
+	WebOrigins              []string
+	AllowedLogoutURLs       []string
+	Created                 bool // created by this run
+}
+
+// AppSummary is one row of the application picker.
+type AppSummary struct {
+	ClientID string
+	Name     string
+	AppType  string
+}
+
+// Scope is one scope the Auth0 Management API defines.
+type Scope struct {
+	Value       string
+	Description string
+}
+
+// Broad reports whether the scope can change or delete tenant data
+// (create:, update:, delete: and the like), which the scope picker flags.
+func (s Scope) Broad() bool {
+	verb, _, _ := strings.Cut(s.Value, ":")
+	return verb != "read"
+}
+
+// Grant is a client grant: an application's authorization to call an API with scopes.
+type Grant struct {
+	ID       string
+	ClientID string
+	Audience string
+	Scopes   []string
+	Created  bool // created by this run
+}
+
+// ServiceAccount is the result of the Create Service Account section.
+type ServiceAccount struct {
+	Mode  ServiceAccountMode
+	App   *App   // nil when skipped
+	Grant *Grant // nil when skipped
+}
+
+// Action is what a planned change does.
+type Action string
+
+const (
+	// Create makes a new resource.
+	Create Action = "create"
+	// Update changes an existing resource.
+	Update Action = "update"
+	// Keep leaves an existing resource as it is.
+	Keep Action = "keep"
+)
+
+// FieldChange is one field a planned change sets.
+type FieldChange struct {
+	Field string // Auth0 field name, e.g. "callbacks"
+	From  string // empty for a create
+	To    string
+}
+
+// Change is one resource a step would create, update or keep.
+type Change struct {
+	Action   Action
+	Resource string // "application", "client grant"
+	Name     string // application name, or grant audience
+	Fields   []FieldChange
+	// Consequence names what the change breaks, when it does (e.g. the guide's
+	// "same" mode on a public SPA); a plan with one needs explicit confirmation.
+	Consequence string
+}
+
+// Plan is what a step would do, computed without changing anything.
+// It is shown for --dry-run and on the wizard's confirmation screens, and
+// applying it performs exactly these changes.
+type Plan struct {
+	Changes []Change
+	state   any // the step's own data for Apply
+}
+
+// NewPlan builds a plan; state is the step's private data for applying it.
+func NewPlan(changes []Change, state any) *Plan { return &Plan{Changes: changes, state: state} }
+
+// State returns the step's private data.
+func (p *Plan) State() any { return p.state }
+
+// Writes reports whether applying the plan changes the tenant.
+func (p *Plan) Writes() bool {
+	for _, c := range p.Changes {
+		if c.Action != Keep {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedsConfirmation reports whether a change carries a consequence that the
+// operator must accept explicitly.
+func (p *Plan) NeedsConfirmation() bool {
+	for _, c := range p.Changes {
+		if c.Consequence != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Check is one named verification, passed or failed with the reason.
+type Check struct {
+	Name   string
+	OK     bool
+	Detail string
+}
+
+// Verification is the list of checks the Verify step ran.
+type Verification struct {
+	Checks []Check
+}
+
+// OK reports whether every check passed.
+func (v Verification) OK() bool {
+	for _, c := range v.Checks {
+		if !c.OK {
+			return false
+		}
+	}
+	return true
+}
+
+func strconvQuote(s string) string { return "\"" + s + "\"" }

@@ -1,0 +1,63 @@
+package tenant
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in       string
+		want     string
+		audience string
+		wantErr  string
+	}{
+		{in: "acme.us.auth0.com", want: "https://acme.us.auth0.com", audience: "https://acme.us.auth0.com/api/v2/"},
+		{in: " https://Acme.US.auth0.com/ ", want: "https://acme.us.auth0.com", audience: "https://acme.us.auth0.com/api/v2/"},
+		{in: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080", audience: "http://127.0.0.1:8080/api/v2/"},
+		{in: "http://localhost:9", want: "http://localhost:9", audience: "http://localhost:9/api/v2/"},
+		{in: "http://[::1]:9", want: "http://[::1]:9", audience: "http://[::1]:9/api/v2/"},
+		{in: "", wantErr: "empty"},
+		{in: "http://acme.us.auth0.com", wantErr: "https only"},
+		{in: "http://10.0.0.1", wantErr: "https only"},
+		{in: "ftp://acme.auth0.com", wantErr: "use https"},
+		{in: "acme.auth0.com/path", wantErr: "without a path"},
+		{in: "acme..auth0.com", wantErr: "not a host name"},
+		{in: "acme_x.auth0.com", wantErr: "not a host name"},
+		{in: "https://acme.auth0.com:abc", wantErr: "not a host name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			d, err := Parse(tt.in)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Parse(%q) error = %v, want containing %q", tt.in, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Parse(%q): %v", tt.in, err)
+			}
+			if d.String() != tt.want || d.ManagementAudience() != tt.audience {
+				t.Fatalf("Parse(%q) = %s / %s, want %s / %s", tt.in, d, d.ManagementAudience(), tt.want, tt.audience)
+			}
+		})
+	}
+}
+
+func TestDerivedURLs(t *testing.T) {
+	d := MustParse("acme.eu.auth0.com")
+	got := []string{d.Issuer(), d.JWKSURL(), d.DiscoveryURL(), d.TokenURL(), d.Hostname()}
+	want := []string{
+		"https://acme.eu.auth0.com/",
+		"https://acme.eu.auth0.com/.well-known/jwks.json",
+		"https://acme.eu.auth0.com/.well-known/openid-configuration",
+		"https://acme.eu.auth0.com/oauth/token",
+		"acme.eu.auth0.com",
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("got %q, want %q", got[i], want[i])
+		}
+	}
+}
