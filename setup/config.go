@@ -1,0 +1,76 @@
+// Package setup holds the resolved configuration of one setup run and turns
+// its results into the renderers' input and the answers file. The interactive
+// wizard and the non-interactive `setup --no-input` both go through it.
+package setup
+
+import (
+	"strings"
+
+	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+// Config is a setup run's answers, parsed and typed.
+type Config struct {
+	Connect         steps.ConnectRequest
+	Choices         steps.Choices
+	Targets         []render.Target
+	Admins          []string
+	PrincipalDomain string
+	IngestionJWT    string
+	Out             string
+}
+
+// Domain is the tenant domain.
+func (c *Config) Domain() tenant.Domain { return c.Connect.Domain }
+
+// RenderInput is the renderers' input for the applications the run ended with.
+// sa may be nil (skipped); ui must be set.
+func (c *Config) RenderInput(ui *steps.App, sa *steps.ServiceAccount) render.Input {
+	in := render.Input{
+		Tenant:          c.Connect.Domain,
+		OMURL:           strings.TrimRight(c.Choices.OMURL, "/"),
+		Version:         c.Choices.Version,
+		ClientType:      c.Choices.ClientType,
+		AdminPrincipals: c.Admins,
+		PrincipalDomain: c.PrincipalDomain,
+		IngestionJWT:    c.IngestionJWT,
+	}
+	if ui != nil {
+		in.UI = render.Credentials{ClientID: ui.ClientID, ClientSecret: ui.ClientSecret}
+	}
+	if sa != nil && sa.App != nil {
+		in.ServiceAccount = &render.Credentials{ClientID: sa.App.ClientID, ClientSecret: sa.App.ClientSecret}
+	}
+	return in
+}
+
+// Answers is the replayable, secret-free form of the configuration.
+func (c *Config) Answers() answers.Answers {
+	targets := make([]string, len(c.Targets))
+	for i, t := range c.Targets {
+		targets[i] = string(t)
+	}
+	domain := c.Connect.Domain.Host
+	if c.Connect.Domain.Scheme != "https" {
+		domain = c.Connect.Domain.String()
+	}
+	return answers.Answers{
+		Domain:          domain,
+		ClientID:        c.Connect.ClientID,
+		OMURL:           c.Choices.OMURL,
+		OMVersion:       c.Choices.Version.String(),
+		ClientType:      string(c.Choices.ClientType),
+		AppName:         c.Choices.AppName,
+		AppID:           c.Choices.AppID,
+		ServiceAccount:  string(c.Choices.ServiceAccount),
+		BotAppName:      c.Choices.BotAppName,
+		Scopes:          c.Choices.Scopes,
+		Targets:         targets,
+		Admins:          c.Admins,
+		PrincipalDomain: c.PrincipalDomain,
+		Out:             c.Out,
+	}
+}

@@ -1,0 +1,63 @@
+package steps
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+// ConnectRequest is what the Connect section asks for: the tenant and the
+// Management API credentials (client id + secret of a Machine-to-Machine
+// application, or an API token).
+type ConnectRequest struct {
+	Domain       tenant.Domain
+	ClientID     string
+	ClientSecret string
+	APIToken     string
+}
+
+// Options tune how the steps talk to Auth0. The zero value is right for real tenants.
+type Options struct {
+	// HTTPClient is the base client; nil uses one with sane timeouts.
+	HTTPClient *http.Client
+	// RequestTimeout caps each Auth0 call; 0 means 30s.
+	RequestTimeout time.Duration
+	// MaxRetries for 429 and transient failures; 0 means go-auth0's default (2). Negative disables.
+	MaxRetries int
+	// MaxBackoff caps the wait between retries; tests shrink it (they do not switch retries off).
+	MaxBackoff time.Duration
+}
+
+// Runner is everything the wizard and the non-interactive setup ask of a
+// connected tenant. *Session implements it; wizard tests use a fake.
+type Runner interface {
+	// Tenant is the connected tenant's domain and, when readable, its friendly name.
+	Tenant() (tenant.Domain, string)
+	// GrantedScopes are the Management API scopes the credentials hold.
+	GrantedScopes() []string
+	// MissingScopes names every scope the chosen path needs but the credentials lack.
+	MissingScopes(c Choices) []string
+
+	// ListApps lists the tenant's applications (all pages, no global client) for the picker.
+	ListApps(ctx context.Context) ([]AppSummary, error)
+	// PlanUIApp finds the UI application (marker, then name, or c.AppID) and plans its creation or update.
+	PlanUIApp(ctx context.Context, c Choices) (*Plan, error)
+	// ApplyUIApp performs the plan and returns the application with its client id, secret when known.
+	ApplyUIApp(ctx context.Context, p *Plan) (*App, error)
+
+	// ManagementAPIScopes are the scopes the tenant's Auth0 Management API defines.
+	ManagementAPIScopes(ctx context.Context) ([]Scope, error)
+	// PlanServiceAccount plans the service account per c.ServiceAccount. ui is the
+	// UI application (its ClientID is empty when it is still to be created, as in --dry-run).
+	PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*Plan, error)
+	// ApplyServiceAccount performs the plan.
+	ApplyServiceAccount(ctx context.Context, p *Plan) (*ServiceAccount, error)
+
+	// Verify runs the named checks on the result; it never fails as a whole.
+	Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification
+
+	// Created lists, for an interrupted run, what this session has created in Auth0 so far.
+	Created() []string
+}
