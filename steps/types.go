@@ -112,20 +112,20 @@ const (
 
 // FieldChange is one field a planned change sets.
 type FieldChange struct {
-	Field string // Auth0 field name, e.g. "callbacks"
-	From  string // empty for a create
-	To    string
+	Field string `json:"field"`          // Auth0 field name, e.g. "callbacks"
+	From  string `json:"from,omitempty"` // empty for a create
+	To    string `json:"to"`
 }
 
 // Change is one resource a step would create, update or keep.
 type Change struct {
-	Action   Action
-	Resource string // "application", "client grant"
-	Name     string // application name, or grant audience
-	Fields   []FieldChange
+	Action   Action        `json:"action"`
+	Resource string        `json:"resource"` // "application", "client grant"
+	Name     string        `json:"name"`     // application name, or grant audience
+	Fields   []FieldChange `json:"fields,omitempty"`
 	// Consequence names what the change breaks, when it does (e.g. the guide's
 	// "same" mode on a public SPA); a plan with one needs explicit confirmation.
-	Consequence string
+	Consequence string `json:"consequence,omitempty"`
 }
 
 // Plan is what a step would do, computed without changing anything.
@@ -165,9 +165,9 @@ func (p *Plan) NeedsConfirmation() bool {
 
 // Check is one named verification, passed or failed with the reason.
 type Check struct {
-	Name   string
-	OK     bool
-	Detail string
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail,omitempty"`
 }
 
 // Verification is the list of checks the Verify step ran.

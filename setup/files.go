@@ -1,0 +1,36 @@
+package setup
+
+import (
+	"fmt"
+
+	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+// AnswersFile is the path of the answers file inside the output folder.
+const AnswersFile = "answers.yaml"
+
+// Files renders every output file of the run: the chosen targets'
+// configuration, the ingestion workflowConfig and answers.yaml.
+func (c *Config) Files(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error) {
+	files, err := render.Render(c.RenderInput(ui, sa), c.Targets)
+	if err != nil {
+		return nil, fmt.Errorf("render configuration: %w", err)
+	}
+	ans, err := answers.Marshal(c.Answers())
+	if err != nil {
+		return nil, err
+	}
+	return append(files, render.File{Path: AnswersFile, Data: ans}), nil
+}
+
+// WriteFiles renders and writes every output file into c.Out, atomically.
+func (c *Config) WriteFiles(ui *steps.App, sa *steps.ServiceAccount) ([]string, error) {
+	files, err := c.Files(ui, sa)
+	if err != nil {
+		return nil, err
+	}
+	return output.Write(c.Out, files)
+}
