@@ -60,6 +60,9 @@ type App struct {
 	WebOrigins              []string
 	AllowedLogoutURLs       []string
 	Created                 bool // created by this run
+	// SecretUnavailable says why ClientSecret is empty although the chosen path
+	// needs it (e.g. read:client_keys is missing); empty otherwise.
+	SecretUnavailable string
 }
 
 // AppSummary is one row of the application picker.

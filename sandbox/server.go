@@ -1,0 +1,269 @@
+package sandbox
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Request is one entry of the request log.
+type Request struct {
+	Method   string
+	Path     string // r.URL.Path, unescaped
+	RawQuery string
+	Status   int // 0 when the client got no answer (dropped connection, client gone)
+}
+
+// Fault is a failure to inject into a future request.
+type Fault struct {
+	// Method matches the request method; "" matches any.
+	Method string
+	// Path matches the request path exactly, or as a prefix when it ends
+	// in "*" ("/api/v2/clients*"); "" matches any.
+	Path string
+	// Nth picks the Nth matching request after injection (1-based; 0 means 1).
+	Nth int
+	// Status answers with this status and an Auth0-style error body
+	// (429 with rate limit headers, 500, 503, ...) instead of serving.
+	Status int
+	// DropAfterCommit serves the request (the write happens) and then
+	// closes the connection without answering. Go's transport may resend an
+	// idempotent request (GET) that was dropped on a reused connection, so
+	// use it on writes.
+	DropAfterCommit bool
+	// Latency delays the request before it is served or failed.
+	Latency time.Duration
+}
+
+type pendingFault struct {
+	Fault
+	seen int
+}
+
+func (f *Fault) matches(r *http.Request) bool {
+	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
+		return false
+	}
+	switch {
+	case f.Path == "":
+		return true
+	case strings.HasSuffix(f.Path, "*"):
+		return strings.HasPrefix(r.URL.Path, strings.TrimSuffix(f.Path, "*"))
+	default:
+		return r.URL.Path == f.Path
+	}
+}
+
+// InjectFault arms f. Each fault fires once; when several are due on the
+// same request, the earliest injected fires and the others wait for the
+// next matching request.
+func (s *Server) InjectFault(f Fault) {
+	if f.Nth < 1 {
+		f.Nth = 1
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.faults = append(s.faults, &pendingFault{Fault: f})
+}
+
+// Requests returns the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return slices.Clone(s.log)
+}
+
+// ResetRequests empties the request log.
+func (s *Server) ResetRequests() {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = nil
+}
+
+// takeFault counts r against every armed fault it matches and returns the
+// fault due now, if any.
+func (s *Server) takeFault(r *http.Request) *Fault {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	due := -1
+	for i, f := range s.faults {
+		if f.matches(r) {
+			f.seen++
+			if due < 0 && f.seen >= f.Nth {
+				due = i
+			}
+		}
+	}
+	if due < 0 {
+		return nil
+	}
+	f := s.faults[due].Fault
+	s.faults = slices.Delete(s.faults, due, due+1)
+	return &f
+}
+
+func (s *Server) record(r *http.Request, status int) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = append(s.log, Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Status: status})
+}
+
+// routes is the tenant's HTTP surface.
+func (s *Server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /oauth/token", s.handleToken)
+	mux.HandleFunc("GET /.well-known/jwks.json", s.handleJWKS)
+	mux.HandleFunc("GET /.well-known/openid-configuration", s.handleDiscovery)
+
+	api := func(pattern string, scopes []string, h apiHandler) { mux.Handle(pattern, s.api(scopes, h)) }
+	api("GET /api/v2/clients", scopesReadClients, s.listClients)
+	api("POST /api/v2/clients", scopesCreateClients, s.createClient)
+	api("GET /api/v2/clients/{id}", scopesReadClients, s.getClient)
+	api("PATCH /api/v2/clients/{id}", scopesUpdateClients, s.patchClient)
+	api("DELETE /api/v2/clients/{id}", scopesDeleteClients, s.deleteClient)
+	api("POST /api/v2/clients/{id}/rotate-secret", scopesRotateSecret, s.rotateSecret)
+	api("GET /api/v2/client-grants", scopesReadGrants, s.listGrants)
+	api("POST /api/v2/client-grants", scopesCreateGrants, s.createGrant)
+	api("GET /api/v2/client-grants/{id}", scopesReadGrants, s.getGrant)
+	api("PATCH /api/v2/client-grants/{id}", scopesUpdateGrants, s.patchGrant)
+	api("DELETE /api/v2/client-grants/{id}", scopesDeleteGrants, s.deleteGrant)
+	api("GET /api/v2/resource-servers", scopesReadAPIs, s.listAPIs)
+	api("GET /api/v2/resource-servers/{id}", scopesReadAPIs, s.getAPI)
+	api("GET /api/v2/tenants/settings", scopesReadTenant, s.getTenantSettings)
+	api("/api/v2/", nil, func(w http.ResponseWriter, _ *http.Request, _ *accessToken) {
+		writeAPIError(w, http.StatusNotFound, "Not Found", "not_found")
+	})
+	return mux
+}
+
+// apiHandler serves an authenticated Management API request.
+type apiHandler func(w http.ResponseWriter, r *http.Request, tok *accessToken)
+
+// api wraps a Management API endpoint: rate limit, bearer token, then the
+// endpoint's scopes (any of them).
+func (s *Server) api(scopes []string, h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.admit(w) {
+			return
+		}
+		tok, err := s.authenticate(r)
+		if err != nil {
+			err.write(w)
+			return
+		}
+		if len(scopes) > 0 && !tok.hasAny(scopes...) {
+			insufficientScope(scopes).write(w)
+			return
+		}
+		h(w, r, tok)
+	})
+}
+
+// insufficientScope is Auth0's 403: every accepted scope, comma-joined
+// without spaces [ISSUE auth0-cli#538: "Insufficient scope, expected any of: read:grants";
+// ISSUE raster-foundry#2030: "expected any of: read:users,read:current_user,read:user_idp_tokens"].
+func insufficientScope(scopes []string) *apiError {
+	return newAPIError(http.StatusForbidden, "Insufficient scope, expected any of: "+strings.Join(scopes, ","), "insufficient_scope")
+}
+
+// serveHTTP applies injected faults, serves, and logs the request before
+// its answer leaves, so that a client that got the answer sees the log entry.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	f := s.takeFault(r)
+	if f != nil && f.Latency > 0 {
+		t := time.NewTimer(f.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			s.record(r, 0)
+			return
+		}
+	}
+	switch {
+	case f != nil && f.DropAfterCommit:
+		s.mux.ServeHTTP(&discardWriter{header: http.Header{}}, r)
+		s.record(r, 0)
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		}
+	case f != nil && f.Status != 0:
+		s.record(r, f.Status)
+		s.writeFault(w, r, f.Status)
+	default:
+		lw := &logWriter{ResponseWriter: w, onHeader: func(status int) { s.record(r, status) }}
+		s.mux.ServeHTTP(lw, r)
+		lw.finish()
+	}
+}
+
+// writeFault answers an injected failure the way Auth0 would: Management
+// API error bodies under /api/v2, OAuth error bodies elsewhere.
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int) {
+	if status == http.StatusTooManyRequests {
+		limit := defaultBurst
+		if s.limiter != nil {
+			limit = int(s.limiter.burst)
+		}
+		h := w.Header()
+		h.Set("X-Ratelimit-Limit", strconv.Itoa(limit))
+		h.Set("X-Ratelimit-Remaining", "0")
+		h.Set("X-Ratelimit-Reset", strconv.FormatInt(s.now().Add(time.Second).Unix(), 10))
+	}
+	if strings.HasPrefix(r.URL.Path, "/api/v2/") {
+		msg, code := http.StatusText(status), strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
+		if status == http.StatusTooManyRequests {
+			msg = "Global limit has been reached"
+		}
+		writeAPIError(w, status, msg, code)
+		return
+	}
+	code := "server_error"
+	switch status {
+	case http.StatusTooManyRequests:
+		code = "too_many_requests"
+	case http.StatusServiceUnavailable:
+		code = "temporarily_unavailable"
+	}
+	writeOAuthError(w, status, oauthError{Error: code, Description: http.StatusText(status)})
+}
+
+// logWriter records the status when the handler writes the header.
+type logWriter struct {
+	http.ResponseWriter
+	onHeader func(int)
+	done     bool
+}
+
+func (l *logWriter) WriteHeader(status int) {
+	if !l.done {
+		l.done = true
+		l.onHeader(status)
+	}
+	l.ResponseWriter.WriteHeader(status)
+}
+
+func (l *logWriter) Write(b []byte) (int, error) {
+	if !l.done {
+		l.WriteHeader(http.StatusOK)
+	}
+	return l.ResponseWriter.Write(b)
+}
+
+// finish logs a handler that wrote nothing (net/http answers 200).
+func (l *logWriter) finish() {
+	if !l.done {
+		l.WriteHeader(http.StatusOK)
+	}
+}
+
+// discardWriter swallows the answer of a request whose connection is dropped.
+type discardWriter struct{ header http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.header }
+func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardWriter) WriteHeader(int)             {}

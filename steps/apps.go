@@ -1,0 +1,485 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/auth0/go-auth0/management"
+	"golang.org/x/sync/errgroup"
+)
+
+// Marker keys in client_metadata: an application om-auth0 manages carries its
+// role and the OpenMetadata URL it serves, so staging and production sharing
+// one tenant never pick each other's applications.
+const (
+	MarkerRole  = "om_auth0_role"
+	MarkerOMURL = "om_auth0_om_url"
+	// RoleUI marks the application behind OpenMetadata's sign-in page.
+	RoleUI = "ui"
+	// RoleBot marks the separate ingestion-bot service account.
+	RoleBot = "ingestion-bot"
+)
+
+const (
+	perPage          = 100
+	listParallelism  = 4
+	defaultAppName   = "OpenMetadata"
+	defaultBotName   = "OpenMetadata Ingestion Bot"
+	appTypeSPA       = "spa"
+	appTypeRegular   = "regular_web"
+	appTypeM2M       = "non_interactive"
+	authNone         = "none"
+	authBasic        = "client_secret_basic"
+	grantAuthCode    = "authorization_code"
+	grantRefresh     = "refresh_token"
+	grantClientCreds = "client_credentials"
+)
+
+// listFields are what the listing fetches of every application: enough to
+// find ours by marker or name and to diff it without a second read.
+var listFields = []string{"client_id", "name", "app_type", "client_metadata", "token_endpoint_auth_method",
+	"grant_types", "callbacks", "web_origins", "allowed_logout_urls", "oidc_conformant"}
+
+// remoteApp is an application as the tenant holds it, reduced to what the steps own.
+type remoteApp struct {
+	ClientID       string
+	ClientSecret   string
+	Name           string
+	AppType        string
+	AuthMethod     string
+	GrantTypes     []string
+	Callbacks      []string
+	WebOrigins     []string
+	LogoutURLs     []string
+	OIDCConformant bool
+	Metadata       map[string]string
+}
+
+func fromManagement(c *management.Client) remoteApp {
+	r := remoteApp{
+		ClientID:       c.GetClientID(),
+		ClientSecret:   c.GetClientSecret(),
+		Name:           c.GetName(),
+		AppType:        c.GetAppType(),
+		AuthMethod:     c.GetTokenEndpointAuthMethod(),
+		OIDCConformant: c.GetOIDCConformant(),
+	}
+	if c.GrantTypes != nil {
+		r.GrantTypes = slices.Clone(*c.GrantTypes)
+	}
+	if c.Callbacks != nil {
+		r.Callbacks = slices.Clone(*c.Callbacks)
+	}
+	if c.WebOrigins != nil {
+		r.WebOrigins = slices.Clone(*c.WebOrigins)
+	}
+	if c.AllowedLogoutURLs != nil {
+		r.LogoutURLs = slices.Clone(*c.AllowedLogoutURLs)
+	}
+	if c.ClientMetadata != nil {
+		r.Metadata = map[string]string{}
+		for k, v := range *c.ClientMetadata {
+			if s, ok := v.(string); ok {
+				r.Metadata[k] = s
+			} else {
+				r.Metadata[k] = fmt.Sprint(v)
+			}
+		}
+	}
+	return r
+}
+
+// merge applies what a PATCH or create answered on top of what was known.
+func (r remoteApp) merge(c *management.Client) remoteApp {
+	n := fromManagement(c)
+	out := r
+	out.ClientID = firstNonEmpty(n.ClientID, r.ClientID)
+	out.ClientSecret = firstNonEmpty(n.ClientSecret, r.ClientSecret)
+	out.Name = firstNonEmpty(n.Name, r.Name)
+	out.AppType = firstNonEmpty(n.AppType, r.AppType)
+	out.AuthMethod = firstNonEmpty(n.AuthMethod, r.AuthMethod)
+	if c.OIDCConformant != nil {
+		out.OIDCConformant = n.OIDCConformant
+	}
+	if c.GrantTypes != nil {
+		out.GrantTypes = n.GrantTypes
+	}
+	if c.Callbacks != nil {
+		out.Callbacks = n.Callbacks
+	}
+	if c.WebOrigins != nil {
+		out.WebOrigins = n.WebOrigins
+	}
+	if c.AllowedLogoutURLs != nil {
+		out.LogoutURLs = n.LogoutURLs
+	}
+	if c.ClientMetadata != nil {
+		out.Metadata = n.Metadata
+	}
+	return out
+}
+
+func (r remoteApp) app(created bool) *App {
+	return &App{
+		ClientID:                r.ClientID,
+		ClientSecret:            r.ClientSecret,
+		Name:                    r.Name,
+		AppType:                 r.AppType,
+		TokenEndpointAuthMethod: r.AuthMethod,
+		GrantTypes:              slices.Clone(r.GrantTypes),
+		Callbacks:               slices.Clone(r.Callbacks),
+		WebOrigins:              slices.Clone(r.WebOrigins),
+		AllowedLogoutURLs:       slices.Clone(r.LogoutURLs),
+		Created:                 created,
+	}
+}
+
+// marked reports whether the application carries the marker of role for omURL.
+func (r remoteApp) marked(role, omURL string) bool {
+	return r.Metadata[MarkerRole] == role && normalizeURL(r.Metadata[MarkerOMURL]) == normalizeURL(omURL)
+}
+
+// foreign reports whether the application is marked for another role or OpenMetadata.
+func (r remoteApp) foreign(role, omURL string) bool {
+	return r.Metadata[MarkerRole] != "" && !r.marked(role, omURL)
+}
+
+func marker(role, omURL string) map[string]string {
+	return map[string]string{MarkerRole: role, MarkerOMURL: normalizeURL(omURL)}
+}
+
+func normalizeURL(u string) string { return strings.TrimRight(strings.TrimSpace(u), "/") }
+
+// ListApps implements Runner. All pages are read, the first alone (it tells
+// the total), the rest concurrently; the listing is kept for the steps that
+// find applications by marker or name.
+func (s *Session) ListApps(ctx context.Context) ([]AppSummary, error) {
+	apps, err := s.listApps(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AppSummary, len(apps))
+	for i, a := range apps {
+		out[i] = AppSummary{ClientID: a.ClientID, Name: a.Name, AppType: a.AppType}
+	}
+	return out, nil
+}
+
+// listApps returns the non-global applications, from the session's listing
+// unless fresh is set (after a create whose answer was lost).
+func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error) {
+	s.mu.Lock()
+	if s.apps != nil && !fresh {
+		apps := slices.Clone(s.apps)
+		s.mu.Unlock()
+		return apps, nil
+	}
+	s.mu.Unlock()
+
+	o := op{Name: "list applications", Scope: "read:clients"}
+	page := func(ctx context.Context, n int) (*management.ClientList, error) {
+		var l *management.ClientList
+		err := s.do(ctx, o, func(ctx context.Context) (err error) {
+			l, err = s.m.Client.List(ctx, management.Page(n), management.PerPage(perPage), management.IncludeTotals(true),
+				management.Parameter("is_global", "false"), management.IncludeFields(listFields...))
+			return err
+		})
+		return l, err
+	}
+	first, err := page(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	pages := [][]*management.Client{first.Clients}
+	if n := (first.Total + perPage - 1) / perPage; n > 1 && len(first.Clients) > 0 {
+		pages = append(pages, make([][]*management.Client, n-1)...)
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(listParallelism)
+		for i := 1; i < n; i++ {
+			g.Go(func() error {
+				l, err := page(gctx, i)
+				if err != nil {
+					return err
+				}
+				pages[i] = l.Clients
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+	}
+	seen := map[string]bool{}
+	var apps []remoteApp
+	for _, p := range pages {
+		for _, c := range p {
+			// A create between two page reads shifts the pages; drop the repeat.
+			if id := c.GetClientID(); !seen[id] {
+				seen[id] = true
+				apps = append(apps, fromManagement(c))
+			}
+		}
+	}
+	if apps == nil {
+		apps = []remoteApp{}
+	}
+	s.mu.Lock()
+	s.apps = apps
+	s.mu.Unlock()
+	return slices.Clone(apps), nil
+}
+
+// rememberCreated notes an application the session created and adds it to the listing.
+func (s *Session) rememberCreated(r remoteApp) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.createdApps == nil {
+		s.createdApps = map[string]bool{}
+	}
+	s.createdApps[r.ClientID] = true
+	if s.apps == nil {
+		return
+	}
+	r.ClientSecret = ""
+	for _, a := range s.apps {
+		if a.ClientID == r.ClientID {
+			return
+		}
+	}
+	s.apps = append(s.apps, r)
+}
+
+// findApp picks, from the listing, the application with the marker of role
+// for omURL, else the one named name that no other OpenMetadata has marked.
+func findApp(apps []remoteApp, role, omURL, name string) (*remoteApp, error) {
+	var byMarker, byName []remoteApp
+	for _, a := range apps {
+		switch {
+		case a.marked(role, omURL):
+			byMarker = append(byMarker, a)
+		case a.Name == name && !a.foreign(role, omURL):
+			byName = append(byName, a)
+		}
+	}
+	for i, set := range [][]remoteApp{byMarker, byName} {
+		switch len(set) {
+		case 0:
+			continue
+		case 1:
+			return &set[0], nil
+		}
+		ids := make([]string, len(set))
+		for j, a := range set {
+			ids[j] = a.ClientID
+		}
+		how := "are named " + strconvQuote(name)
+		if i == 0 {
+			how = "are marked as " + role + " for " + omURL
+		}
+		hint := "pick one with --app-id, or delete or rename the others under Applications > Applications"
+		if role == RoleBot {
+			hint = "delete or rename the others under Applications > Applications, or choose another --bot-app-name"
+		}
+		return nil, &Error{Op: "find application " + strconvQuote(name),
+			Meaning: fmt.Sprintf("%d applications %s: %s", len(set), how, strings.Join(ids, ", ")),
+			Hint:    hint}
+	}
+	return nil, nil
+}
+
+// readSecret reads an application's client secret; it needs read:client_keys.
+func (s *Session) readSecret(ctx context.Context, clientID, name string) (string, error) {
+	var c *management.Client
+	err := s.do(ctx, op{Name: "read the secret of application " + strconvQuote(name), Scope: "read:client_keys"}, func(ctx context.Context) (err error) {
+		c, err = s.m.Client.Read(ctx, clientID, management.IncludeFields("client_id", "client_secret"))
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return c.GetClientSecret(), nil
+}
+
+// createApp creates an application in one request. When the answer is lost
+// after Auth0 may have committed it, the tenant is read again and the
+// application carrying the marker is taken instead of creating a duplicate.
+func (s *Session) createApp(ctx context.Context, body *management.Client, role, omURL string) (remoteApp, error) {
+	name := body.GetName()
+	o := op{Name: "create application " + strconvQuote(name), Scope: "create:clients"}
+	for attempt := 0; ; attempt++ {
+		c := *body
+		err := s.do(ctx, o, func(ctx context.Context) error { return s.m.Client.Create(ctx, &c) })
+		if err == nil {
+			r := fromManagement(&c)
+			s.recordCreated(fmt.Sprintf("application %q (%s)", r.Name, r.ClientID))
+			s.rememberCreated(r)
+			return r, nil
+		}
+		if attempt > 0 || !answerLost(ctx, err) {
+			return remoteApp{}, err
+		}
+		apps, lerr := s.listApps(ctx, true)
+		if lerr != nil {
+			return remoteApp{}, fmt.Errorf("%w (and finding out whether it was created failed: %v)", err, lerr)
+		}
+		for _, a := range apps {
+			if a.marked(role, omURL) {
+				s.recordCreated(fmt.Sprintf("application %q (%s)", a.Name, a.ClientID))
+				s.rememberCreated(a)
+				if s.has("read:client_keys") {
+					if secret, serr := s.readSecret(ctx, a.ClientID, a.Name); serr == nil {
+						a.ClientSecret = secret
+					}
+				}
+				return a, nil
+			}
+		}
+	}
+}
+
+// updateApp sends one PATCH with only the fields that differ.
+func (s *Session) updateApp(ctx context.Context, current remoteApp, patch *management.Client) (remoteApp, error) {
+	o := op{Name: "update application " + strconvQuote(current.Name), Scope: "update:clients",
+		NotFound: "application " + current.ClientID + " no longer exists", NotFoundHint: "run again to find or create it"}
+	c := *patch
+	if err := s.do(ctx, o, func(ctx context.Context) error { return s.m.Client.Update(ctx, current.ClientID, &c) }); err != nil {
+		return remoteApp{}, err
+	}
+	s.mu.Lock()
+	for i, a := range s.apps {
+		if a.ClientID == current.ClientID {
+			s.apps[i] = a.merge(&c)
+			s.apps[i].ClientSecret = ""
+		}
+	}
+	s.mu.Unlock()
+	return current.merge(&c), nil
+}
+
+// ensure returns list with every one of want appended that it lacks; extra
+// entries the operator added are kept.
+func ensure(list []string, want ...string) []string {
+	out := slices.Clone(list)
+	for _, w := range want {
+		if !slices.Contains(out, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func without(list []string, drop string) []string {
+	return slices.DeleteFunc(slices.Clone(list), func(s string) bool { return s == drop })
+}
+
+// diff collects the field changes of a PATCH in the order they are listed.
+type diff struct {
+	fields []FieldChange
+	patch  management.Client
+}
+
+func (d *diff) str(field, from, to string, set func(*management.Client, string)) {
+	if from != to {
+		d.fields = append(d.fields, FieldChange{Field: field, From: from, To: to})
+		set(&d.patch, to)
+	}
+}
+
+func (d *diff) list(field string, from, to []string, set func(*management.Client, []string)) {
+	if !slices.Equal(from, to) {
+		d.fields = append(d.fields, FieldChange{Field: field, From: strings.Join(from, ", "), To: strings.Join(to, ", ")})
+		v := slices.Clone(to)
+		set(&d.patch, v)
+	}
+}
+
+func (d *diff) boolean(field string, from, to bool, set func(*management.Client, bool)) {
+	if from != to {
+		d.fields = append(d.fields, FieldChange{Field: field, From: strconv.FormatBool(from), To: strconv.FormatBool(to)})
+		set(&d.patch, to)
+	}
+}
+
+// metadata ensures the marker, keeping the application's other metadata
+// (whether Auth0 merges or replaces client_metadata, the full map is right).
+func (d *diff) metadata(from, want map[string]string) {
+	changed := false
+	merged := map[string]any{}
+	for k, v := range from {
+		merged[k] = v
+	}
+	for k, v := range want {
+		if from[k] != v {
+			changed = true
+		}
+		merged[k] = v
+	}
+	if changed {
+		d.fields = append(d.fields, FieldChange{Field: "client_metadata", From: formatMeta(from), To: formatMeta(want)})
+		d.patch.ClientMetadata = &merged
+	}
+}
+
+func formatMeta(m map[string]string) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		if strings.HasPrefix(k, "om_auth0_") {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + m[k]
+	}
+	return strings.Join(parts, ", ")
+}
+
+func metaAny(m map[string]string) *map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return &out
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func createFields(r remoteApp) []FieldChange {
+	f := []FieldChange{{Field: "app_type", To: r.AppType}}
+	if r.AuthMethod != "" {
+		f = append(f, FieldChange{Field: "token_endpoint_auth_method", To: r.AuthMethod})
+	}
+	f = append(f, FieldChange{Field: "grant_types", To: strings.Join(r.GrantTypes, ", ")})
+	if len(r.Callbacks) > 0 {
+		f = append(f,
+			FieldChange{Field: "callbacks", To: strings.Join(r.Callbacks, ", ")},
+			FieldChange{Field: "web_origins", To: strings.Join(r.WebOrigins, ", ")},
+			FieldChange{Field: "allowed_logout_urls", To: strings.Join(r.LogoutURLs, ", ")},
+			FieldChange{Field: "oidc_conformant", To: strconv.FormatBool(r.OIDCConformant)})
+	}
+	return append(f, FieldChange{Field: "client_metadata", To: formatMeta(r.Metadata)})
+}
+
+func (r remoteApp) toCreate(description string) *management.Client {
+	c := &management.Client{
+		Name:           ptr(r.Name),
+		Description:    ptr(description),
+		AppType:        ptr(r.AppType),
+		GrantTypes:     ptr(slices.Clone(r.GrantTypes)),
+		ClientMetadata: metaAny(r.Metadata),
+	}
+	if r.AuthMethod != "" {
+		c.TokenEndpointAuthMethod = ptr(r.AuthMethod)
+	}
+	if len(r.Callbacks) > 0 {
+		c.Callbacks = ptr(slices.Clone(r.Callbacks))
+		c.WebOrigins = ptr(slices.Clone(r.WebOrigins))
+		c.AllowedLogoutURLs = ptr(slices.Clone(r.LogoutURLs))
+		c.OIDCConformant = ptr(r.OIDCConformant)
+	}
+	return c
+}

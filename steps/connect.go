@@ -1,0 +1,376 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/auth0/go-auth0/management"
+
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+var _ Runner = (*Session)(nil)
+
+// Session is a connection to one tenant's Management API. It implements
+// Runner and remembers what it has read and created, so no answer is fetched
+// twice and an interrupted run can say what it left behind.
+type Session struct {
+	domain   tenant.Domain
+	name     string // the tenant's friendly name, when readable
+	clientID string // the Management API application; empty for an API token
+	apiToken bool
+	scopes   []string // granted Management scopes, sorted
+	known    bool     // whether scopes could be read from the token
+	m        *management.Management
+	http     *http.Client
+
+	mu          sync.Mutex
+	apps        []remoteApp       // the listing of non-global applications; nil until read
+	mgmtScopes  []Scope           // the Management API's scopes; nil until read
+	grants      map[string]*Grant // "client_id audience" → grant (nil: none); entries are known answers
+	created     []string
+	createdApps map[string]bool // client ids this session created
+	lastUI      *App            // what the last ApplyUIApp returned
+}
+
+// Connect gets a Management API token for the request (client credentials
+// or an API token), reads the scopes it carries and, when allowed, the
+// tenant's friendly name.
+func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, error) {
+	const opName = "connect to Auth0"
+	if req.Domain.IsZero() {
+		return nil, &Error{Op: opName, Meaning: "the tenant domain is missing", Hint: "give it like acme.us.auth0.com"}
+	}
+	if req.Domain.Scheme == "http" && !req.Domain.IsLoopback() {
+		return nil, &Error{Op: opName, Meaning: "http is accepted only for loopback hosts", Hint: "use https://" + req.Domain.Host}
+	}
+	s := &Session{domain: req.Domain, http: newHTTPClient(opts)}
+	token := strings.TrimSpace(req.APIToken)
+	var granted []string // the token response's scope, if the claims lack one
+	switch {
+	case token != "":
+		s.apiToken = true
+	case req.ClientID == "" || req.ClientSecret == "":
+		return nil, &Error{Op: opName, Meaning: "no Management API credentials",
+			Hint: "give the client id and secret of a Machine-to-Machine application authorized for the Auth0 Management API, or an API token"}
+	default:
+		s.clientID = req.ClientID
+		tr, err := s.managementToken(ctx, req.ClientID, req.ClientSecret)
+		if err != nil {
+			return nil, err
+		}
+		token = tr.AccessToken
+		granted = strings.Fields(tr.Scope)
+	}
+	if err := s.readScopes(token, granted); err != nil {
+		return nil, err
+	}
+
+	mopts := []management.Option{}
+	if s.domain.Scheme == "http" {
+		// WithInsecure sets its own token source, so it must come before WithStaticToken.
+		mopts = append(mopts, management.WithInsecure())
+	}
+	mopts = append(mopts,
+		management.WithStaticToken(token),
+		management.WithClient(s.http),
+		management.WithNoRetries(),
+		management.WithUserAgent("om-auth0"),
+	)
+	m, err := management.New(s.domain.Host, mopts...)
+	if err != nil {
+		return nil, &Error{Op: opName, Meaning: "could not build the Management API client: " + err.Error(), Err: err}
+	}
+	s.m = m
+
+	if s.has("read:tenant_settings") {
+		var t *management.Tenant
+		err := s.do(ctx, op{Name: "read the tenant's settings", Scope: "read:tenant_settings"}, func(ctx context.Context) (err error) {
+			t, err = s.m.Tenant.Read(ctx, management.IncludeFields("friendly_name"))
+			return err
+		})
+		switch {
+		case err == nil:
+			s.name = t.GetFriendlyName()
+		case isStatus(err, http.StatusUnauthorized), contextError(err) != nil:
+			return nil, err
+		}
+		// Any other failure only costs the friendly name.
+	}
+	return s, nil
+}
+
+// readScopes takes the granted scopes from the token's claims. An API token
+// is also checked for its audience and expiry, since nothing else has
+// vouched for it yet.
+func (s *Session) readScopes(token string, granted []string) error {
+	claims, err := decodeClaims(token)
+	if err != nil {
+		if s.apiToken {
+			// An opaque token may still work; the scopes are then unknown.
+			return nil
+		}
+		return &Error{Op: "read the Management API token", Meaning: err.Error(), Err: err}
+	}
+	if s.apiToken {
+		aud := s.domain.ManagementAudience()
+		if len(claims.Audience) > 0 && !slices.Contains(claims.Audience, aud) {
+			return &Error{Op: "check the API token", Meaning: fmt.Sprintf("the token is for %s, not for %s", strings.Join(claims.Audience, ", "), aud),
+				Hint: "create a token for this tenant under " + whereAPIToken}
+		}
+		if claims.Expiry > 0 && time.Unix(claims.Expiry, 0).Before(time.Now()) {
+			return &Error{Op: "check the API token", Meaning: "the token expired at " + time.Unix(claims.Expiry, 0).UTC().Format(time.RFC3339),
+				Hint: "create a new one under " + whereAPIToken}
+		}
+		if s.clientID == "" {
+			s.clientID = claims.AuthParty
+		}
+	}
+	s.scopes = claims.scopes()
+	if len(s.scopes) == 0 {
+		s.scopes = sortedUnique(granted)
+	}
+	s.known = true
+	return nil
+}
+
+// Tenant implements Runner.
+func (s *Session) Tenant() (tenant.Domain, string) { return s.domain, s.name }
+
+// GrantedScopes implements Runner.
+func (s *Session) GrantedScopes() []string { return slices.Clone(s.scopes) }
+
+// ScopesKnown reports whether the token revealed its scopes (an opaque API
+// token does not); when not, MissingScopes names nothing.
+func (s *Session) ScopesKnown() bool { return s.known }
+
+func (s *Session) has(scope string) bool {
+	_, found := slices.BinarySearch(s.scopes, scope)
+	return found
+}
+
+// MissingScopes implements Runner.
+func (s *Session) MissingScopes(c Choices) []string {
+	if !s.known {
+		return nil
+	}
+	var missing []string
+	for _, scope := range RequiredScopes(c) {
+		if !s.has(scope) {
+			missing = append(missing, scope)
+		}
+	}
+	return missing
+}
+
+// RequiredScopes are the Management API scopes the chosen path needs, in the
+// order the steps use them.
+func RequiredScopes(c Choices) []string {
+	mode := c.mode()
+	need := []string{"read:clients"}
+	if c.AppID == "" || mode == Separate {
+		need = append(need, "create:clients")
+	}
+	// The UI application, once found, may differ from what sign-in needs.
+	need = append(need, "update:clients")
+	if c.ClientType == render.Confidential || mode != Skip {
+		need = append(need, "read:client_keys")
+	}
+	if mode != Skip {
+		need = append(need, "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants")
+	}
+	return need
+}
+
+// ScopeReason says what a Management API scope is needed for, and what fails without it.
+func ScopeReason(scope string) string {
+	switch scope {
+	case "read:clients":
+		return "find the applications om-auth0 manages"
+	case "create:clients":
+		return "create the OpenMetadata and ingestion bot applications"
+	case "update:clients":
+		return "set callbacks, web origins, logout URLs and grant types on an existing application"
+	case "read:client_keys":
+		return "the secret of an existing application can't be read; the confidential config / legacy ingestion needs it"
+	case "read:resource_servers":
+		return "read the scopes the Auth0 Management API defines"
+	case "read:client_grants":
+		return "find the service account's existing authorization of the Auth0 Management API"
+	case "create:client_grants":
+		return "authorize the service account for the Auth0 Management API"
+	case "update:client_grants":
+		return "change the scopes of the service account's authorization"
+	case "read:tenant_settings":
+		return "show the tenant's friendly name (optional)"
+	}
+	return ""
+}
+
+// mode is the service-account mode, defaulted from the version when unset.
+func (c Choices) mode() ServiceAccountMode {
+	if c.ServiceAccount == "" {
+		return DefaultServiceAccountMode(c.Version)
+	}
+	return c.ServiceAccount
+}
+
+// tokenStyle is how a client-credentials request carries the client's secret.
+type tokenStyle int
+
+const (
+	// styleBasic sends HTTP Basic, as the guide's "Basic" auth method expects.
+	styleBasic tokenStyle = iota
+	// styleForm sends client_id and client_secret, URL-encoded, in the form body.
+	styleForm
+	// styleLegacyOM sends the form body exactly as OpenMetadata ≤ 1.0's
+	// ingestion client builds it: fixed order, no escaping.
+	styleLegacyOM
+)
+
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int    `json:"expires_in"`
+	TokenType   string `json:"token_type"`
+	Scope       string `json:"scope"`
+}
+
+// tokenError is a refused client-credentials request.
+type tokenError struct {
+	Status int
+	Body   auth0ErrorBody
+	Err    error // transport error when Status is 0
+}
+
+func (e *tokenError) Error() string {
+	if e.Status == 0 {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("%d %s: %s", e.Status, e.Body.Error, firstNonEmpty(e.Body.ErrorDescription, e.Body.Message))
+}
+
+func (e *tokenError) Unwrap() error { return e.Err }
+
+// requestToken asks the tenant for a client-credentials token for the Management API.
+func (s *Session) requestToken(ctx context.Context, clientID, secret string, style tokenStyle) (*tokenResponse, error) {
+	aud := s.domain.ManagementAudience()
+	var body string
+	switch style {
+	case styleLegacyOM:
+		body = "grant_type=client_credentials&client_id=" + clientID + "&client_secret=" + secret + "&audience=" + aud
+	case styleForm:
+		body = url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "audience": {aud}}.Encode()
+	default:
+		body = url.Values{"grant_type": {"client_credentials"}, "audience": {aud}}.Encode()
+	}
+	ctx, c := withCall(withIdempotent(ctx))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.domain.TokenURL(), strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	if style == styleBasic {
+		// RFC 6749 §2.3.1: the id and secret are form-encoded before Basic encoding.
+		req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
+	}
+	resp, err := s.http.Do(req)
+	if err != nil {
+		return nil, &tokenError{Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, eb, _ := c.snapshot()
+		return nil, &tokenError{Status: resp.StatusCode, Body: eb}
+	}
+	var tr tokenResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil || tr.AccessToken == "" {
+		return nil, &tokenError{Status: resp.StatusCode, Body: auth0ErrorBody{Error: "invalid_response", ErrorDescription: "the token endpoint answered without an access_token"}}
+	}
+	return &tr, nil
+}
+
+// managementToken gets the Management API token with HTTP Basic, falling back
+// to the form body only when Basic is refused (an application whose token
+// endpoint auth method is Post may refuse Basic).
+func (s *Session) managementToken(ctx context.Context, clientID, secret string) (*tokenResponse, error) {
+	tr, err := s.requestToken(ctx, clientID, secret, styleBasic)
+	var te *tokenError
+	if errors.As(err, &te) && (te.Status == http.StatusUnauthorized || te.Status == http.StatusBadRequest) {
+		tr, err = s.requestToken(ctx, clientID, secret, styleForm)
+	}
+	if err != nil {
+		return nil, s.tokenFailure("get a Management API token for "+strconvQuote(clientID), clientID, err, true)
+	}
+	return tr, nil
+}
+
+// tokenFailure explains a refused client-credentials request. mgmt says
+// whether the client is the Management API application (Connect) or the
+// service account (Verify).
+func (s *Session) tokenFailure(opName, clientID string, err error, mgmt bool) error {
+	if ce := contextError(err); ce != nil {
+		return ce.with(opName)
+	}
+	var te *tokenError
+	if !errors.As(err, &te) || te.Status == 0 {
+		return s.networkError(opName, err)
+	}
+	desc := firstNonEmpty(te.Body.ErrorDescription, te.Body.Message)
+	e := &Error{Op: opName, Status: te.Status, Code: te.Body.Error, Auth0Message: desc, Err: err}
+	app := fmt.Sprintf("application %q", clientID)
+	lower := strings.ToLower(desc)
+	switch {
+	case te.Status == http.StatusUnauthorized || te.Body.Error == "invalid_client":
+		e.Meaning = "Auth0 refused the client id or client secret: one of them is wrong"
+		e.Hint = "copy both from Applications > Applications > (the application) > Settings"
+	case te.Body.Error == "unauthorized_client" || strings.Contains(lower, "grant type"):
+		e.Meaning = app + " may not use the Client Credentials grant"
+		e.Hint = "enable it under Applications > Applications > (the application) > Advanced Settings > Grant Types"
+		if mgmt {
+			e.Hint += ", or use a Machine-to-Machine application"
+		}
+	case strings.Contains(lower, "service not enabled"):
+		e.Meaning = "Auth0 does not know the Management API audience " + s.domain.ManagementAudience()
+		e.Hint = "use the tenant's canonical domain (like acme.us.auth0.com), not a custom domain"
+	case te.Status == http.StatusForbidden && (strings.Contains(lower, "not authorized") || strings.Contains(lower, "client-grant") || te.Body.Error == "access_denied"):
+		e.Meaning = app + " is not authorized for the Auth0 Management API"
+		e.Hint = "authorize it under " + whereM2M
+	case te.Status == http.StatusNotFound:
+		e.Meaning = "no Auth0 tenant answers at " + s.domain.String()
+		e.Hint = "check the tenant domain (Settings > General shows it, like acme.us.auth0.com)"
+	case te.Status == http.StatusTooManyRequests:
+		e.Meaning = "Auth0's rate limit was still exceeded after retrying"
+		e.Hint = "wait a minute and run again"
+	case te.Status >= 500:
+		e.Meaning = fmt.Sprintf("Auth0 failed with %d %s", te.Status, firstNonEmpty(desc, http.StatusText(te.Status)))
+		e.Hint = "try again in a moment (see status.auth0.com)"
+	default:
+		e.Meaning = fmt.Sprintf("Auth0 refused the token request (%d %s: %s)", te.Status, te.Body.Error, desc)
+		e.Hint = "check the application's settings in the Auth0 dashboard"
+	}
+	return e
+}
+
+// Created implements Runner.
+func (s *Session) Created() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.created)
+}
+
+func (s *Session) recordCreated(what string) {
+	s.mu.Lock()
+	s.created = append(s.created, what)
+	s.mu.Unlock()
+}

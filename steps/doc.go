@@ -1,0 +1,23 @@
+// Package steps performs the Auth0 side of the guide "Auth0 SSO" for
+// OpenMetadata through the Management API: connect to a tenant, create or
+// adopt the application behind OpenMetadata's sign-in page, set up the
+// ingestion bot's service account and its authorization of the Auth0
+// Management API, and verify the result with real tokens.
+//
+// Every step first plans (reads only) and then applies exactly the planned
+// changes, so --dry-run and the wizard's confirmation screens show what will
+// happen. Steps are idempotent: applications are found again by a marker in
+// client_metadata (then by name), grants are upserted by (client_id,
+// audience), and a second run with the same answers writes nothing.
+//
+//	s, err := steps.Connect(ctx, steps.ConnectRequest{Domain: d, ClientID: id, ClientSecret: secret}, steps.Options{})
+//	if missing := s.MissingScopes(c); len(missing) > 0 { ... }
+//	p, err := s.PlanUIApp(ctx, c)
+//	ui, err := s.ApplyUIApp(ctx, p)
+//	sp, err := s.PlanServiceAccount(ctx, c, ui)
+//	sa, err := s.ApplyServiceAccount(ctx, sp)
+//	v := s.Verify(ctx, c, ui, sa)
+//
+// Failures are *Error values that say what Auth0's answer means for the
+// operator and what to do. The package has no UI code.
+package steps

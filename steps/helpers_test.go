@@ -1,0 +1,177 @@
+package steps_test
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/auth0/go-auth0/management"
+
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/sandbox"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+const omURL = "https://om.example.com"
+
+// tenantUnderTest is a simulated tenant with a Management API application
+// holding exactly the scopes om-auth0 needs.
+type tenantUnderTest struct {
+	*sandbox.Server
+	req steps.ConnectRequest
+}
+
+func newTenant(t testing.TB, scopes []string) *tenantUnderTest {
+	t.Helper()
+	srv := sandbox.NewTest(t, sandbox.Options{RateLimit: -1, TenantName: "Acme"})
+	id, secret := srv.CreateM2MApp("om-auth0 admin", scopes)
+	return &tenantUnderTest{Server: srv, req: steps.ConnectRequest{Domain: srv.Domain(), ClientID: id, ClientSecret: secret}}
+}
+
+func testOptions() steps.Options {
+	return steps.Options{MaxBackoff: time.Millisecond, RequestTimeout: 5 * time.Second}
+}
+
+func (tt *tenantUnderTest) connect(t testing.TB) *steps.Session {
+	t.Helper()
+	s, err := steps.Connect(context.Background(), tt.req, testOptions())
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	return s
+}
+
+// admin is a go-auth0 client on the tenant, for arranging states the steps
+// must cope with (an application someone made by hand, changed grants).
+func (tt *tenantUnderTest) admin(t testing.TB) *management.Management {
+	t.Helper()
+	m, err := management.New(tt.Domain().Host, management.WithInsecure(),
+		management.WithClientCredentials(context.Background(), tt.req.ClientID, tt.req.ClientSecret), management.WithNoRetries())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// writes are the Management API requests that change the tenant.
+func (tt *tenantUnderTest) writes() []string {
+	var out []string
+	for _, r := range tt.Requests() {
+		if r.Method != http.MethodGet && strings.HasPrefix(r.Path, "/api/v2/") {
+			out = append(out, r.Method+" "+r.Path)
+		}
+	}
+	return out
+}
+
+func choices(ct render.ClientType, mode steps.ServiceAccountMode) steps.Choices {
+	v := render.Newest
+	if mode == steps.Separate || mode == steps.Same {
+		v = render.Version{Major: 1, Minor: 0, Patch: 2}
+	}
+	return steps.Choices{
+		OMURL: omURL, Version: v, ClientType: ct, AppName: "OpenMetadata",
+		ServiceAccount: mode, BotAppName: "OpenMetadata Ingestion Bot", Scopes: []string{"read:clients"},
+	}
+}
+
+// setupResult is what one wizard run produced.
+type setupResult struct {
+	uiPlan, saPlan *steps.Plan
+	ui             *steps.App
+	sa             *steps.ServiceAccount
+	verification   steps.Verification
+}
+
+// runSetup goes through the guide's sections as the wizard does.
+func runSetup(t testing.TB, s steps.Runner, c steps.Choices) setupResult {
+	t.Helper()
+	ctx := context.Background()
+	var r setupResult
+	var err error
+	if r.uiPlan, err = s.PlanUIApp(ctx, c); err != nil {
+		t.Fatalf("PlanUIApp: %v", err)
+	}
+	if r.ui, err = s.ApplyUIApp(ctx, r.uiPlan); err != nil {
+		t.Fatalf("ApplyUIApp: %v", err)
+	}
+	if r.saPlan, err = s.PlanServiceAccount(ctx, c, r.ui); err != nil {
+		t.Fatalf("PlanServiceAccount: %v", err)
+	}
+	if r.sa, err = s.ApplyServiceAccount(ctx, r.saPlan); err != nil {
+		t.Fatalf("ApplyServiceAccount: %v", err)
+	}
+	r.verification = s.Verify(ctx, c, r.ui, r.sa)
+	return r
+}
+
+func clientByID(tt *tenantUnderTest, id string) (sandbox.ClientState, bool) {
+	for _, c := range tt.Clients() {
+		if c.ClientID == id {
+			return c, true
+		}
+	}
+	return sandbox.ClientState{}, false
+}
+
+// grantsOf are the client grants of clientID (the admin application's is not among them).
+func grantsOf(tt *tenantUnderTest, clientID string) []sandbox.GrantState {
+	var out []sandbox.GrantState
+	for _, g := range tt.ClientGrants() {
+		if g.ClientID == clientID {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func without(list []string, drop string) []string {
+	return slices.DeleteFunc(slices.Clone(list), func(s string) bool { return s == drop })
+}
+
+// depthTransport measures the critical path of a run: a request's depth is
+// one more than the deepest request that had finished before it started, so
+// requests sent together share a depth and the deepest is the number of
+// sequential round trips. A small delay makes concurrent requests overlap.
+type depthTransport struct {
+	base  http.RoundTripper
+	delay time.Duration
+
+	mu       sync.Mutex
+	requests int
+	finished []int // depths of finished requests
+	maxDepth int
+}
+
+func (d *depthTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	d.mu.Lock()
+	depth := 1
+	for _, f := range d.finished {
+		depth = max(depth, f+1)
+	}
+	d.requests++
+	d.mu.Unlock()
+	time.Sleep(d.delay)
+	resp, err := d.base.RoundTrip(r)
+	d.mu.Lock()
+	d.finished = append(d.finished, depth)
+	d.maxDepth = max(d.maxDepth, depth)
+	d.mu.Unlock()
+	return resp, err
+}
+
+func (d *depthTransport) reset() {
+	d.mu.Lock()
+	d.requests, d.finished, d.maxDepth = 0, nil, 0
+	d.mu.Unlock()
+}
+
+func (d *depthTransport) counts() (requests, roundtrips int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.requests, d.maxDepth
+}

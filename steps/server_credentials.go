@@ -1,0 +1,230 @@
+package steps
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/auth0/go-auth0/management"
+
+	"github.com/om-auth0/om-auth0/render"
+)
+
+// uiState is PlanUIApp's private data for ApplyUIApp.
+type uiState struct {
+	choices    Choices
+	current    *remoteApp // nil: the application is created
+	target     remoteApp  // what the application looks like once applied
+	patch      *management.Client
+	needSecret bool
+}
+
+// PlanUIApp implements Runner. It finds the application by c.AppID, else by
+// its marker, else by name, and plans its creation or only the changes of
+// the fields sign-in needs. Nothing is changed.
+func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*Plan, error) {
+	omURL, err := checkOMURL(c.OMURL)
+	if err != nil {
+		return nil, err
+	}
+	name := firstNonEmpty(strings.TrimSpace(c.AppName), defaultAppName)
+	st := &uiState{choices: c, needSecret: c.ClientType == render.Confidential || c.mode() == Same}
+	readSecret := st.needSecret && s.has("read:client_keys")
+
+	// Reads the service-account step will need run alongside this step's
+	// own, instead of one round trip later; their failures are reported there.
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	if c.mode() != Skip {
+		bg.Go(func() { _, _ = s.ManagementAPIScopes(ctx) })
+	}
+	prefetchGrant := func(clientID string) {
+		if c.mode() == Same {
+			bg.Go(func() { _, _ = s.grantOf(ctx, clientID, s.domain.ManagementAudience()) })
+		}
+	}
+
+	if c.AppID != "" {
+		prefetchGrant(c.AppID)
+		fields := listFields
+		if readSecret {
+			fields = append(fields[:len(fields):len(fields)], "client_secret")
+		}
+		var mc *management.Client
+		err := s.do(ctx, op{Name: "read application " + c.AppID, Scope: "read:clients",
+			NotFound:     "application " + strconvQuote(c.AppID) + " does not exist in tenant " + s.domain.Host,
+			NotFoundHint: "check --app-id (Applications > Applications > Settings shows the Client ID), or leave it empty to create one"},
+			func(ctx context.Context) (err error) {
+				mc, err = s.m.Client.Read(ctx, c.AppID, management.IncludeFields(fields...))
+				return err
+			})
+		if err != nil {
+			return nil, err
+		}
+		r := fromManagement(mc)
+		st.current = &r
+	} else {
+		apps, err := s.listApps(ctx, false)
+		if err != nil {
+			return nil, err
+		}
+		found, err := findApp(apps, RoleUI, omURL, name)
+		if err != nil {
+			return nil, err
+		}
+		if found != nil {
+			prefetchGrant(found.ClientID)
+			if readSecret {
+				if found.ClientSecret, err = s.readSecret(ctx, found.ClientID, found.Name); err != nil {
+					return nil, err
+				}
+			}
+		}
+		st.current = found
+	}
+
+	st.target = uiTarget(c, omURL, name, st.current)
+	if st.current == nil {
+		return NewPlan([]Change{{Action: Create, Resource: "application", Name: name, Fields: createFields(st.target)}}, st), nil
+	}
+	d := diffApp(*st.current, st.target)
+	if len(d.fields) == 0 {
+		return NewPlan([]Change{{Action: Keep, Resource: "application", Name: st.current.Name}}, st), nil
+	}
+	st.patch = &d.patch
+	return NewPlan([]Change{{Action: Update, Resource: "application", Name: st.current.Name, Fields: d.fields}}, st), nil
+}
+
+// ApplyUIApp implements Runner.
+func (s *Session) ApplyUIApp(ctx context.Context, p *Plan) (*App, error) {
+	st, ok := planState[*uiState](p)
+	if !ok {
+		return nil, &Error{Op: "apply the application plan", Meaning: "the plan was not made by PlanUIApp", Hint: "plan again"}
+	}
+	var (
+		r       remoteApp
+		created bool
+		err     error
+	)
+	switch {
+	case st.current == nil:
+		r, err = s.createApp(ctx, st.target.toCreate(description("Sign-in for OpenMetadata at", st.target.Metadata[MarkerOMURL])), RoleUI, st.target.Metadata[MarkerOMURL])
+		created = true
+	case st.patch != nil:
+		r, err = s.updateApp(ctx, *st.current, st.patch)
+	default:
+		r = *st.current
+	}
+	if err != nil {
+		return nil, err
+	}
+	app := r.app(created)
+	if st.needSecret && app.ClientSecret == "" {
+		app.SecretUnavailable = s.secretUnavailable()
+	}
+	s.mu.Lock()
+	keep := *app
+	s.lastUI = &keep
+	s.mu.Unlock()
+	return app, nil
+}
+
+// uiTarget is the application sign-in needs: created whole, or the existing
+// one with our values ensured and the operator's extra URLs kept.
+func uiTarget(c Choices, omURL, name string, cur *remoteApp) remoteApp {
+	t := remoteApp{
+		Name:           name,
+		AppType:        appTypeSPA,
+		AuthMethod:     authNone,
+		GrantTypes:     []string{grantAuthCode, grantRefresh},
+		Callbacks:      []string{omURL + "/callback"},
+		WebOrigins:     []string{omURL},
+		LogoutURLs:     []string{omURL},
+		OIDCConformant: true,
+		Metadata:       marker(RoleUI, omURL),
+	}
+	if c.ClientType == render.Confidential {
+		t.AppType, t.AuthMethod = appTypeRegular, render.ConfidentialAuthMethod
+	}
+	if cur == nil {
+		return t
+	}
+	t.ClientID, t.ClientSecret, t.Name = cur.ClientID, cur.ClientSecret, cur.Name
+	if c.mode() == Same && cur.AuthMethod == authBasic {
+		// The service-account step owns the auth method in "same" mode.
+		t.AuthMethod = authBasic
+	}
+	t.GrantTypes = ensure(cur.GrantTypes, grantAuthCode, grantRefresh)
+	if t.AuthMethod == authNone {
+		// Auth0 refuses client_credentials on a client without a secret.
+		t.GrantTypes = without(t.GrantTypes, grantClientCreds)
+	}
+	t.Callbacks = ensure(cur.Callbacks, t.Callbacks...)
+	t.WebOrigins = ensure(cur.WebOrigins, t.WebOrigins...)
+	t.LogoutURLs = ensure(cur.LogoutURLs, t.LogoutURLs...)
+	meta := map[string]string{}
+	for k, v := range cur.Metadata {
+		meta[k] = v
+	}
+	for k, v := range t.Metadata {
+		meta[k] = v
+	}
+	t.Metadata = meta
+	return t
+}
+
+// diffApp is the PATCH that turns cur into t: only the fields that differ.
+func diffApp(cur, t remoteApp) diff {
+	var d diff
+	d.str("app_type", cur.AppType, t.AppType, func(c *management.Client, v string) { c.AppType = &v })
+	d.str("token_endpoint_auth_method", cur.AuthMethod, t.AuthMethod, func(c *management.Client, v string) { c.TokenEndpointAuthMethod = &v })
+	d.list("grant_types", cur.GrantTypes, t.GrantTypes, func(c *management.Client, v []string) { c.GrantTypes = &v })
+	if len(t.Callbacks) > 0 {
+		d.list("callbacks", cur.Callbacks, t.Callbacks, func(c *management.Client, v []string) { c.Callbacks = &v })
+		d.list("web_origins", cur.WebOrigins, t.WebOrigins, func(c *management.Client, v []string) { c.WebOrigins = &v })
+		d.list("allowed_logout_urls", cur.LogoutURLs, t.LogoutURLs, func(c *management.Client, v []string) { c.AllowedLogoutURLs = &v })
+		d.boolean("oidc_conformant", cur.OIDCConformant, t.OIDCConformant, func(c *management.Client, v bool) { c.OIDCConformant = &v })
+	}
+	d.metadata(cur.Metadata, t.Metadata)
+	return d
+}
+
+// checkOMURL accepts an absolute http(s) URL and drops a trailing slash.
+func checkOMURL(raw string) (string, error) {
+	omURL := normalizeURL(raw)
+	u, err := url.Parse(omURL)
+	if omURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", &Error{Op: "check the OpenMetadata URL", Meaning: strconvQuote(raw) + " is not an absolute http(s) URL",
+			Hint: "give it like https://openmetadata.example.com"}
+	}
+	return omURL, nil
+}
+
+// description is an application's Auth0 description (at most 140 characters).
+func description(what, omURL string) string {
+	d := []rune(what + " " + omURL + " (managed by om-auth0)")
+	if len(d) > 140 {
+		d = append(d[:139], '…')
+	}
+	return string(d)
+}
+
+// secretUnavailable explains an unknown secret of an existing application.
+func (s *Session) secretUnavailable() string {
+	if !s.has("read:client_keys") {
+		m, h := s.lacks("read:client_keys")
+		return m + ": " + ScopeReason("read:client_keys") + " — " + h
+	}
+	return "Auth0 did not return the client secret"
+}
+
+// planState returns the plan's private data when it has type T.
+func planState[T any](p *Plan) (T, bool) {
+	var zero T
+	if p == nil {
+		return zero, false
+	}
+	st, ok := p.State().(T)
+	return st, ok
+}

@@ -1,0 +1,455 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/auth0/go-auth0/management"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/om-auth0/om-auth0/render"
+)
+
+// saState is PlanServiceAccount's private data for ApplyServiceAccount.
+type saState struct {
+	mode     ServiceAccountMode
+	omURL    string
+	audience string
+	scopes   []string // requested, sorted
+
+	// The service account's application: the separate bot, or the UI application.
+	current    *remoteApp // nil: the bot is created
+	target     remoteApp
+	patch      *management.Client
+	needSecret bool
+
+	grant *Grant // the existing grant; nil: it is created
+}
+
+// ManagementAPIScopes implements Runner. The scopes are read once per session.
+func (s *Session) ManagementAPIScopes(ctx context.Context) ([]Scope, error) {
+	s.mu.Lock()
+	if s.mgmtScopes != nil {
+		out := slices.Clone(s.mgmtScopes)
+		s.mu.Unlock()
+		return out, nil
+	}
+	s.mu.Unlock()
+	aud := s.domain.ManagementAudience()
+	var rs *management.ResourceServer
+	err := s.do(ctx, op{Name: "read the Auth0 Management API's scopes", Scope: "read:resource_servers",
+		NotFound:     "the tenant has no API with identifier " + aud,
+		NotFoundHint: "use the tenant's canonical domain (like acme.us.auth0.com), not a custom domain"},
+		func(ctx context.Context) (err error) {
+			rs, err = s.m.ResourceServer.Read(ctx, aud)
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	scopes := []Scope{}
+	if rs.Scopes != nil {
+		for _, sc := range *rs.Scopes {
+			scopes = append(scopes, Scope{Value: sc.GetValue(), Description: sc.GetDescription()})
+		}
+	}
+	s.mu.Lock()
+	s.mgmtScopes = scopes
+	s.mu.Unlock()
+	return slices.Clone(scopes), nil
+}
+
+// PlanServiceAccount implements Runner. Every read it needs runs in
+// parallel; requested scopes the Management API does not define are refused
+// here, before anything is written.
+func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*Plan, error) {
+	mode := c.mode()
+	if mode == Skip {
+		return NewPlan(nil, &saState{mode: Skip}), nil
+	}
+	if mode != Separate && mode != Same {
+		return nil, &Error{Op: "plan the service account", Meaning: "service account mode " + strconvQuote(string(mode)) + " is unknown", Hint: "use separate, same or skip"}
+	}
+	omURL, err := checkOMURL(c.OMURL)
+	if err != nil {
+		return nil, err
+	}
+	st := &saState{mode: mode, omURL: omURL, audience: s.domain.ManagementAudience(), scopes: cleanScopes(c.Scopes)}
+
+	var defined []Scope
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		defined, err = s.ManagementAPIScopes(gctx)
+		return err
+	})
+	lookupGrant := func(clientID string) {
+		g.Go(func() (err error) {
+			st.grant, err = s.grantOf(gctx, clientID, st.audience)
+			return err
+		})
+	}
+	switch mode {
+	case Separate:
+		name := firstNonEmpty(strings.TrimSpace(c.BotAppName), defaultBotName)
+		st.needSecret = true
+		g.Go(func() error {
+			apps, err := s.listApps(gctx, false)
+			if err != nil {
+				return err
+			}
+			found, err := findApp(apps, RoleBot, omURL, name)
+			if err != nil || found == nil {
+				st.target = botTarget(omURL, name, nil)
+				return err
+			}
+			st.current = found
+			st.target = botTarget(omURL, name, found)
+			lookupGrant(found.ClientID)
+			if s.has("read:client_keys") {
+				g.Go(func() (err error) {
+					found.ClientSecret, err = s.readSecret(gctx, found.ClientID, found.Name)
+					return err
+				})
+			}
+			return nil
+		})
+	case Same:
+		if ui == nil {
+			return nil, &Error{Op: "plan the service account", Meaning: "the OpenMetadata application is unknown", Hint: "plan the Server Credentials step first"}
+		}
+		cur := fromApp(ui)
+		st.current = &cur
+		st.target = sameTarget(cur)
+		st.needSecret = true
+		if ui.ClientID != "" {
+			lookupGrant(ui.ClientID)
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := checkScopes(st.scopes, defined); err != nil {
+		return nil, err
+	}
+
+	var changes []Change
+	switch {
+	case mode == Separate && st.current == nil:
+		changes = append(changes, Change{Action: Create, Resource: "application", Name: st.target.Name, Fields: createFields(st.target)})
+	default:
+		var d diff
+		if mode == Same {
+			d = diffSame(*st.current, st.target)
+		} else {
+			d = diffApp(*st.current, st.target)
+		}
+		ch := Change{Action: Keep, Resource: "application", Name: st.current.Name}
+		if len(d.fields) > 0 {
+			ch.Action, ch.Fields = Update, d.fields
+			st.patch = &d.patch
+			if mode == Same {
+				ch.Consequence = sameConsequence(*st.current, c.ClientType)
+			}
+		}
+		changes = append(changes, ch)
+	}
+	changes = append(changes, st.grantChange())
+	return NewPlan(changes, st), nil
+}
+
+// ApplyServiceAccount implements Runner.
+func (s *Session) ApplyServiceAccount(ctx context.Context, p *Plan) (*ServiceAccount, error) {
+	st, ok := planState[*saState](p)
+	if !ok {
+		return nil, &Error{Op: "apply the service-account plan", Meaning: "the plan was not made by PlanServiceAccount", Hint: "plan again"}
+	}
+	if st.mode == Skip {
+		return &ServiceAccount{Mode: Skip}, nil
+	}
+	var (
+		r       remoteApp
+		created bool
+		err     error
+	)
+	cur, patch := st.current, st.patch
+	if st.mode == Same && cur.ClientID == "" {
+		// Planned before the UI application existed (one confirmation for
+		// both steps): take the one ApplyUIApp returned.
+		s.mu.Lock()
+		ui := s.lastUI
+		s.mu.Unlock()
+		if ui == nil {
+			return nil, &Error{Op: "apply the service-account plan", Meaning: "the OpenMetadata application has not been created yet", Hint: "apply the Server Credentials step first"}
+		}
+		c := fromApp(ui)
+		cur, patch = &c, nil
+		if d := diffSame(c, sameTarget(c)); len(d.fields) > 0 {
+			patch = &d.patch
+		}
+	}
+	switch {
+	case cur == nil:
+		r, err = s.createApp(ctx, st.target.toCreate(description("OpenMetadata ingestion bot for", st.omURL)), RoleBot, st.omURL)
+		created = true
+	case patch != nil:
+		r, err = s.updateApp(ctx, *cur, patch)
+	default:
+		r = *cur
+	}
+	if err != nil {
+		return nil, err
+	}
+	app := r.app(created)
+	if st.needSecret && app.ClientSecret == "" {
+		app.SecretUnavailable = s.secretUnavailable()
+	}
+
+	grant := st.grant
+	switch {
+	case grant == nil || grant.ClientID != r.ClientID:
+		grant, err = s.createGrant(ctx, r, st.audience, st.scopes)
+	case !slices.Equal(sortedUnique(grant.Scopes), st.scopes):
+		grant, err = s.updateGrant(ctx, r, *grant, st.scopes)
+	default:
+		grant = ptr(*grant)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &ServiceAccount{Mode: st.mode, App: app, Grant: grant}, nil
+}
+
+// grantChange plans the upsert of the grant by (client_id, audience).
+func (st *saState) grantChange() Change {
+	to := strings.Join(st.scopes, " ")
+	switch {
+	case st.grant == nil:
+		return Change{Action: Create, Resource: "client grant", Name: st.audience, Fields: []FieldChange{
+			{Field: "client_id", To: firstNonEmpty(st.target.ClientID, st.target.Name)},
+			{Field: "scope", To: to}}}
+	case !slices.Equal(sortedUnique(st.grant.Scopes), st.scopes):
+		return Change{Action: Update, Resource: "client grant", Name: st.audience, Fields: []FieldChange{
+			{Field: "scope", From: strings.Join(sortedUnique(st.grant.Scopes), " "), To: to}}}
+	}
+	return Change{Action: Keep, Resource: "client grant", Name: st.audience}
+}
+
+// botTarget is the separate Machine-to-Machine application the guide's
+// "Ingestion Bot" becomes: Basic auth and the client_credentials grant.
+func botTarget(omURL, name string, cur *remoteApp) remoteApp {
+	t := remoteApp{Name: name, AppType: appTypeM2M, AuthMethod: authBasic, GrantTypes: []string{grantClientCreds}, Metadata: marker(RoleBot, omURL)}
+	if cur == nil {
+		return t
+	}
+	t.ClientID, t.ClientSecret, t.Name = cur.ClientID, cur.ClientSecret, cur.Name
+	t.GrantTypes = ensure(cur.GrantTypes, grantClientCreds)
+	meta := map[string]string{}
+	for k, v := range cur.Metadata {
+		meta[k] = v
+	}
+	for k, v := range t.Metadata {
+		meta[k] = v
+	}
+	t.Metadata = meta
+	return t
+}
+
+// fromApp is the UI application as the steps returned it.
+func fromApp(a *App) remoteApp {
+	return remoteApp{ClientID: a.ClientID, ClientSecret: a.ClientSecret, Name: a.Name, AppType: a.AppType,
+		AuthMethod: a.TokenEndpointAuthMethod, GrantTypes: slices.Clone(a.GrantTypes), Callbacks: slices.Clone(a.Callbacks),
+		WebOrigins: slices.Clone(a.WebOrigins), LogoutURLs: slices.Clone(a.AllowedLogoutURLs)}
+}
+
+// sameTarget is the guide's literal change of the UI application: Basic and
+// client_credentials added to its grant types.
+func sameTarget(cur remoteApp) remoteApp {
+	t := cur
+	t.AuthMethod = authBasic
+	t.GrantTypes = ensure(cur.GrantTypes, grantClientCreds)
+	return t
+}
+
+// diffSame is the one PATCH of "same" mode; it sends both fields together
+// because Auth0 refuses client_credentials while the method is still none.
+func diffSame(cur, t remoteApp) diff {
+	var d diff
+	d.str("token_endpoint_auth_method", cur.AuthMethod, t.AuthMethod, func(c *management.Client, v string) { c.TokenEndpointAuthMethod = &v })
+	d.list("grant_types", cur.GrantTypes, t.GrantTypes, func(c *management.Client, v []string) { c.GrantTypes = &v })
+	if len(d.fields) > 0 {
+		d.patch.TokenEndpointAuthMethod = ptr(t.AuthMethod)
+		d.patch.GrantTypes = ptr(slices.Clone(t.GrantTypes))
+	}
+	return d
+}
+
+// sameConsequence is what "same" mode breaks on the UI application.
+func sameConsequence(cur remoteApp, ct render.ClientType) string {
+	if cur.AppType == appTypeSPA || cur.AuthMethod == authNone || ct == render.Public {
+		return "browser sign-in to OpenMetadata stops working: the public single-page app exchanges its sign-in code with PKCE and no secret, which Auth0 refuses once the token endpoint auth method is Basic"
+	}
+	return "OpenMetadata's server exchanges the sign-in code with " + render.ConfidentialAuthMethod +
+		"; once the application's method is Basic, Auth0 refuses that exchange unless OpenMetadata is switched to client_secret_basic"
+}
+
+// cleanScopes trims, drops empty entries and sorts the requested scopes.
+func cleanScopes(in []string) []string {
+	var out []string
+	for _, s := range in {
+		out = append(out, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })...)
+	}
+	if out == nil {
+		return []string{}
+	}
+	return sortedUnique(out)
+}
+
+// checkScopes refuses requested scopes the Management API does not define.
+func checkScopes(requested []string, defined []Scope) error {
+	known := make(map[string]bool, len(defined))
+	for _, d := range defined {
+		known[d.Value] = true
+	}
+	var unknown []string
+	for _, r := range requested {
+		if !known[r] {
+			unknown = append(unknown, r)
+		}
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	word := "scope"
+	if len(unknown) > 1 {
+		word = "scopes"
+	}
+	return &Error{Op: "check the requested scopes",
+		Meaning: fmt.Sprintf("the Auth0 Management API defines no %s %s", word, strings.Join(unknown, ", ")),
+		Hint:    "pick scopes from the list the tenant shows (Applications > APIs > Auth0 Management API > Permissions), e.g. read:clients"}
+}
+
+// grantOf is the grant of (clientID, audience), if any: read once per
+// session, and known without a request for an application this session created.
+func (s *Session) grantOf(ctx context.Context, clientID, audience string) (*Grant, error) {
+	key := clientID + " " + audience
+	s.mu.Lock()
+	g, known := s.grants[key]
+	if !known && s.createdApps[clientID] {
+		known = true
+	}
+	s.mu.Unlock()
+	if known {
+		if g == nil {
+			return nil, nil
+		}
+		return ptr(*g), nil
+	}
+	g, err := s.findGrant(ctx, clientID, audience)
+	if err != nil {
+		return nil, err
+	}
+	s.rememberGrant(clientID, audience, g)
+	return g, nil
+}
+
+func (s *Session) rememberGrant(clientID, audience string, g *Grant) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.grants == nil {
+		s.grants = map[string]*Grant{}
+	}
+	if g != nil {
+		g = ptr(*g)
+		g.Scopes = slices.Clone(g.Scopes)
+	}
+	s.grants[clientID+" "+audience] = g
+}
+
+// findGrant reads the grant of (clientID, audience), if any.
+func (s *Session) findGrant(ctx context.Context, clientID, audience string) (*Grant, error) {
+	var l *management.ClientGrantList
+	err := s.do(ctx, op{Name: "read the authorizations of application " + clientID, Scope: "read:client_grants"}, func(ctx context.Context) (err error) {
+		l, err = s.m.ClientGrant.List(ctx, management.Parameter("client_id", clientID), management.Parameter("audience", audience), management.PerPage(perPage))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range l.ClientGrants {
+		if g.GetClientID() == clientID && g.GetAudience() == audience {
+			return fromGrant(g, false), nil
+		}
+	}
+	return nil, nil
+}
+
+func fromGrant(g *management.ClientGrant, created bool) *Grant {
+	out := &Grant{ID: g.GetID(), ClientID: g.GetClientID(), Audience: g.GetAudience(), Scopes: []string{}, Created: created}
+	if g.Scope != nil {
+		out.Scopes = slices.Clone(*g.Scope)
+	}
+	return out
+}
+
+// createGrant authorizes the application for the audience. A 409 (the grant
+// exists, e.g. from a create whose answer was lost) or a lost answer is
+// resolved by reading the grant instead of creating another.
+func (s *Session) createGrant(ctx context.Context, app remoteApp, audience string, scopes []string) (*Grant, error) {
+	o := op{Name: fmt.Sprintf("authorize application %q for the Auth0 Management API", app.Name), Scope: "create:client_grants",
+		NotFound: "the tenant has no API with identifier " + audience, NotFoundHint: "use the tenant's canonical domain (like acme.us.auth0.com)"}
+	for attempt := 0; ; attempt++ {
+		g := &management.ClientGrant{ClientID: ptr(app.ClientID), Audience: ptr(audience), Scope: ptr(slices.Clone(scopes))}
+		err := s.do(ctx, o, func(ctx context.Context) error { return s.m.ClientGrant.Create(ctx, g) })
+		if err == nil {
+			out := fromGrant(g, true)
+			s.recordCreated(grantCreated(app, out.ID))
+			s.rememberGrant(app.ClientID, audience, out)
+			return out, nil
+		}
+		conflict := isStatus(err, 409)
+		if attempt > 0 || !(conflict || answerLost(ctx, err)) {
+			return nil, err
+		}
+		existing, ferr := s.findGrant(ctx, app.ClientID, audience)
+		if ferr != nil {
+			return nil, fmt.Errorf("%w (and reading the existing grant failed: %v)", err, ferr)
+		}
+		if existing == nil {
+			if conflict {
+				return nil, err
+			}
+			continue // the lost create did not happen: send it again
+		}
+		if !conflict {
+			existing.Created = true
+			s.recordCreated(grantCreated(app, existing.ID))
+		}
+		s.rememberGrant(app.ClientID, audience, existing)
+		if !slices.Equal(sortedUnique(existing.Scopes), scopes) {
+			return s.updateGrant(ctx, app, *existing, scopes)
+		}
+		return existing, nil
+	}
+}
+
+func grantCreated(app remoteApp, id string) string {
+	return fmt.Sprintf("client grant %s: application %q on the Auth0 Management API", id, app.Name)
+}
+
+// updateGrant replaces the grant's scope list in one PATCH.
+func (s *Session) updateGrant(ctx context.Context, app remoteApp, g Grant, scopes []string) (*Grant, error) {
+	o := op{Name: fmt.Sprintf("change the Management API scopes of application %q", app.Name), Scope: "update:client_grants",
+		NotFound: "client grant " + g.ID + " no longer exists", NotFoundHint: "run again to create it"}
+	body := &management.ClientGrant{Scope: ptr(slices.Clone(scopes))}
+	if err := s.do(ctx, o, func(ctx context.Context) error { return s.m.ClientGrant.Update(ctx, g.ID, body) }); err != nil {
+		return nil, err
+	}
+	out := fromGrant(body, g.Created)
+	out.ID = firstNonEmpty(out.ID, g.ID)
+	out.ClientID = firstNonEmpty(out.ClientID, g.ClientID)
+	out.Audience = firstNonEmpty(out.Audience, g.Audience)
+	s.rememberGrant(out.ClientID, out.Audience, out)
+	return out, nil
+}

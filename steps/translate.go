@@ -1,0 +1,195 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/auth0/go-auth0/management"
+)
+
+// Where an operator grants Management API scopes, and gets a new API token.
+const (
+	whereM2M      = "Applications > APIs > Auth0 Management API > Machine To Machine Applications"
+	whereAPIToken = "Applications > APIs > Auth0 Management API > API Explorer"
+	rerunHint     = "the run is idempotent: running it again picks up where it stopped"
+)
+
+// op describes one Management API call for error translation.
+type op struct {
+	Name         string // e.g. `create application "OpenMetadata"`
+	Scope        string // the scope the call needs
+	NotFound     string // what a 404 means here; empty for a generic text
+	NotFoundHint string
+}
+
+// do runs one Management API call and turns its failure into an *Error.
+func (s *Session) do(ctx context.Context, o op, fn func(ctx context.Context) error) error {
+	ctx, c := withCall(ctx)
+	if err := fn(ctx); err != nil {
+		return s.translate(o, c, err)
+	}
+	return nil
+}
+
+var expectedScopes = regexp.MustCompile(`expected (?:any|all) of:\s*([a-z_:, ]+)`)
+
+// translate explains a failed Management API call: what it means for the
+// operator and what to do, keeping Auth0's own status, code and message.
+func (s *Session) translate(o op, c *call, err error) error {
+	e := &Error{Op: o.Name, Err: err}
+	if ce := contextError(err); ce != nil {
+		return ce.with(o.Name)
+	}
+	status, body, attempts := c.snapshot()
+	var mErr management.Error
+	if errors.As(err, &mErr) && status == 0 {
+		status = mErr.Status()
+		if _, msg, ok := strings.Cut(mErr.Error(), ": "); ok {
+			body.Message = msg
+		}
+	}
+	if status == 0 {
+		return s.networkError(o.Name, err)
+	}
+	e.Status = status
+	e.Code = firstNonEmpty(body.ErrorCode, body.Error)
+	e.Auth0Message = firstNonEmpty(body.Message, body.ErrorDescription)
+	msg := e.Auth0Message
+	switch {
+	case status == http.StatusUnauthorized:
+		e.Meaning = "Auth0 refused the Management API token (" + msg + ")"
+		if s.apiToken {
+			e.Hint = "the API token expired or was revoked: create a new one under " + whereAPIToken
+		} else {
+			e.Hint = "connect again to get a fresh token; if that fails, check the client id and secret"
+		}
+	case status == http.StatusForbidden && (e.Code == "insufficient_scope" || strings.Contains(strings.ToLower(msg), "insufficient scope")):
+		scopes := o.Scope
+		if m := expectedScopes.FindStringSubmatch(msg); m != nil {
+			scopes = strings.Join(strings.FieldsFunc(m[1], func(r rune) bool { return r == ',' || r == ' ' }), " or ")
+		}
+		e.Code = "insufficient_scope"
+		e.Meaning, e.Hint = s.lacks(scopes)
+	case status == http.StatusForbidden:
+		e.Meaning = "Auth0 does not allow it: " + msg
+		e.Hint = "check the permissions of " + s.subject() + " under " + s.where()
+	case status == http.StatusNotFound:
+		e.Meaning = firstNonEmpty(o.NotFound, "it does not exist in tenant "+s.domain.Host+": "+msg)
+		e.Hint = firstNonEmpty(o.NotFoundHint, "it may have been deleted meanwhile; "+rerunHint)
+	case status == http.StatusConflict:
+		e.Meaning = "it already exists: " + msg
+		e.Hint = rerunHint + ", and finds the existing one"
+	case status == http.StatusBadRequest:
+		e.Meaning = "Auth0 rejected the request: " + msg
+		e.Hint = "check the values (the OpenMetadata URL must be an absolute http(s) URL); if they are right, report this with the --json output"
+	case status == http.StatusTooManyRequests:
+		e.Meaning = fmt.Sprintf("Auth0's rate limit was still exceeded after %d attempts", max(attempts, 1))
+		e.Hint = "wait a minute and run again; " + rerunHint
+	case status >= 500:
+		e.Meaning = fmt.Sprintf("Auth0 failed with %d %s", status, firstNonEmpty(msg, http.StatusText(status)))
+		e.Hint = "try again in a moment (see status.auth0.com); " + rerunHint
+	default:
+		e.Meaning = fmt.Sprintf("Auth0 answered %d: %s", status, msg)
+		e.Hint = rerunHint
+	}
+	return e
+}
+
+// lacks names a missing scope, the application that lacks it, and where to grant it.
+func (s *Session) lacks(scope string) (meaning, hint string) {
+	meaning = s.subject() + " lacks " + scope
+	if s.apiToken {
+		return meaning, "create a token with it under " + whereAPIToken + ", or connect with a Machine-to-Machine application's client id and secret"
+	}
+	return meaning, "grant it under " + whereM2M + ", then run again"
+}
+
+// subject is who holds the Management API credentials.
+func (s *Session) subject() string {
+	if s.apiToken {
+		return "the Management API token"
+	}
+	return fmt.Sprintf("the Management API application %q", s.clientID)
+}
+
+func (s *Session) where() string {
+	if s.apiToken {
+		return whereAPIToken
+	}
+	return whereM2M
+}
+
+// networkError is a call that got no answer at all.
+func (s *Session) networkError(opName string, err error) *Error {
+	var te *timeoutError
+	if errors.As(err, &te) {
+		return &Error{Op: opName, Err: err,
+			Meaning: fmt.Sprintf("Auth0 did not answer within %s", te.after),
+			Hint:    "try again in a moment; " + rerunHint}
+	}
+	return &Error{Op: opName, Err: err,
+		Meaning: "could not reach " + s.domain.String() + ": " + rootCause(err),
+		Hint:    "check the tenant domain, your network and any proxy (HTTPS_PROXY); " + rerunHint}
+}
+
+// contextErr is the operator's interrupt or the caller's deadline.
+type contextErr struct{ err error }
+
+func contextError(err error) *contextErr {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		var te *timeoutError
+		if errors.As(err, &te) {
+			return nil // one attempt timed out, not the caller's context
+		}
+		return &contextErr{err: err}
+	}
+	return nil
+}
+
+func (c *contextErr) with(opName string) *Error {
+	if errors.Is(c.err, context.Canceled) {
+		return &Error{Op: opName, Err: c.err, Meaning: "interrupted before Auth0 answered",
+			Hint: "it may or may not have been applied; " + rerunHint}
+	}
+	return &Error{Op: opName, Err: c.err, Meaning: "ran out of time before Auth0 answered",
+		Hint: "it may or may not have been applied; " + rerunHint}
+}
+
+// answerLost reports whether a write failed in a way that leaves open whether
+// Auth0 committed it: no answer, or a 5xx.
+func answerLost(ctx context.Context, err error) bool {
+	var e *Error
+	if ctx.Err() != nil || !errors.As(err, &e) || contextError(e.Err) != nil {
+		return false
+	}
+	return e.Status == 0 || e.Status >= 500
+}
+
+// isStatus reports whether err is an *Error with the given Auth0 status.
+func isStatus(err error, status int) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Status == status
+}
+
+func rootCause(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

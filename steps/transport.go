@@ -1,0 +1,296 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	defaultRequestTimeout = 30 * time.Second
+	defaultMaxRetries     = 2 // go-auth0's default
+	defaultMaxBackoff     = 10 * time.Second
+	baseBackoff           = time.Second
+	maxErrorBody          = 64 << 10
+)
+
+// newHTTPClient wraps the base client's transport with Auth0 error capture,
+// retries and a per-attempt timeout. go-auth0's own retry transport cannot
+// shrink its 1–10 s backoff, so the management client is built WithNoRetries
+// and uses this one, as do the token, JWKS and discovery requests.
+func newHTTPClient(o Options) *http.Client {
+	base := o.HTTPClient
+	if base == nil {
+		base = &http.Client{}
+	}
+	rt := base.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	timeout := o.RequestTimeout
+	if timeout <= 0 {
+		timeout = defaultRequestTimeout
+	}
+	retries := o.MaxRetries
+	switch {
+	case retries == 0:
+		retries = defaultMaxRetries
+	case retries < 0:
+		retries = 0
+	}
+	backoff := o.MaxBackoff
+	if backoff <= 0 {
+		backoff = defaultMaxBackoff
+	}
+	return &http.Client{
+		Transport: &captureTransport{base: &retryTransport{
+			base:           rt,
+			maxRetries:     retries,
+			maxBackoff:     backoff,
+			attemptTimeout: timeout,
+		}},
+		CheckRedirect: base.CheckRedirect,
+		Jar:           base.Jar,
+		Timeout:       base.Timeout,
+	}
+}
+
+// retryTransport retries 429 answers (any method: Auth0 refused the request
+// before doing anything) and, for idempotent requests only, network errors,
+// timeouts and 5xx answers. A create is never resent blindly: its answer may
+// have been lost after Auth0 committed it, and the steps recover that case by
+// reading the tenant instead.
+type retryTransport struct {
+	base           http.RoundTripper
+	maxRetries     int
+	maxBackoff     time.Duration
+	attemptTimeout time.Duration
+	now            func() time.Time // nil: time.Now
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	parent := req.Context()
+	info := callFrom(parent)
+	for attempt := 0; ; attempt++ {
+		r := req
+		if attempt > 0 {
+			r = req.Clone(parent)
+			if req.Body != nil && req.Body != http.NoBody {
+				body, err := req.GetBody()
+				if err != nil {
+					return nil, fmt.Errorf("rewind request body for retry: %w", err)
+				}
+				r.Body = body
+			}
+		}
+		ctx, cancel := context.WithTimeout(parent, t.attemptTimeout)
+		resp, err := t.base.RoundTrip(r.WithContext(ctx))
+		if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = &timeoutError{after: t.attemptTimeout, err: err}
+		}
+		if info != nil {
+			info.addAttempt()
+		}
+		delay, retry := t.retryable(req, attempt, resp, err)
+		if !retry || attempt >= t.maxRetries || parent.Err() != nil {
+			if resp != nil {
+				resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+			} else {
+				cancel()
+			}
+			return resp, err
+		}
+		if resp != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
+			resp.Body.Close()
+		}
+		cancel()
+		timer := time.NewTimer(delay)
+		select {
+		case <-parent.Done():
+			timer.Stop()
+			return nil, parent.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// retryable decides whether the attempt is retried and after how long.
+func (t *retryTransport) retryable(req *http.Request, attempt int, resp *http.Response, err error) (time.Duration, bool) {
+	if err != nil {
+		if req.Context().Err() != nil || !idempotent(req) || permanentNetError(err) {
+			return 0, false
+		}
+		return t.backoff(attempt), true
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		return t.rateLimitDelay(attempt, resp.Header), true
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		if idempotent(req) {
+			return t.backoff(attempt), true
+		}
+	}
+	return 0, false
+}
+
+// backoff is go-auth0's exponential backoff with jitter (1 s · 2^attempt +
+// [0, 1 s)), capped at maxBackoff.
+func (t *retryTransport) backoff(attempt int) time.Duration {
+	d := time.Duration(float64(baseBackoff)*math.Pow(2, float64(attempt))) + time.Duration(rand.Int64N(int64(baseBackoff)))
+	return min(d, t.maxBackoff)
+}
+
+// rateLimitDelay waits until Auth0's rate limit window resets: Retry-After
+// when given, else X-RateLimit-Reset (unix seconds), clamped to
+// [min(1 s, maxBackoff), maxBackoff].
+func (t *retryTransport) rateLimitDelay(attempt int, h http.Header) time.Duration {
+	now := time.Now
+	if t.now != nil {
+		now = t.now
+	}
+	floor := min(baseBackoff, t.maxBackoff)
+	clamp := func(d time.Duration) time.Duration { return max(floor, min(d, t.maxBackoff)) }
+	if ra := strings.TrimSpace(h.Get("Retry-After")); ra != "" {
+		if secs, err := strconv.Atoi(ra); err == nil {
+			return clamp(time.Duration(secs) * time.Second)
+		}
+		if at, err := http.ParseTime(ra); err == nil {
+			return clamp(at.Sub(now()))
+		}
+	}
+	if reset, err := strconv.ParseInt(strings.TrimSpace(h.Get("X-RateLimit-Reset")), 10, 64); err == nil {
+		return clamp(time.Unix(reset, 0).Sub(now()))
+	}
+	return t.backoff(attempt)
+}
+
+type idempotentKey struct{}
+
+// withIdempotent marks a POST as safe to resend (a token request mints a new
+// token; it changes nothing in the tenant).
+func withIdempotent(ctx context.Context) context.Context {
+	return context.WithValue(ctx, idempotentKey{}, true)
+}
+
+func idempotent(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete, http.MethodPatch:
+		// PATCH is idempotent here: every PATCH the steps send sets absolute values.
+		return true
+	}
+	v, _ := req.Context().Value(idempotentKey{}).(bool)
+	return v
+}
+
+func permanentNetError(err error) bool {
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		strings.Contains(err.Error(), "certificate is not trusted") ||
+		strings.Contains(err.Error(), "stopped after") && strings.Contains(err.Error(), "redirects")
+}
+
+// timeoutError is one attempt that got no answer within Options.RequestTimeout.
+type timeoutError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string { return fmt.Sprintf("no answer within %s: %v", e.after, e.err) }
+func (e *timeoutError) Unwrap() error { return e.err }
+func (e *timeoutError) Timeout() bool { return true }
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
+
+// call records what Auth0 answered to one logical call (across its retries):
+// go-auth0 v1 drops the errorCode of an error body, and the steps need it.
+type call struct {
+	mu       sync.Mutex
+	attempts int
+	status   int
+	body     auth0ErrorBody
+}
+
+type callKey struct{}
+
+// auth0ErrorBody is both shapes of Auth0 error: the Management API's
+// {statusCode, error, message, errorCode} and OAuth's {error, error_description}.
+type auth0ErrorBody struct {
+	StatusCode       int    `json:"statusCode"`
+	Error            string `json:"error"`
+	Message          string `json:"message"`
+	ErrorCode        string `json:"errorCode"`
+	ErrorDescription string `json:"error_description"`
+}
+
+// withCall returns a context whose requests record their answer in the returned call.
+func withCall(ctx context.Context) (context.Context, *call) {
+	c := &call{}
+	return context.WithValue(ctx, callKey{}, c), c
+}
+
+func callFrom(ctx context.Context) *call {
+	c, _ := ctx.Value(callKey{}).(*call)
+	return c
+}
+
+func (c *call) addAttempt() {
+	c.mu.Lock()
+	c.attempts++
+	c.mu.Unlock()
+}
+
+func (c *call) snapshot() (status int, body auth0ErrorBody, attempts int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status, c.body, c.attempts
+}
+
+// captureTransport copies the error body of a failed answer into the call
+// recorded in the request's context, leaving the body readable for go-auth0.
+type captureTransport struct{ base http.RoundTripper }
+
+// RoundTrip implements http.RoundTripper.
+func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	c := callFrom(req.Context())
+	if c == nil || err != nil || resp.StatusCode < 400 {
+		return resp, err
+	}
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	var body auth0ErrorBody
+	_ = json.Unmarshal(raw, &body)
+	if body.Message == "" && body.ErrorDescription == "" && body.Error == "" {
+		body.Message = strings.TrimSpace(string(raw))
+	}
+	c.mu.Lock()
+	c.status = resp.StatusCode
+	c.body = body
+	c.mu.Unlock()
+	return resp, nil
+}

@@ -1,0 +1,624 @@
+package steps
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+// fakeJWT is an unsigned JWT with the given claims (the steps read claims without verifying).
+func fakeJWT(t *testing.T, claims map[string]any) string {
+	t.Helper()
+	enc := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	return enc(map[string]string{"alg": "RS256", "typ": "JWT"}) + "." + enc(claims) + ".c2ln"
+}
+
+// fakeAuth0 is an httptest tenant answering /oauth/token with a token for
+// scopes and every other request with handler.
+func fakeAuth0(t *testing.T, scopes []string, handler http.HandlerFunc) (*httptest.Server, tenant.Domain) {
+	t.Helper()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oauth/token" {
+			d := tenant.MustParse(srv.URL)
+			tok := fakeJWT(t, map[string]any{"iss": d.Issuer(), "aud": d.ManagementAudience(), "azp": "mgmt-app",
+				"sub": "mgmt-app@clients", "scope": strings.Join(scopes, " "), "exp": time.Now().Add(time.Hour).Unix()})
+			writeTestJSON(w, 200, map[string]any{"access_token": tok, "token_type": "Bearer", "expires_in": 3600})
+			return
+		}
+		handler(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, tenant.MustParse(srv.URL)
+}
+
+func writeTestJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func fastOptions() Options {
+	return Options{MaxBackoff: time.Millisecond, RequestTimeout: 2 * time.Second}
+}
+
+func TestRequiredScopes(t *testing.T) {
+	tests := map[string]struct {
+		c    Choices
+		want []string
+	}{
+		"public, skip": {Choices{ClientType: render.Public, ServiceAccount: Skip},
+			[]string{"read:clients", "create:clients", "update:clients"}},
+		"public, existing app, skip": {Choices{ClientType: render.Public, AppID: "x", ServiceAccount: Skip},
+			[]string{"read:clients", "update:clients"}},
+		"confidential, skip": {Choices{ClientType: render.Confidential, ServiceAccount: Skip},
+			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys"}},
+		"public, separate": {Choices{ClientType: render.Public, ServiceAccount: Separate},
+			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
+		"existing app, same": {Choices{ClientType: render.Public, AppID: "x", ServiceAccount: Same},
+			[]string{"read:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
+		"existing app, separate still creates the bot": {Choices{AppID: "x", ServiceAccount: Separate},
+			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
+		"unset mode follows the version (2.0: skip)": {Choices{ClientType: render.Public, Version: render.Newest},
+			[]string{"read:clients", "create:clients", "update:clients"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := RequiredScopes(tt.c); !slices.Equal(got, tt.want) {
+				t.Errorf("RequiredScopes = %v, want %v", got, tt.want)
+			}
+			for _, s := range tt.want {
+				if ScopeReason(s) == "" {
+					t.Errorf("ScopeReason(%q) is empty", s)
+				}
+			}
+		})
+	}
+}
+
+func TestUITargetAndDiff(t *testing.T) {
+	const om = "https://om.example.com"
+	existing := remoteApp{
+		ClientID: "abc", Name: "OpenMetadata", AppType: "spa", AuthMethod: "none",
+		GrantTypes: []string{"authorization_code", "implicit", "refresh_token"},
+		Callbacks:  []string{"https://other.example.com/cb"},
+		WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
+		Metadata: map[string]string{"team": "data"},
+	}
+	tests := map[string]struct {
+		c          Choices
+		cur        remoteApp
+		wantFields []string
+		check      func(t *testing.T, d diff)
+	}{
+		"adds our callback, keeps the operator's, adds the marker": {
+			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Skip}, cur: existing,
+			wantFields: []string{"callbacks", "client_metadata"},
+			check: func(t *testing.T, d diff) {
+				if got := *d.patch.Callbacks; !slices.Equal(got, []string{"https://other.example.com/cb", om + "/callback"}) {
+					t.Errorf("callbacks = %v", got)
+				}
+				meta := *d.patch.ClientMetadata
+				if meta["team"] != "data" || meta[MarkerRole] != RoleUI || meta[MarkerOMURL] != om {
+					t.Errorf("client_metadata = %v, want the operator's key kept and the marker added", meta)
+				}
+				if d.patch.GrantTypes != nil || d.patch.AppType != nil || d.patch.TokenEndpointAuthMethod != nil {
+					t.Errorf("patch sets fields that did not differ: %+v", d.patch)
+				}
+			},
+		},
+		"equal app: no change": {
+			c: Choices{OMURL: om + "/", ClientType: render.Public, ServiceAccount: Skip},
+			cur: func() remoteApp {
+				a := existing
+				a.Callbacks = []string{om + "/callback"}
+				a.Metadata = marker(RoleUI, om)
+				return a
+			}(),
+		},
+		"confidential turns a SPA into a regular web app with Post": {
+			c: Choices{OMURL: om, ClientType: render.Confidential, ServiceAccount: Skip},
+			cur: func() remoteApp {
+				a := existing
+				a.Callbacks = []string{om + "/callback"}
+				a.Metadata = marker(RoleUI, om)
+				return a
+			}(),
+			wantFields: []string{"app_type", "token_endpoint_auth_method"},
+			check: func(t *testing.T, d diff) {
+				if *d.patch.TokenEndpointAuthMethod != render.ConfidentialAuthMethod || *d.patch.AppType != "regular_web" {
+					t.Errorf("patch = %+v", d.patch)
+				}
+			},
+		},
+		"same mode leaves Basic and client_credentials to the service-account step": {
+			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Same},
+			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "spa", AuthMethod: "client_secret_basic",
+				GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"},
+				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
+				Metadata: marker(RoleUI, om)},
+		},
+		"leaving same mode drops client_credentials together with Basic": {
+			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Separate},
+			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "spa", AuthMethod: "client_secret_basic",
+				GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"},
+				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
+				Metadata: marker(RoleUI, om)},
+			wantFields: []string{"token_endpoint_auth_method", "grant_types"},
+			check: func(t *testing.T, d diff) {
+				if got := *d.patch.GrantTypes; !slices.Equal(got, []string{"authorization_code", "refresh_token"}) {
+					t.Errorf("grant_types = %v", got)
+				}
+			},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			omURL, err := checkOMURL(tt.c.OMURL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur := tt.cur
+			d := diffApp(cur, uiTarget(tt.c, omURL, "OpenMetadata", &cur))
+			var got []string
+			for _, f := range d.fields {
+				got = append(got, f.Field)
+			}
+			if !slices.Equal(got, tt.wantFields) {
+				t.Fatalf("changed fields = %v, want %v (%+v)", got, tt.wantFields, d.fields)
+			}
+			if tt.check != nil {
+				tt.check(t, d)
+			}
+		})
+	}
+}
+
+func TestUITargetCreate(t *testing.T) {
+	for _, tt := range []struct {
+		ct       render.ClientType
+		appType  string
+		method   string
+		wantAuth string
+	}{
+		{render.Public, "spa", "none", "none"},
+		{render.Confidential, "regular_web", render.ConfidentialAuthMethod, render.ConfidentialAuthMethod},
+	} {
+		t.Run(string(tt.ct), func(t *testing.T) {
+			body := uiTarget(Choices{ClientType: tt.ct}, "https://om.example.com", "OM", nil).toCreate("d")
+			b, _ := json.Marshal(body)
+			var got map[string]any
+			_ = json.Unmarshal(b, &got)
+			want := map[string]any{
+				"name": "OM", "description": "d", "app_type": tt.appType, "token_endpoint_auth_method": tt.method,
+				"grant_types": []any{"authorization_code", "refresh_token"}, "callbacks": []any{"https://om.example.com/callback"},
+				"web_origins": []any{"https://om.example.com"}, "allowed_logout_urls": []any{"https://om.example.com"},
+				"oidc_conformant": true, "client_metadata": map[string]any{MarkerRole: RoleUI, MarkerOMURL: "https://om.example.com"},
+			}
+			gb, _ := json.Marshal(got)
+			wb, _ := json.Marshal(want)
+			if string(gb) != string(wb) {
+				t.Errorf("create body\n got %s\nwant %s", gb, wb)
+			}
+		})
+	}
+}
+
+func TestFindApp(t *testing.T) {
+	const om = "https://om.example.com"
+	apps := []remoteApp{
+		{ClientID: "staging", Name: "OpenMetadata", Metadata: marker(RoleUI, "https://staging.example.com")},
+		{ClientID: "plain", Name: "OpenMetadata"},
+		{ClientID: "bot", Name: "OpenMetadata Ingestion Bot", Metadata: marker(RoleBot, om)},
+		{ClientID: "renamed", Name: "Renamed", Metadata: marker(RoleUI, om)},
+	}
+	tests := map[string]struct {
+		apps    []remoteApp
+		role    string
+		name    string
+		want    string
+		wantErr string
+	}{
+		"marker wins over name":                         {apps, RoleUI, "OpenMetadata", "renamed", ""},
+		"name when no marker; another OM's app skipped": {apps[:3], RoleUI, "OpenMetadata", "plain", ""},
+		"the bot by its marker":                         {apps, RoleBot, "anything", "bot", ""},
+		"nothing":                                       {apps[:1], RoleUI, "OpenMetadata", "", ""},
+		"two by name are ambiguous": {append(slices.Clone(apps[1:2]), remoteApp{ClientID: "plain2", Name: "OpenMetadata"}),
+			RoleUI, "OpenMetadata", "", "2 applications are named \"OpenMetadata\": plain, plain2"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := findApp(tt.apps, tt.role, om, tt.name)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			id := ""
+			if got != nil {
+				id = got.ClientID
+			}
+			if id != tt.want {
+				t.Errorf("found %q, want %q", id, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckScopes(t *testing.T) {
+	defined := []Scope{{Value: "read:clients"}, {Value: "read:users"}}
+	if err := checkScopes(cleanScopes([]string{"read:users, read:clients", " "}), defined); err != nil {
+		t.Errorf("known scopes refused: %v", err)
+	}
+	err := checkScopes(cleanScopes([]string{"read:clients", "read:everything", "write:all"}), defined)
+	if err == nil || !strings.Contains(err.Error(), "defines no scopes read:everything, write:all") {
+		t.Errorf("err = %v, want both unknown scopes named", err)
+	}
+}
+
+func TestCompareScopes(t *testing.T) {
+	if err := compareScopes([]string{"a", "b"}, []string{"a", "b"}); err != nil {
+		t.Error(err)
+	}
+	err := compareScopes([]string{"a", "c"}, []string{"a", "b"})
+	if err == nil || err.Error() != "not granted: b; granted but not requested: c" {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestDecodeClaims(t *testing.T) {
+	tok := fakeJWT(t, map[string]any{"aud": []string{"x", "y"}, "permissions": []string{"b", "a"}, "sub": "s"})
+	c, err := decodeClaims(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Audience, []string{"x", "y"}) || !slices.Equal(c.scopes(), []string{"a", "b"}) {
+		t.Errorf("claims = %+v, scopes %v", c, c.scopes())
+	}
+	c, err = decodeClaims(fakeJWT(t, map[string]any{"aud": "x", "scope": "b a b"}))
+	if err != nil || !slices.Equal(c.Audience, []string{"x"}) || !slices.Equal(c.scopes(), []string{"a", "b"}) {
+		t.Errorf("claims = %+v, %v", c, err)
+	}
+	if _, err := decodeClaims("opaque"); err == nil {
+		t.Error("an opaque token decoded")
+	}
+}
+
+func TestRateLimitDelay(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	tr := &retryTransport{maxBackoff: 10 * time.Second, now: func() time.Time { return now }}
+	h := func(kv ...string) http.Header {
+		out := http.Header{}
+		for i := 0; i < len(kv); i += 2 {
+			out.Set(kv[i], kv[i+1])
+		}
+		return out
+	}
+	tests := map[string]struct {
+		tr   *retryTransport
+		h    http.Header
+		want time.Duration
+	}{
+		"X-RateLimit-Reset in 3s":          {tr, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()+3, 10)), 3 * time.Second},
+		"reset already passed: the floor":  {tr, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()-5, 10)), time.Second},
+		"reset far away: capped":           {tr, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()+60, 10)), 10 * time.Second},
+		"Retry-After wins":                 {tr, h("Retry-After", "2", "X-RateLimit-Reset", strconv.FormatInt(now.Unix()+9, 10)), 2 * time.Second},
+		"shrunk backoff clamps everything": {&retryTransport{maxBackoff: 5 * time.Millisecond, now: tr.now}, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()+3, 10)), 5 * time.Millisecond},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := tt.tr.rateLimitDelay(0, tt.h); got != tt.want {
+				t.Errorf("delay = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRetryTransport(t *testing.T) {
+	tests := map[string]struct {
+		method    string
+		answers   []int // status per attempt; 0 closes the connection
+		wantTries int
+		wantCode  int
+		wantErr   bool
+	}{
+		"429 then OK":                    {http.MethodPost, []int{429, 200}, 2, 200, false},
+		"429 exhausted after 2 retries":  {http.MethodGet, []int{429, 429, 429, 429}, 3, 429, false},
+		"GET 503 retried":                {http.MethodGet, []int{503, 200}, 2, 200, false},
+		"POST 503 not retried":           {http.MethodPost, []int{503, 200}, 1, 503, false},
+		"GET dropped connection retried": {http.MethodGet, []int{0, 200}, 2, 200, false},
+		"POST dropped connection lost":   {http.MethodPost, []int{0, 200}, 1, 0, true},
+		"400 not retried":                {http.MethodGet, []int{400, 200}, 1, 400, false},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			var mu sync.Mutex
+			var bodies []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				i := int(n.Add(1)) - 1
+				b := make([]byte, 64)
+				k, _ := r.Body.Read(b)
+				mu.Lock()
+				bodies = append(bodies, string(b[:k]))
+				mu.Unlock()
+				if tt.answers[i] == 0 {
+					hj, _ := w.(http.Hijacker)
+					c, _, _ := hj.Hijack()
+					c.Close()
+					return
+				}
+				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Unix()+1, 10))
+				w.WriteHeader(tt.answers[i])
+			}))
+			defer srv.Close()
+			client := newHTTPClient(fastOptions())
+			req, _ := http.NewRequest(tt.method, srv.URL, strings.NewReader("payload"))
+			start := time.Now()
+			resp, err := client.Do(req)
+			if elapsed := time.Since(start); elapsed > time.Second {
+				t.Errorf("took %v with a 1ms backoff", elapsed)
+			}
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v", err)
+			}
+			if resp != nil {
+				resp.Body.Close()
+				if resp.StatusCode != tt.wantCode {
+					t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantCode)
+				}
+			}
+			if got := int(n.Load()); got != tt.wantTries {
+				t.Errorf("attempts = %d, want %d", got, tt.wantTries)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for i, b := range bodies {
+				if tt.method == http.MethodPost && b != "payload" {
+					t.Errorf("attempt %d body = %q, want the payload resent", i+1, b)
+				}
+			}
+		})
+	}
+}
+
+func TestAttemptTimeout(t *testing.T) {
+	release := make(chan struct{})
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}
+		w.WriteHeader(200)
+	}))
+	defer srv.Close()
+	defer close(release)
+	client := newHTTPClient(Options{RequestTimeout: 50 * time.Millisecond, MaxBackoff: time.Millisecond})
+	resp, err := client.Get(srv.URL)
+	if err != nil {
+		t.Fatalf("a GET whose first attempt timed out was not retried: %v", err)
+	}
+	resp.Body.Close()
+	if n.Load() != 2 {
+		t.Errorf("attempts = %d, want 2", n.Load())
+	}
+}
+
+// TestTranslate checks what every kind of Auth0 failure becomes: meaning,
+// hint, and Auth0's own status, code and message kept.
+func TestTranslate(t *testing.T) {
+	type answer struct {
+		status int
+		body   string
+	}
+	tests := map[string]struct {
+		answer      answer
+		apiToken    bool
+		wantMeaning string
+		wantHint    string
+		wantStatus  int
+		wantCode    string
+	}{
+		"insufficient scope names scope, app and where": {
+			answer:      answer{403, `{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: create:clients","errorCode":"insufficient_scope"}`},
+			wantMeaning: `the Management API application "mgmt-app" lacks create:clients`,
+			wantHint:    "grant it under Applications > APIs > Auth0 Management API > Machine To Machine Applications",
+			wantStatus:  403, wantCode: "insufficient_scope",
+		},
+		"insufficient scope with several scopes": {
+			answer:      answer{403, `{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: read:users,read:current_user","errorCode":"insufficient_scope"}`},
+			wantMeaning: `lacks read:users or read:current_user`, wantHint: "Machine To Machine Applications",
+			wantStatus: 403, wantCode: "insufficient_scope",
+		},
+		"insufficient scope without a list falls back to the call's scope": {
+			answer:      answer{403, `{"statusCode":403,"error":"Forbidden","message":"Insufficient scope"}`},
+			wantMeaning: `lacks create:clients`, wantHint: "Machine To Machine Applications", wantStatus: 403, wantCode: "insufficient_scope",
+		},
+		"insufficient scope of an API token": {
+			answer:   answer{403, `{"statusCode":403,"error":"Forbidden","message":"Insufficient scope, expected any of: create:clients","errorCode":"insufficient_scope"}`},
+			apiToken: true, wantMeaning: "the Management API token lacks create:clients", wantHint: "API Explorer",
+			wantStatus: 403, wantCode: "insufficient_scope",
+		},
+		"401 invalid token": {
+			answer:      answer{401, `{"statusCode":401,"error":"Unauthorized","message":"Invalid token","errorCode":"invalid_token"}`},
+			wantMeaning: "Auth0 refused the Management API token (Invalid token)", wantHint: "connect again",
+			wantStatus: 401, wantCode: "invalid_token",
+		},
+		"404": {
+			answer:      answer{404, `{"statusCode":404,"error":"Not Found","message":"The client does not exist","errorCode":"inexistent_client"}`},
+			wantMeaning: "it does not exist in tenant", wantHint: "run", wantStatus: 404, wantCode: "inexistent_client",
+		},
+		"409": {
+			answer:      answer{409, `{"statusCode":409,"error":"Conflict","message":"A client grant already exists","errorCode":"client_grant_conflict"}`},
+			wantMeaning: "it already exists: A client grant already exists", wantHint: "finds the existing one", wantStatus: 409, wantCode: "client_grant_conflict",
+		},
+		"400 validation": {
+			answer:      answer{400, `{"statusCode":400,"error":"Bad Request","message":"Payload validation error: 'Object didn't pass validation for format absolute-uri-or-empty: x' on property callbacks[0]","errorCode":"invalid_body"}`},
+			wantMeaning: "Auth0 rejected the request: Payload validation error", wantHint: "absolute http(s) URL", wantStatus: 400, wantCode: "invalid_body",
+		},
+		"429 after every retry": {
+			answer:      answer{429, `{"statusCode":429,"error":"Too Many Requests","message":"Global limit has been reached","errorCode":"too_many_requests"}`},
+			wantMeaning: "Auth0's rate limit was still exceeded after 3 attempts", wantHint: "wait a minute", wantStatus: 429, wantCode: "too_many_requests",
+		},
+		"5xx": {
+			answer:      answer{502, `<html>Bad Gateway</html>`},
+			wantMeaning: "Auth0 failed with 502", wantHint: "status.auth0.com", wantStatus: 502,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, d := fakeAuth0(t, []string{"create:clients"}, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Unix(), 10))
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.WriteHeader(tt.answer.status)
+				fmt.Fprint(w, tt.answer.body)
+			})
+			req := ConnectRequest{Domain: d, ClientID: "mgmt-app", ClientSecret: "s"}
+			if tt.apiToken {
+				req = ConnectRequest{Domain: d, APIToken: fakeJWT(t, map[string]any{"aud": d.ManagementAudience(), "scope": "create:clients"})}
+			}
+			s, err := Connect(context.Background(), req, fastOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.ApplyUIApp(context.Background(), NewPlan([]Change{{Action: Create}}, &uiState{target: remoteApp{Name: "OpenMetadata"}}))
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v (%T), want *Error", err, err)
+			}
+			if e.Op != `create application "OpenMetadata"` {
+				t.Errorf("Op = %q", e.Op)
+			}
+			if !strings.Contains(e.Meaning, tt.wantMeaning) || !strings.Contains(e.Hint, tt.wantHint) {
+				t.Errorf("error = %q\nwant meaning containing %q and hint containing %q", e.Error(), tt.wantMeaning, tt.wantHint)
+			}
+			if e.Status != tt.wantStatus || e.Code != tt.wantCode || e.Auth0Message == "" {
+				t.Errorf("Status/Code/Auth0Message = %d/%q/%q, want %d/%q/(Auth0's message)", e.Status, e.Code, e.Auth0Message, tt.wantStatus, tt.wantCode)
+			}
+		})
+	}
+}
+
+func TestTranslateNoAnswer(t *testing.T) {
+	t.Run("network", func(t *testing.T) {
+		srv, d := fakeAuth0(t, nil, func(w http.ResponseWriter, r *http.Request) {})
+		s, err := Connect(context.Background(), ConnectRequest{Domain: d, ClientID: "mgmt-app", ClientSecret: "s"}, fastOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Close()
+		_, err = s.ListApps(context.Background())
+		var e *Error
+		if !errors.As(err, &e) || e.Status != 0 || !strings.Contains(e.Meaning, "could not reach "+d.String()) || !strings.Contains(e.Hint, "network") {
+			t.Errorf("err = %v", err)
+		}
+	})
+	t.Run("context cancelled", func(t *testing.T) {
+		_, d := fakeAuth0(t, nil, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+		s, err := Connect(context.Background(), ConnectRequest{Domain: d, ClientID: "mgmt-app", ClientSecret: "s"}, fastOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(20*time.Millisecond, cancel)
+		_, err = s.ListApps(ctx)
+		var e *Error
+		if !errors.As(err, &e) || !errors.Is(err, context.Canceled) || !strings.Contains(e.Meaning, "interrupted") {
+			t.Errorf("err = %v, want an interrupted *Error wrapping context.Canceled", err)
+		}
+	})
+}
+
+func TestConnectTokenErrors(t *testing.T) {
+	tests := map[string]struct {
+		status      int
+		body        string
+		wantMeaning string
+		wantHint    string
+		wantTries   int32
+	}{
+		"wrong secret": {401, `{"error":"access_denied","error_description":"Unauthorized"}`,
+			"client id or client secret", "Settings", 2},
+		"not authorized for the Management API": {403, `{"error":"access_denied","error_description":"Client is not authorized to access \"https://x/api/v2/\". You need to create a \"client-grant\" associated to this API."}`,
+			`application "id" is not authorized for the Auth0 Management API`, "Applications > APIs > Auth0 Management API > Machine To Machine Applications", 1},
+		"client_credentials not allowed": {403, `{"error":"unauthorized_client","error_description":"Grant type 'client_credentials' not allowed for the client."}`,
+			"Client Credentials grant", "Grant Types", 1},
+		"custom domain": {403, `{"error":"access_denied","error_description":"Service not enabled within domain: https://login.example.com/api/v2/"}`,
+			"does not know the Management API audience", "canonical domain", 1},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var tries atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				tries.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tt.status)
+				fmt.Fprint(w, tt.body)
+			}))
+			defer srv.Close()
+			_, err := Connect(context.Background(), ConnectRequest{Domain: tenant.MustParse(srv.URL), ClientID: "id", ClientSecret: "s"}, fastOptions())
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v, want *Error", err)
+			}
+			if !strings.Contains(e.Meaning, tt.wantMeaning) || !strings.Contains(e.Hint, tt.wantHint) || e.Status != tt.status {
+				t.Errorf("error = %q (status %d)", e.Error(), e.Status)
+			}
+			if tries.Load() != tt.wantTries {
+				t.Errorf("token requests = %d, want %d (form body only after Basic is refused)", tries.Load(), tt.wantTries)
+			}
+		})
+	}
+}
+
+func TestConnectAPIToken(t *testing.T) {
+	_, d := fakeAuth0(t, nil, func(w http.ResponseWriter, r *http.Request) {
+		writeTestJSON(w, 200, map[string]any{"friendly_name": "Acme"})
+	})
+	good := fakeJWT(t, map[string]any{"aud": d.ManagementAudience(), "scope": "read:clients read:tenant_settings", "exp": time.Now().Add(time.Hour).Unix()})
+	s, err := Connect(context.Background(), ConnectRequest{Domain: d, APIToken: good}, fastOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, name := s.Tenant(); name != "Acme" {
+		t.Errorf("friendly name = %q", name)
+	}
+	if got := s.MissingScopes(Choices{ServiceAccount: Skip, ClientType: render.Public}); !slices.Equal(got, []string{"create:clients", "update:clients"}) {
+		t.Errorf("MissingScopes = %v", got)
+	}
+	for name, tok := range map[string]string{
+		"another tenant's token": fakeJWT(t, map[string]any{"aud": "https://other.auth0.com/api/v2/"}),
+		"expired token":          fakeJWT(t, map[string]any{"aud": d.ManagementAudience(), "exp": time.Now().Add(-time.Hour).Unix()}),
+	} {
+		if _, err := Connect(context.Background(), ConnectRequest{Domain: d, APIToken: tok}, fastOptions()); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}

@@ -1,0 +1,299 @@
+package steps
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Names of the verification checks (screens.md "Verification"). Names that
+// carry a value are built by the Check* functions.
+const (
+	CheckTokenBasic = "token with HTTP Basic, as the guide configures it"
+	CheckTokenForm  = "token with the secret in the form body, as OpenMetadata ≤ 1.0 ingestion sends it"
+)
+
+// CheckSignature names the signature check against the tenant's JWKS.
+func CheckSignature(jwksURL string) string { return "signature checks out against " + jwksURL }
+
+// CheckClaims names the iss/sub/aud/exp check of the service account's token.
+func CheckClaims(clientID, audience string) string {
+	return "sub " + clientID + "@clients · aud " + audience
+}
+
+// CheckScopes names the comparison of granted and requested scopes.
+func CheckScopes(requested []string) string {
+	list := strings.Join(requested, " ")
+	if list == "" {
+		list = "none"
+	}
+	return "granted scopes = requested (" + list + ")"
+}
+
+// CheckDiscovery names the check of the tenant's OpenID Connect discovery document.
+func CheckDiscovery(url string) string { return "discovery document answers at " + url }
+
+// CheckJWKS names the check of the tenant's signing keys.
+func CheckJWKS(url string) string { return "JWKS answers at " + url }
+
+// CheckAppURLs names the check of the UI application's sign-in URLs.
+func CheckAppURLs(omURL string) string {
+	return "callbacks, web origins and logout URLs include " + omURL
+}
+
+// Verify implements Runner. The independent requests (discovery document,
+// JWKS, the two token requests) run in parallel; the checks that need their
+// answers follow.
+func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification {
+	var (
+		wg                sync.WaitGroup
+		discoveryErr      error
+		keys              map[string]*rsa.PublicKey
+		keysErr           error
+		basic, form       *tokenResponse
+		basicErr, formErr error
+	)
+	aud := s.domain.ManagementAudience()
+	bot := (*App)(nil)
+	if sa != nil && sa.Mode != Skip {
+		bot = sa.App
+	}
+	if ui != nil {
+		wg.Go(func() { discoveryErr = s.checkDiscovery(ctx) })
+	}
+	if ui != nil || bot != nil {
+		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
+	}
+	if bot != nil && bot.ClientSecret != "" {
+		wg.Go(func() { basic, basicErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleBasic) })
+		wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleLegacyOM) })
+	}
+	wg.Wait()
+
+	var v Verification
+	if ui != nil {
+		v.Checks = append(v.Checks,
+			result(CheckDiscovery(s.domain.DiscoveryURL()), discoveryErr),
+			result(CheckJWKS(s.domain.JWKSURL()), keysErr),
+			result(CheckAppURLs(normalizeURL(c.OMURL)), appURLs(ui, normalizeURL(c.OMURL))))
+	}
+	if bot == nil {
+		return v
+	}
+	if bot.ClientSecret == "" {
+		why := firstNonEmpty(bot.SecretUnavailable, "the client secret is unknown")
+		v.Checks = append(v.Checks, Check{Name: CheckTokenBasic, Detail: why}, Check{Name: CheckTokenForm, Detail: why})
+	} else {
+		v.Checks = append(v.Checks,
+			result(CheckTokenBasic, s.botTokenError(bot, basicErr)),
+			result(CheckTokenForm, s.botTokenError(bot, formErr)))
+	}
+	token := ""
+	switch {
+	case basic != nil:
+		token = basic.AccessToken
+	case form != nil:
+		token = form.AccessToken
+	}
+	noToken := errors.New("no token to check")
+	requested := cleanScopes(c.Scopes)
+	if token == "" {
+		v.Checks = append(v.Checks,
+			result(CheckSignature(s.domain.JWKSURL()), noToken),
+			result(CheckClaims(bot.ClientID, aud), noToken),
+			result(CheckScopes(requested), noToken))
+		return v
+	}
+	sigErr := keysErr
+	if sigErr == nil {
+		sigErr = checkSignature(token, keys)
+	}
+	claims, claimsErr := decodeClaims(token)
+	scopeErr := claimsErr
+	if claimsErr == nil {
+		claimsErr = s.checkClaims(claims, bot.ClientID, time.Now())
+		scopeErr = compareScopes(claims.scopes(), requested)
+	}
+	v.Checks = append(v.Checks,
+		result(CheckSignature(s.domain.JWKSURL()), sigErr),
+		result(CheckClaims(bot.ClientID, aud), claimsErr),
+		result(CheckScopes(requested), scopeErr))
+	return v
+}
+
+func result(name string, err error) Check {
+	if err != nil {
+		return Check{Name: name, Detail: err.Error()}
+	}
+	return Check{Name: name, OK: true}
+}
+
+// botTokenError explains a refused token request of the service account.
+func (s *Session) botTokenError(bot *App, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := s.tokenFailure("", bot.ClientID, err, false)
+	var se *Error
+	if errors.As(e, &se) {
+		msg := se.Meaning
+		if se.Hint != "" {
+			msg += " — " + se.Hint
+		}
+		return errors.New(msg)
+	}
+	return e
+}
+
+// getJSON fetches a public document of the tenant.
+func (s *Session) getJSON(ctx context.Context, url string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := s.http.Do(req)
+	if err != nil {
+		if ce := contextError(err); ce != nil {
+			return ce.err
+		}
+		return fmt.Errorf("no answer: %s", rootCause(err))
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
+		return fmt.Errorf("the answer is not JSON: %w", err)
+	}
+	return nil
+}
+
+// checkDiscovery checks that the discovery document names the tenant as
+// issuer and points at its JWKS, as OpenMetadata's OIDC client reads them.
+func (s *Session) checkDiscovery(ctx context.Context) error {
+	var doc struct {
+		Issuer        string `json:"issuer"`
+		JWKSURI       string `json:"jwks_uri"`
+		AuthEndpoint  string `json:"authorization_endpoint"`
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	if err := s.getJSON(ctx, s.domain.DiscoveryURL(), &doc); err != nil {
+		return err
+	}
+	switch {
+	case doc.Issuer != s.domain.Issuer():
+		return fmt.Errorf("its issuer is %q, not %q", doc.Issuer, s.domain.Issuer())
+	case doc.JWKSURI != s.domain.JWKSURL():
+		return fmt.Errorf("its jwks_uri is %q, not %q", doc.JWKSURI, s.domain.JWKSURL())
+	case doc.AuthEndpoint == "" || doc.TokenEndpoint == "":
+		return errors.New("it lacks the authorization or token endpoint")
+	}
+	return nil
+}
+
+func (s *Session) fetchJWKS(ctx context.Context) (map[string]*rsa.PublicKey, error) {
+	var set jwks
+	if err := s.getJSON(ctx, s.domain.JWKSURL(), &set); err != nil {
+		return nil, err
+	}
+	return set.rsaKeys()
+}
+
+// checkSignature verifies the token's RS256 signature with the tenant's keys.
+func checkSignature(token string, keys map[string]*rsa.PublicKey) error {
+	_, err := jwt.Parse(token, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		if k, ok := keys[kid]; ok {
+			return k, nil
+		}
+		if kid == "" && len(keys) == 1 {
+			for _, k := range keys {
+				return k, nil
+			}
+		}
+		return nil, fmt.Errorf("the JWKS has no key %q", kid)
+	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
+	if err != nil {
+		return fmt.Errorf("the signature does not verify: %w", err)
+	}
+	return nil
+}
+
+// checkClaims checks iss, aud, exp and sub of the service account's token.
+func (s *Session) checkClaims(c tokenClaims, clientID string, now time.Time) error {
+	var problems []string
+	if c.Issuer != s.domain.Issuer() {
+		problems = append(problems, fmt.Sprintf("iss is %q, not %q", c.Issuer, s.domain.Issuer()))
+	}
+	if aud := s.domain.ManagementAudience(); !slices.Contains(c.Audience, aud) {
+		problems = append(problems, fmt.Sprintf("aud is %q, not %q", strings.Join(c.Audience, ", "), aud))
+	}
+	if want := clientID + "@clients"; c.Subject != want {
+		problems = append(problems, fmt.Sprintf("sub is %q, not %q", c.Subject, want))
+	}
+	switch {
+	case c.Expiry == 0:
+		problems = append(problems, "exp is missing")
+	case !time.Unix(c.Expiry, 0).After(now):
+		problems = append(problems, "the token expired at "+time.Unix(c.Expiry, 0).UTC().Format(time.RFC3339))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// compareScopes names the scopes granted but not requested, and the reverse.
+func compareScopes(granted, requested []string) error {
+	var missing, extra []string
+	for _, r := range requested {
+		if !slices.Contains(granted, r) {
+			missing = append(missing, r)
+		}
+	}
+	for _, g := range granted {
+		if !slices.Contains(requested, g) {
+			extra = append(extra, g)
+		}
+	}
+	var parts []string
+	if len(missing) > 0 {
+		parts = append(parts, "not granted: "+strings.Join(missing, " "))
+	}
+	if len(extra) > 0 {
+		parts = append(parts, "granted but not requested: "+strings.Join(extra, " "))
+	}
+	if len(parts) > 0 {
+		return errors.New(strings.Join(parts, "; "))
+	}
+	return nil
+}
+
+// appURLs checks the UI application's sign-in URLs as Auth0 returned them.
+func appURLs(ui *App, omURL string) error {
+	var missing []string
+	if !slices.Contains(ui.Callbacks, omURL+"/callback") {
+		missing = append(missing, "callback "+omURL+"/callback")
+	}
+	if !slices.Contains(ui.WebOrigins, omURL) {
+		missing = append(missing, "web origin "+omURL)
+	}
+	if !slices.Contains(ui.AllowedLogoutURLs, omURL) {
+		missing = append(missing, "logout URL "+omURL)
+	}
+	if len(missing) > 0 {
+		return errors.New("missing " + strings.Join(missing, ", "))
+	}
+	return nil
+}
