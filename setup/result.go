@@ -16,6 +16,16 @@ type Result struct {
 	Verification   *Verification  `json:"verification"`
 	Plan           []steps.Change `json:"plan,omitempty"`
 	Files          []string       `json:"files"`
+	Error          *ErrorResult   `json:"error,omitempty"`
+}
+
+// ErrorResult is why a run failed, with Auth0's own answer when there was one.
+type ErrorResult struct {
+	Message      string   `json:"message"`
+	Status       int      `json:"status,omitempty"`
+	Code         string   `json:"code,omitempty"`
+	Auth0Message string   `json:"auth0_message,omitempty"`
+	Created      []string `json:"created,omitempty"` // what the run had created in Auth0 before it failed
 }
 
 // AppResult is an Auth0 application in the result.

@@ -1,0 +1,126 @@
+package render
+
+// helmValues are values for the open-metadata/openmetadata chart; they follow
+// the chart's values.schema.json.
+type helmValues struct {
+	OpenMetadata struct {
+		Config struct {
+			Authorizer     helmAuthorizer     `yaml:"authorizer"`
+			Authentication helmAuthentication `yaml:"authentication"`
+		} `yaml:"config"`
+	} `yaml:"openmetadata"`
+}
+
+type helmAuthorizer struct {
+	ClassName              string   `yaml:"className"`
+	ContainerRequestFilter string   `yaml:"containerRequestFilter"`
+	InitialAdmins          []string `yaml:"initialAdmins"`
+	PrincipalDomain        string   `yaml:"principalDomain"`
+}
+
+type helmAuthentication struct {
+	Provider    string    `yaml:"provider"`
+	ClientType  string    `yaml:"clientType,omitempty"`
+	PublicKeys  []string  `yaml:"publicKeys"`
+	Authority   string    `yaml:"authority"`
+	ClientID    string    `yaml:"clientId"`
+	CallbackURL string    `yaml:"callbackUrl"`
+	OIDC        *helmOIDC `yaml:"oidcConfiguration,omitempty"`
+}
+
+// helmOIDC is the confidential client; the chart sets OIDC_* only when
+// Enabled is true, and reads the credentials from a Secret.
+type helmOIDC struct {
+	Enabled                    bool          `yaml:"enabled"`
+	OIDCType                   string        `yaml:"oidcType"`
+	ClientID                   helmSecretRef `yaml:"clientId"`
+	ClientSecret               helmSecretRef `yaml:"clientSecret"`
+	DiscoveryURI               string        `yaml:"discoveryUri"`
+	CallbackURL                string        `yaml:"callbackUrl"`
+	ServerURL                  string        `yaml:"serverUrl"`
+	ClientAuthenticationMethod string        `yaml:"clientAuthenticationMethod"`
+}
+
+type helmSecretRef struct {
+	SecretRef string `yaml:"secretRef"`
+	SecretKey string `yaml:"secretKey"`
+}
+
+// kubernetesSecret is the Secret the chart reads the confidential client's credentials from.
+type kubernetesSecret struct {
+	APIVersion string `yaml:"apiVersion"`
+	Kind       string `yaml:"kind"`
+	Metadata   struct {
+		Name string `yaml:"name"`
+	} `yaml:"metadata"`
+	Type       string            `yaml:"type"`
+	StringData map[string]string `yaml:"stringData"`
+}
+
+func (c *config) helmValues() helmValues {
+	var v helmValues
+	v.OpenMetadata.Config.Authorizer = helmAuthorizer{
+		ClassName:              authorizerClassName,
+		ContainerRequestFilter: authorizerFilter,
+		InitialAdmins:          c.admins,
+		PrincipalDomain:        c.principalDomain,
+	}
+	auth := helmAuthentication{
+		Provider:    auth0Provider,
+		PublicKeys:  c.publicKeyURLs(),
+		Authority:   c.Tenant.Authority(),
+		ClientID:    c.UI.ClientID,
+		CallbackURL: c.callbackURL(),
+	}
+	if c.hasClientType() {
+		auth.ClientType = string(c.clientType)
+	}
+	if c.confidential() {
+		auth.OIDC = &helmOIDC{
+			Enabled:                    true,
+			OIDCType:                   auth0Provider,
+			ClientID:                   helmSecretRef{SecretRef: oidcSecretName, SecretKey: oidcSecretClientIDKey},
+			ClientSecret:               helmSecretRef{SecretRef: oidcSecretName, SecretKey: oidcSecretClientKeyKey},
+			DiscoveryURI:               c.Tenant.DiscoveryURL(),
+			CallbackURL:                c.callbackURL(),
+			ServerURL:                  c.om,
+			ClientAuthenticationMethod: ConfidentialAuthMethod,
+		}
+	}
+	v.OpenMetadata.Config.Authentication = auth
+	return v
+}
+
+// oidcSecret holds the confidential client's credentials. The chart passes
+// them to the server as OIDC_CLIENT_ID / OIDC_CLIENT_SECRET, which the server
+// reads through conf/openmetadata.yaml, hence serverText.
+func (c *config) oidcSecret() kubernetesSecret {
+	s := kubernetesSecret{APIVersion: "v1", Kind: "Secret", Type: "Opaque"}
+	s.Metadata.Name = oidcSecretName
+	s.StringData = map[string]string{
+		oidcSecretClientIDKey:  serverText(c.UI.ClientID),
+		oidcSecretClientKeyKey: serverText(c.UI.ClientSecret),
+	}
+	return s
+}
+
+// kubernetes renders the Helm values and, for a confidential client, the Secret.
+func (c *config) kubernetes() ([]File, error) {
+	head := []string{c.title(c.ssoSummary())}
+	head = append(head, c.applyHeader(Kubernetes)...)
+	values, err := yamlFile(head, c.helmValues())
+	if err != nil {
+		return nil, err
+	}
+	files := []File{{Path: HelmValuesPath, Data: values}}
+	if c.confidential() {
+		head := []string{c.title("the confidential client's credentials, read by the chart"),
+			"Apply before the Helm upgrade: " + kubectlSecret}
+		secret, err := yamlFile(head, c.oidcSecret())
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Path: HelmSecretPath, Data: secret, Secret: true})
+	}
+	return files, nil
+}

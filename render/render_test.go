@@ -1,0 +1,408 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// renderCase is one golden case: a version band and client type.
+type renderCase struct {
+	name string
+	in   Input
+}
+
+func mustVersion(s string) Version {
+	v, err := ParseVersion(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// fixture is a valid Input for version v and client type ct.
+func fixture(v string, ct ClientType) Input {
+	return Input{
+		Tenant:     tenant.MustParse("acme.us.auth0.com"),
+		OMURL:      "https://openmetadata.acme.internal",
+		Version:    mustVersion(v),
+		ClientType: ct,
+		UI: Credentials{
+			ClientID:     "9xYtQ2pLmN4oR7sT1uV3wX5yZ8aB0cDe",
+			ClientSecret: "Ui-SeCrEt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL",
+		},
+		AdminPrincipals: []string{"Jane.Doe@acme.com", "ops"},
+		PrincipalDomain: "acme.com",
+	}
+}
+
+// goldenCases cover every version band (1.0.2 legacy, 1.4.0 JWT, 1.6.4 OIDC,
+// 2.0.2 OIDC with settings in the database) and every valid client type.
+func goldenCases() []renderCase {
+	legacySA := fixture("1.0.2", Public)
+	legacySA.ServiceAccount = &Credentials{ClientID: "BotQ2pLmN4oR7sT1uV3wX5yZ8aB0cDeF", ClientSecret: "Bot-SeCrEt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK"}
+	withJWT := fixture("2.0.2", Public)
+	withJWT.IngestionJWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpbmdlc3Rpb24tYm90In0.c2lnbmF0dXJl"
+	return []renderCase{
+		{"1.0.2-public-service-account", legacySA},
+		{"1.0.2-public", fixture("1.0.2", Public)},
+		{"1.4.0-public", fixture("1.4.0", Public)},
+		{"1.6.4-public", fixture("1.6.4", Public)},
+		{"1.6.4-confidential", fixture("1.6.4", Confidential)},
+		{"2.0.2-public", fixture("2.0.2", Public)},
+		{"2.0.2-public-jwt", withJWT},
+		{"2.0.2-confidential", fixture("2.0.2", Confidential)},
+	}
+}
+
+// TestGolden compares every file and every target's next steps with
+// testdata/golden/<case>/; run `go test ./render -update` to rewrite them.
+func TestGolden(t *testing.T) {
+	for _, tc := range goldenCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			files, err := Render(tc.in, AllTargets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join("testdata", "golden", tc.name)
+			got := map[string][]byte{}
+			for _, f := range files {
+				got[f.Path] = f.Data
+			}
+			for _, target := range AllTargets {
+				got["next-steps/"+string(target)+".txt"] = []byte(NextSteps(tc.in, target))
+			}
+			if *update {
+				if err := os.RemoveAll(dir); err != nil {
+					t.Fatal(err)
+				}
+				for p, data := range got {
+					dst := filepath.Join(dir, filepath.FromSlash(p))
+					if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(dst, data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			var want []string
+			err = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				rel, _ := filepath.Rel(dir, p)
+				want = append(want, filepath.ToSlash(rel))
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("read golden files (run with -update to create them): %v", err)
+			}
+			var gotPaths []string
+			for p := range got {
+				gotPaths = append(gotPaths, p)
+			}
+			slices.Sort(gotPaths)
+			slices.Sort(want)
+			if !slices.Equal(gotPaths, want) {
+				t.Fatalf("files = %v, golden has %v (run with -update to accept)", gotPaths, want)
+			}
+			for _, p := range want {
+				data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got[p], data) {
+					t.Errorf("%s differs from its golden file (run with -update to accept):\n--- got\n%s\n--- want\n%s", p, got[p], data)
+				}
+			}
+		})
+	}
+}
+
+func paths(files []File) []string {
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.Path
+	}
+	return out
+}
+
+func TestRenderChosenTargetsOnly(t *testing.T) {
+	tests := []struct {
+		name    string
+		ct      ClientType
+		targets []Target
+		want    []string
+	}{
+		{"none", Public, nil, []string{IngestionPath}},
+		{"docker", Public, []Target{Docker}, []string{DockerEnvPath, IngestionPath}},
+		{"bare metal", Public, []Target{BareMetal}, []string{BareMetalPath, IngestionPath}},
+		{"kubernetes public", Public, []Target{Kubernetes}, []string{HelmValuesPath, IngestionPath}},
+		{"kubernetes confidential", Confidential, []Target{Kubernetes}, []string{HelmValuesPath, HelmSecretPath, IngestionPath}},
+		{"all, any order, repeated", Confidential, []Target{Kubernetes, Docker, BareMetal, Docker},
+			[]string{DockerEnvPath, BareMetalPath, HelmValuesPath, HelmSecretPath, IngestionPath}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files, err := Render(fixture("2.0.2", tt.ct), tt.targets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := paths(files); !slices.Equal(got, tt.want) {
+				t.Errorf("paths = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if _, err := Render(fixture("2.0.2", Public), []Target{"swarm"}); err == nil || !strings.Contains(err.Error(), `"swarm"`) {
+		t.Errorf("unknown target: err = %v, want one naming it", err)
+	}
+}
+
+func TestSecretFiles(t *testing.T) {
+	legacy := fixture("1.0.2", Public)
+	legacy.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "bot-secret"}
+	jwt := fixture("1.4.0", Public)
+	jwt.IngestionJWT = "a.b.c"
+	tests := []struct {
+		name string
+		in   Input
+		want map[string]bool // path -> Secret
+	}{
+		{"public", fixture("2.0.2", Public), map[string]bool{
+			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: false}},
+		{"confidential", fixture("2.0.2", Confidential), map[string]bool{
+			DockerEnvPath: true, BareMetalPath: true, HelmValuesPath: false, HelmSecretPath: true, IngestionPath: false}},
+		{"legacy service account", legacy, map[string]bool{
+			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: true}},
+		{"ingestion JWT", jwt, map[string]bool{
+			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files, err := Render(tt.in, AllTargets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, f := range files {
+				got[f.Path] = f.Secret
+				if f.Secret != (f.Mode() == 0o600) {
+					t.Errorf("%s: Mode %v does not match Secret %v", f.Path, f.Mode(), f.Secret)
+				}
+			}
+			for p, want := range tt.want {
+				if s, ok := got[p]; !ok || s != want {
+					t.Errorf("%s: Secret = %v (rendered %v), want %v", p, s, ok, want)
+				}
+			}
+			if len(got) != len(tt.want) {
+				t.Errorf("rendered %v, want exactly %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestContent checks the facts the goldens must keep, so a careless -update
+// cannot bring back a documentation bug.
+func TestContent(t *testing.T) {
+	for _, tc := range goldenCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			files, err := Render(tc.in, AllTargets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _ := prepare(tc.in)
+			for _, f := range files {
+				text := string(f.Data)
+				for _, line := range strings.Split(text, "\n") {
+					if strings.HasPrefix(line, "#") {
+						continue
+					}
+					for _, bad := range []string{"http://acme", "Auth0", "= ", "${"} {
+						if strings.Contains(line, bad) {
+							t.Errorf("%s: line %q contains %q", f.Path, line, bad)
+						}
+					}
+				}
+				if !strings.HasPrefix(text, "# Generated by om-auth0 for OpenMetadata "+c.versionLabel()) {
+					t.Errorf("%s does not start with the om-auth0 header", f.Path)
+				}
+				if strings.Count(text, "principalDomain") > 1 {
+					t.Errorf("%s repeats principalDomain", f.Path)
+				}
+			}
+			byPath := map[string]File{}
+			for _, f := range files {
+				byPath[f.Path] = f
+			}
+			jwks := c.om + omJWKSPath
+
+			env := string(byPath[DockerEnvPath].Data)
+			for _, line := range strings.Split(env, "\n") {
+				if line == "" || strings.HasPrefix(line, "#") {
+					continue
+				}
+				k, _, ok := strings.Cut(line, "=")
+				if !ok || strings.ContainsAny(k, " :") {
+					t.Errorf("env line %q is not KEY=value", line)
+				}
+			}
+			wantEnv := []string{
+				"AUTHENTICATION_PROVIDER=auth0\n",
+				"AUTHENTICATION_AUTHORITY=https://acme.us.auth0.com\n",
+				"AUTHENTICATION_PUBLIC_KEYS=[https://acme.us.auth0.com/.well-known/jwks.json," + jwks + "]\n",
+				"AUTHORIZER_ADMIN_PRINCIPALS=[jane.doe,ops]\n",
+				"AUTHENTICATION_CALLBACK_URL=https://openmetadata.acme.internal/callback\n",
+			}
+			if tc.in.ClientType == Confidential {
+				wantEnv = append(wantEnv, "OIDC_TYPE=auth0\n", "OIDC_CLIENT_AUTH_METHOD="+ConfidentialAuthMethod+"\n",
+					"OIDC_DISCOVERY_URI=https://acme.us.auth0.com/.well-known/openid-configuration\n")
+			}
+			for _, w := range wantEnv {
+				if !strings.Contains(env, w) {
+					t.Errorf("env file lacks %q", w)
+				}
+			}
+			if got := strings.Contains(env, "AUTHENTICATION_CLIENT_TYPE="); got != (c.Version.Band() == BandOIDC) {
+				t.Errorf("env file sets AUTHENTICATION_CLIENT_TYPE = %v for %s", got, c.Version)
+			}
+
+			bm := parseYAML(t, byPath[BareMetalPath])
+			authn := bm["authenticationConfiguration"].(map[string]any)
+			if authn["provider"] != "auth0" || !slices.Contains(toStrings(authn["publicKeyUrls"]), jwks) {
+				t.Errorf("bare metal authenticationConfiguration = %v", authn)
+			}
+			if oidc, ok := authn["oidcConfiguration"].(map[string]any); ok && oidc["type"] != "auth0" {
+				t.Errorf("oidcConfiguration.type = %v, want auth0", oidc["type"])
+			}
+
+			hv := parseYAML(t, byPath[HelmValuesPath])
+			hauth := hv["openmetadata"].(map[string]any)["config"].(map[string]any)["authentication"].(map[string]any)
+			if oidc, ok := hauth["oidcConfiguration"].(map[string]any); ok {
+				if oidc["enabled"] != true || oidc["oidcType"] != "auth0" {
+					t.Errorf("helm oidcConfiguration = %v, want enabled: true and oidcType: auth0", oidc)
+				}
+			} else if tc.in.ClientType == Confidential {
+				t.Error("helm values lack oidcConfiguration for a confidential client")
+			}
+
+			ing := parseYAML(t, byPath[IngestionPath])
+			server := ing["workflowConfig"].(map[string]any)["openMetadataServerConfig"].(map[string]any)
+			if server["hostPort"] != c.om+"/api" {
+				t.Errorf("hostPort = %v", server["hostPort"])
+			}
+			sec := server["securityConfig"].(map[string]any)
+			if c.legacyIngestion() {
+				if server["authProvider"] != "auth0" || sec["domain"] != "acme.us.auth0.com" || sec["clientId"] != c.ServiceAccount.ClientID {
+					t.Errorf("legacy ingestion = %v", server)
+				}
+			} else if server["authProvider"] != "openmetadata" || sec["jwtToken"] == "" {
+				t.Errorf("ingestion = %v", server)
+			}
+		})
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+// TestLoopbackTenant: the simulated tenant is plain http on loopback, and the
+// URLs keep its scheme; the legacy domain keeps the port.
+func TestLoopbackTenant(t *testing.T) {
+	in := fixture("1.0.2", Public)
+	in.Tenant = tenant.MustParse("http://127.0.0.1:8089")
+	in.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "bot-secret"}
+	files, err := Render(in, []Target{Docker})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := string(files[0].Data)
+	for _, want := range []string{"AUTHENTICATION_AUTHORITY=http://127.0.0.1:8089\n", "[http://127.0.0.1:8089/.well-known/jwks.json,"} {
+		if !strings.Contains(env, want) {
+			t.Errorf("env file lacks %q:\n%s", want, env)
+		}
+	}
+	if !strings.Contains(string(files[1].Data), "domain: 127.0.0.1:8089\n") {
+		t.Errorf("legacy ingestion domain is not host:port:\n%s", files[1].Data)
+	}
+}
+
+func TestNextSteps(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      Input
+		target  Target
+		want    []string
+		notWant []string
+	}{
+		{"docker 1.6", fixture("1.6.4", Public), Docker,
+			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d", "Settings > Bots > ingestion-bot"},
+			[]string{"remove-security-config"}},
+		{"docker 2.0", fixture("2.0.2", Public), Docker,
+			[]string{dockerUp, dockerOps, dockerRestart, "Settings > SSO"}, nil},
+		{"kubernetes public 2.0", fixture("2.0.2", Public), Kubernetes,
+			[]string{"helm upgrade --install openmetadata open-metadata/openmetadata --version 2.0.2 --reuse-values --values kubernetes/values-auth0.yaml",
+				kubectlOps, kubectlRestart, "every replica"}, []string{kubectlSecret}},
+		{"kubernetes confidential 1.6", fixture("1.6.4", Confidential), Kubernetes,
+			[]string{kubectlSecret, "helm upgrade --install openmetadata open-metadata/openmetadata --version 1.6.4 "},
+			[]string{"remove-security-config"}},
+		{"bare metal 2.0", fixture("2.0.2", Public), BareMetal,
+			[]string{bareMetalOps, "conf/openmetadata.yaml", "restart every OpenMetadata server"}, nil},
+		{"legacy service account", func() Input {
+			in := fixture("1.0.2", Public)
+			in.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "s"}
+			return in
+		}(), Docker, []string{dockerUp}, []string{"Settings > Bots", "remove-security-config"}},
+		{"JWT given", func() Input {
+			in := fixture("1.4.0", Public)
+			in.IngestionJWT = "a.b.c"
+			return in
+		}(), Docker, []string{dockerUp}, []string{"Settings > Bots"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NextSteps(tt.in, tt.target)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("next steps lack %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(got, w) {
+					t.Errorf("next steps contain %q:\n%s", w, got)
+				}
+			}
+			if strings.Index(got, "remove-security-config") >= 0 && strings.Index(got, "remove-security-config") < strings.Index(got, "up -d") {
+				t.Errorf("the database step comes before applying the files:\n%s", got)
+			}
+		})
+	}
+	if got := NextSteps(fixture("2.0.2", Public), "swarm"); got != "" {
+		t.Errorf("NextSteps(unknown target) = %q, want empty", got)
+	}
+}
+
+func TestRenderRejectsInvalidInput(t *testing.T) {
+	in := fixture("2.0.2", Public)
+	in.UI.ClientID = ""
+	_, err := Render(in, AllTargets)
+	var inv *InvalidInputError
+	if !errors.As(err, &inv) {
+		t.Fatalf("err = %v, want *InvalidInputError", err)
+	}
+}

@@ -1,0 +1,333 @@
+package setup
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+// Defaults of the values that have one (SPEC §2). The OpenMetadata version
+// and the service-account mode have none here: they depend on the server (see Complete).
+const (
+	DefaultOMURL      = "http://localhost:8585"
+	DefaultAppName    = "OpenMetadata"
+	DefaultBotAppName = "OpenMetadata Ingestion Bot"
+	DefaultOut        = "./openmetadata-auth0"
+)
+
+// Source is where a Layer's values come from.
+type Source int
+
+const (
+	// FromFlags is the command line.
+	FromFlags Source = iota
+	// FromEnv is the environment.
+	FromEnv
+	// FromFile is an answers file (--answers).
+	FromFile
+)
+
+// Layer is what one source gives. Empty values mean "not given".
+type Layer struct {
+	Source  Source
+	Path    string // the answers file, for FromFile
+	Answers answers.Answers
+	Secrets answers.Secrets
+}
+
+// settings name each setup value, by flag (without the dashes), in the
+// other sources: its environment variable ("" when none sets it) and its
+// answers.yaml key ("" for secrets).
+var settings = map[string]struct{ env, key string }{
+	"domain":           {"AUTH0_DOMAIN", "domain"},
+	"client-id":        {"AUTH0_CLIENT_ID", "client_id"},
+	"client-secret":    {"AUTH0_CLIENT_SECRET", ""},
+	"api-token":        {"AUTH0_API_TOKEN", ""},
+	"om-url":           {"OM_URL", "om_url"},
+	"om-version":       {"OM_VERSION", "om_version"},
+	"client-type":      {"", "client_type"},
+	"app-name":         {"", "app_name"},
+	"app-id":           {"", "app_id"},
+	"service-account":  {"", "service_account"},
+	"bot-app-name":     {"", "bot_app_name"},
+	"scopes":           {"", "scopes"},
+	"target":           {"", "targets"},
+	"admin":            {"", "admins"},
+	"principal-domain": {"", "principal_domain"},
+	"ingestion-jwt":    {"OM_INGESTION_BOT_JWT", ""},
+	"out":              {"", "out"},
+}
+
+// FlagHint names a flag with its environment variable, as in "--domain (or AUTH0_DOMAIN)".
+func FlagHint(flag string) string {
+	if env := settings[flag].env; env != "" {
+		return "--" + flag + " (or " + env + ")"
+	}
+	return "--" + flag
+}
+
+// EnvLayer reads the environment variables of SPEC §2 through getenv.
+func EnvLayer(getenv func(string) string) Layer {
+	get := func(flag string) string { return strings.TrimSpace(getenv(settings[flag].env)) }
+	return Layer{
+		Source: FromEnv,
+		Answers: answers.Answers{
+			Domain:    get("domain"),
+			ClientID:  get("client-id"),
+			OMURL:     get("om-url"),
+			OMVersion: get("om-version"),
+		},
+		Secrets: answers.Secrets{
+			ClientSecret: get("client-secret"),
+			APIToken:     get("api-token"),
+			IngestionJWT: get("ingestion-jwt"),
+		},
+	}
+}
+
+// FileLayer reads an answers file strictly (see answers.Load).
+func FileLayer(path string) (Layer, error) {
+	a, err := answers.Load(path)
+	if err != nil {
+		return Layer{}, &InputError{Err: err}
+	}
+	return Layer{Source: FromFile, Path: path, Answers: a}, nil
+}
+
+// origin names where a layer's value for flag came from, for error messages.
+func (l *Layer) origin(flag string) string {
+	switch l.Source {
+	case FromEnv:
+		return settings[flag].env
+	case FromFile:
+		return fmt.Sprintf("%s in %s", settings[flag].key, l.Path)
+	default:
+		return "--" + flag
+	}
+}
+
+// InputError is bad usage or input: the run stops before anything changes.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
+
+func inputErrorf(format string, a ...any) error {
+	return &InputError{Err: fmt.Errorf(format, a...)}
+}
+
+// MissingError reports every required value nobody gave, at once.
+func MissingError(missing []string) error {
+	return inputErrorf("missing: %s", strings.Join(missing, ", "))
+}
+
+// resolver picks each value from the first layer that gives it.
+type resolver struct{ layers []Layer }
+
+func (r resolver) str(flag string, get func(*Layer) string) (value, origin string) {
+	for i := range r.layers {
+		if v := strings.TrimSpace(get(&r.layers[i])); v != "" {
+			return v, r.layers[i].origin(flag)
+		}
+	}
+	return "", ""
+}
+
+// list is str for repeatable values; comma-separated items are split.
+func (r resolver) list(flag string, get func(*Layer) []string) (values []string, origin string) {
+	for i := range r.layers {
+		var out []string
+		for _, v := range get(&r.layers[i]) {
+			for part := range strings.SplitSeq(v, ",") {
+				if p := strings.TrimSpace(part); p != "" && !slices.Contains(out, p) {
+					out = append(out, p)
+				}
+			}
+		}
+		if len(out) > 0 {
+			return out, r.layers[i].origin(flag)
+		}
+	}
+	return nil, ""
+}
+
+// Resolve merges the layers, highest precedence first (flags, environment,
+// answers file), into a Config, and names the required values that none of
+// them gave (see Missing). Values with a static default get it; the
+// OpenMetadata version and the service-account mode stay unset when not
+// given, for the caller to detect and then Complete. A value that does not
+// parse is an *InputError naming where it came from.
+func Resolve(layers ...Layer) (*Config, []string, error) {
+	r := resolver{layers}
+	cfg := &Config{}
+
+	if v, from := r.str("domain", func(l *Layer) string { return l.Answers.Domain }); v != "" {
+		d, err := tenant.Parse(v)
+		if err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+		cfg.Connect.Domain = d
+	}
+	cfg.Connect.ClientID, _ = r.str("client-id", func(l *Layer) string { return l.Answers.ClientID })
+	secret, secretFrom := r.str("client-secret", func(l *Layer) string { return l.Secrets.ClientSecret })
+	token, tokenFrom := r.str("api-token", func(l *Layer) string { return l.Secrets.APIToken })
+	if secret != "" && token != "" {
+		return nil, nil, inputErrorf("both a Management API token (%s) and a client secret (%s) are given: give one of them", tokenFrom, secretFrom)
+	}
+	cfg.Connect.ClientSecret, cfg.Connect.APIToken = secret, token
+
+	// The URL is checked with everything the renderers check (Run, render).
+	omURL, _ := r.str("om-url", func(l *Layer) string { return l.Answers.OMURL })
+	cfg.Choices.OMURL = strings.TrimRight(cmp.Or(omURL, DefaultOMURL), "/")
+
+	if v, from := r.str("om-version", func(l *Layer) string { return l.Answers.OMVersion }); v != "" {
+		ver, err := render.ParseVersion(v)
+		if err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+		cfg.Choices.Version = ver
+	}
+
+	cfg.Choices.ClientType = render.Public
+	if v, from := r.str("client-type", func(l *Layer) string { return l.Answers.ClientType }); v != "" {
+		ct, err := render.ParseClientType(v)
+		if err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+		cfg.Choices.ClientType = ct
+	}
+
+	cfg.Choices.AppName = DefaultAppName
+	if v, _ := r.str("app-name", func(l *Layer) string { return l.Answers.AppName }); v != "" {
+		cfg.Choices.AppName = v
+	}
+	cfg.Choices.AppID, _ = r.str("app-id", func(l *Layer) string { return l.Answers.AppID })
+
+	if v, from := r.str("service-account", func(l *Layer) string { return l.Answers.ServiceAccount }); v != "" {
+		mode, err := steps.ParseServiceAccountMode(v)
+		if err != nil {
+			return nil, nil, inputErrorf("%s: %q is not a service-account mode: use separate, same or skip", from, v)
+		}
+		cfg.Choices.ServiceAccount = mode
+	}
+	cfg.Choices.BotAppName = DefaultBotAppName
+	if v, _ := r.str("bot-app-name", func(l *Layer) string { return l.Answers.BotAppName }); v != "" {
+		cfg.Choices.BotAppName = v
+	}
+	scopes, from := r.list("scopes", func(l *Layer) []string { return l.Answers.Scopes })
+	for _, s := range scopes {
+		if verb, res, ok := strings.Cut(s, ":"); !ok || verb == "" || res == "" || strings.ContainsAny(s, " \t") {
+			return nil, nil, inputErrorf("%s: %q is not a Management API scope: give scopes like read:clients,read:users", from, s)
+		}
+	}
+	cfg.Choices.Scopes = scopes
+
+	targets, from := r.list("target", func(l *Layer) []string { return l.Answers.Targets })
+	if len(targets) == 0 {
+		targets = []string{"all"}
+	}
+	ts, err := render.ParseTargets(targets)
+	if err != nil {
+		return nil, nil, inputErrorf("%s: %w", from, err)
+	}
+	cfg.Targets = ts
+
+	principalDomain, _ := r.str("principal-domain", func(l *Layer) string { return l.Answers.PrincipalDomain })
+	cfg.PrincipalDomain = strings.ToLower(strings.TrimPrefix(principalDomain, "@"))
+	admins, from := r.list("admin", func(l *Layer) []string { return l.Answers.Admins })
+	for _, a := range admins {
+		// alice@acme.com is principal alice (the renderers keep the local
+		// part) in principal domain acme.com.
+		if _, domain, isEmail := strings.Cut(a, "@"); isEmail {
+			domain = strings.ToLower(domain)
+			switch cfg.PrincipalDomain {
+			case "":
+				cfg.PrincipalDomain = domain
+			case domain:
+			default:
+				return nil, nil, inputErrorf("%s: %q is not in the principal domain %q", from, a, cfg.PrincipalDomain)
+			}
+		}
+	}
+	cfg.Admins = admins
+
+	cfg.IngestionJWT, _ = r.str("ingestion-jwt", func(l *Layer) string { return l.Secrets.IngestionJWT })
+	cfg.Out, _ = r.str("out", func(l *Layer) string { return l.Answers.Out })
+	if cfg.Out == "" {
+		cfg.Out = DefaultOut
+	}
+	return cfg, cfg.Missing(), nil
+}
+
+// Complete fills the version-dependent defaults and checks the choices that
+// depend on the version. detected is the version to use when none was given
+// (what the server reported, else render.Newest).
+func (c *Config) Complete(detected render.Version) error {
+	if c.Choices.Version == (render.Version{}) {
+		c.Choices.Version = detected
+	}
+	v := c.Choices.Version
+	defaulted := c.Choices.ServiceAccount == ""
+	if defaulted {
+		c.Choices.ServiceAccount = steps.DefaultServiceAccountMode(v)
+	}
+	if c.Choices.ClientType == render.Confidential && v.Band() != render.BandOIDC {
+		return inputErrorf("--client-type confidential needs OpenMetadata 1.5 or later, and this is OpenMetadata %s: use --client-type public (or give --om-version)", v)
+	}
+	if len(c.Choices.Scopes) > 0 && c.Choices.ServiceAccount == steps.Skip {
+		why := ""
+		if defaulted {
+			why = fmt.Sprintf(" (the default for OpenMetadata %s, whose ingestion signs in with the ingestion-bot's JWT)", v)
+		}
+		return inputErrorf("--scopes are the service account's Management API scopes, but the service account is skipped%s: add --service-account separate, or drop --scopes", why)
+	}
+	return nil
+}
+
+// Missing names, as flags with their environment variables, every value that
+// setup needs and nobody gave: the tenant, the Management API credentials,
+// the admins and the principal domain.
+func (c *Config) Missing() []string {
+	var missing []string
+	if c.Connect.Domain.IsZero() {
+		missing = append(missing, FlagHint("domain"))
+	}
+	if c.Connect.APIToken == "" {
+		switch id, secret := c.Connect.ClientID != "", c.Connect.ClientSecret != ""; {
+		case !id && !secret:
+			missing = append(missing, "--client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET; or "+FlagHint("api-token")+")")
+		case !id:
+			missing = append(missing, FlagHint("client-id"))
+		case !secret:
+			missing = append(missing, FlagHint("client-secret"))
+		}
+	}
+	return append(missing, c.missingPrincipals()...)
+}
+
+// MissingToRender is Missing without the Management API credentials: what
+// rendering needs besides the applications' own credentials.
+func (c *Config) MissingToRender() []string {
+	var missing []string
+	if c.Connect.Domain.IsZero() {
+		missing = append(missing, FlagHint("domain"))
+	}
+	return append(missing, c.missingPrincipals()...)
+}
+
+func (c *Config) missingPrincipals() []string {
+	var missing []string
+	if len(c.Admins) == 0 {
+		missing = append(missing, FlagHint("admin"))
+	}
+	if c.PrincipalDomain == "" {
+		missing = append(missing, FlagHint("principal-domain"))
+	}
+	return missing
+}

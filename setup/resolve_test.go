@@ -1,0 +1,287 @@
+package setup
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+// Each value comes from the first of flag, environment, answers file that
+// gives it, else its default.
+func TestResolvePrecedence(t *testing.T) {
+	type field struct {
+		name   string
+		hasEnv bool
+		set    func(l *Layer, v string)
+		get    func(c *Config) string
+		vals   [3]string // flag, environment, answers file
+		def    string    // "" when there is no default
+	}
+	fields := []field{
+		{"domain", true, func(l *Layer, v string) { l.Answers.Domain = v }, func(c *Config) string { return c.Connect.Domain.Host },
+			[3]string{"flag.auth0.com", "env.auth0.com", "file.auth0.com"}, ""},
+		{"client-id", true, func(l *Layer, v string) { l.Answers.ClientID = v }, func(c *Config) string { return c.Connect.ClientID },
+			[3]string{"id-flag", "id-env", "id-file"}, ""},
+		{"client-secret", true, func(l *Layer, v string) { l.Secrets.ClientSecret = v }, func(c *Config) string { return c.Connect.ClientSecret },
+			[3]string{"s-flag", "s-env", ""}, ""},
+		{"om-url", true, func(l *Layer, v string) { l.Answers.OMURL = v }, func(c *Config) string { return c.Choices.OMURL },
+			[3]string{"https://flag.om/", "https://env.om", "https://file.om"}, DefaultOMURL},
+		{"om-version", true, func(l *Layer, v string) { l.Answers.OMVersion = v }, func(c *Config) string { return c.Choices.Version.String() },
+			[3]string{"1.6.4", "1.3", "v1.0.2"}, "0.0.0"},
+		{"client-type", false, func(l *Layer, v string) { l.Answers.ClientType = v }, func(c *Config) string { return string(c.Choices.ClientType) },
+			[3]string{"Confidential", "", "public"}, "public"},
+		{"app-name", false, func(l *Layer, v string) { l.Answers.AppName = v }, func(c *Config) string { return c.Choices.AppName },
+			[3]string{"OM flag", "", "OM file"}, DefaultAppName},
+		{"service-account", false, func(l *Layer, v string) { l.Answers.ServiceAccount = v }, func(c *Config) string { return string(c.Choices.ServiceAccount) },
+			[3]string{"same", "", "separate"}, ""},
+		{"bot-app-name", false, func(l *Layer, v string) { l.Answers.BotAppName = v }, func(c *Config) string { return c.Choices.BotAppName },
+			[3]string{"bot flag", "", "bot file"}, DefaultBotAppName},
+		{"target", false, func(l *Layer, v string) { l.Answers.Targets = []string{v} }, func(c *Config) string { return joinTargets(c.Targets) },
+			[3]string{"docker,k8s", "", "bare-metal"}, "docker,bare-metal,kubernetes"},
+		{"admin", false, func(l *Layer, v string) { l.Answers.Admins = strings.Split(v, ",") }, func(c *Config) string { return strings.Join(c.Admins, ",") },
+			[3]string{"alice,bob", "", "carol"}, ""},
+		{"scopes", false, func(l *Layer, v string) { l.Answers.Scopes = []string{v} }, func(c *Config) string { return strings.Join(c.Choices.Scopes, ",") },
+			[3]string{"read:clients, read:users", "", "read:roles"}, ""},
+		{"ingestion-jwt", true, func(l *Layer, v string) { l.Secrets.IngestionJWT = v }, func(c *Config) string { return c.IngestionJWT },
+			[3]string{"jwt-flag", "jwt-env", ""}, ""},
+		{"out", false, func(l *Layer, v string) { l.Answers.Out = v }, func(c *Config) string { return c.Out },
+			[3]string{"./flag-out", "", "./file-out"}, DefaultOut},
+	}
+	normalise := map[string]string{"https://flag.om/": "https://flag.om", "1.3": "1.3.0", "v1.0.2": "1.0.2",
+		"Confidential": "confidential", "docker,k8s": "docker,kubernetes", "read:clients, read:users": "read:clients,read:users"}
+	want := func(v string) string {
+		if n, ok := normalise[v]; ok {
+			return n
+		}
+		return v
+	}
+	for _, f := range fields {
+		cases := []struct {
+			name  string
+			given [3]bool
+			want  string
+		}{
+			{"flag beats environment and file", [3]bool{true, true, true}, want(f.vals[0])},
+			{"environment beats file", [3]bool{false, true, true}, want(f.vals[1])},
+			{"file", [3]bool{false, false, true}, want(f.vals[2])},
+			{"default", [3]bool{}, f.def},
+		}
+		for _, tc := range cases {
+			if !f.hasEnv && tc.given == [3]bool{false, true, true} {
+				tc.want = want(f.vals[2])
+			}
+			if tc.given[2] && f.vals[2] == "" { // secrets are never in a file
+				continue
+			}
+			t.Run(f.name+"/"+tc.name, func(t *testing.T) {
+				layers := []Layer{{Source: FromFlags}, {Source: FromEnv}, {Source: FromFile, Path: "answers.yaml"}}
+				for i, given := range tc.given {
+					if given && f.vals[i] != "" && (i != 1 || f.hasEnv) {
+						f.set(&layers[i], f.vals[i])
+					}
+				}
+				cfg, _, err := Resolve(layers...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := f.get(cfg); got != tc.want {
+					t.Fatalf("%s = %q, want %q", f.name, got, tc.want)
+				}
+			})
+		}
+	}
+}
+
+func joinTargets(ts []render.Target) string {
+	s := make([]string, len(ts))
+	for i, t := range ts {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ",")
+}
+
+func TestEnvLayerReadsSpecVariables(t *testing.T) {
+	env := map[string]string{
+		"AUTH0_DOMAIN": "acme.us.auth0.com", "AUTH0_CLIENT_ID": "id", "AUTH0_CLIENT_SECRET": "secret",
+		"AUTH0_API_TOKEN": "tok", "OM_URL": "http://om:8585", "OM_VERSION": "1.6.4", "OM_INGESTION_BOT_JWT": "jwt",
+	}
+	l := EnvLayer(func(k string) string { return env[k] })
+	want := Layer{Source: FromEnv,
+		Answers: answers.Answers{Domain: "acme.us.auth0.com", ClientID: "id", OMURL: "http://om:8585", OMVersion: "1.6.4"},
+		Secrets: answers.Secrets{ClientSecret: "secret", APIToken: "tok", IngestionJWT: "jwt"}}
+	if l.Source != want.Source || l.Answers.Domain != want.Answers.Domain || l.Answers.ClientID != want.Answers.ClientID ||
+		l.Answers.OMURL != want.Answers.OMURL || l.Answers.OMVersion != want.Answers.OMVersion || l.Secrets != want.Secrets {
+		t.Fatalf("EnvLayer = %+v\nwant       %+v", l, want)
+	}
+}
+
+// A bad value is an input error naming where it came from.
+func TestResolveErrorsNameTheSource(t *testing.T) {
+	tests := []struct {
+		name   string
+		layers []Layer
+		want   string
+	}{
+		{"domain from env", []Layer{{Source: FromEnv, Answers: answers.Answers{Domain: "http://acme.us.auth0.com"}}},
+			"AUTH0_DOMAIN: tenant domain \"http://acme.us.auth0.com\" uses http"},
+		{"version from file", []Layer{{Source: FromFile, Path: "a.yaml", Answers: answers.Answers{OMVersion: "latest"}}},
+			`om_version in a.yaml: OpenMetadata version "latest"`},
+		{"client type flag", []Layer{{Source: FromFlags, Answers: answers.Answers{ClientType: "private"}}},
+			`--client-type: client type "private"`},
+		{"service account", []Layer{{Source: FromFlags, Answers: answers.Answers{ServiceAccount: "both"}}},
+			`--service-account: "both" is not a service-account mode`},
+		{"target", []Layer{{Source: FromFile, Path: "a.yaml", Answers: answers.Answers{Targets: []string{"nomad"}}}},
+			`targets in a.yaml: target "nomad"`},
+		{"scope", []Layer{{Source: FromFlags, Answers: answers.Answers{Scopes: []string{"everything"}}}},
+			`--scopes: "everything" is not a Management API scope`},
+		{"admin outside principal domain", []Layer{{Source: FromFlags, Answers: answers.Answers{Admins: []string{"eve@evil.com"}, PrincipalDomain: "acme.com"}}},
+			`--admin: "eve@evil.com" is not in the principal domain "acme.com"`},
+		{"token and secret", []Layer{{Source: FromFlags, Secrets: answers.Secrets{APIToken: "t"}}, {Source: FromEnv, Secrets: answers.Secrets{ClientSecret: "s"}}},
+			"both a Management API token (--api-token) and a client secret (AUTH0_CLIENT_SECRET) are given"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := Resolve(tt.layers...)
+			var ie *InputError
+			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Resolve error = %v, want an InputError containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestResolveAdminEmails(t *testing.T) {
+	cfg, _, err := Resolve(Layer{Answers: answers.Answers{Admins: []string{"Alice@Acme.com", "bob", "alice@acme.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(cfg.Admins, []string{"Alice@Acme.com", "bob", "alice@acme.com"}) || cfg.PrincipalDomain != "acme.com" {
+		t.Fatalf("admins %q, principal domain %q", cfg.Admins, cfg.PrincipalDomain)
+	}
+}
+
+func TestMissingNamesEverythingAtOnce(t *testing.T) {
+	tests := []struct {
+		name  string
+		layer Layer
+		want  string
+	}{
+		{"nothing given", Layer{},
+			"missing: --domain (or AUTH0_DOMAIN), --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET; or --api-token (or AUTH0_API_TOKEN)), --admin, --principal-domain"},
+		{"client id without secret", Layer{Answers: answers.Answers{ClientID: "id", Admins: []string{"a"}}},
+			"missing: --domain (or AUTH0_DOMAIN), --client-secret (or AUTH0_CLIENT_SECRET), --principal-domain"},
+		{"secret without client id", Layer{Answers: answers.Answers{Domain: "a.auth0.com", PrincipalDomain: "acme.com"}, Secrets: answers.Secrets{ClientSecret: "s"}},
+			"missing: --client-id (or AUTH0_CLIENT_ID), --admin"},
+		{"an API token is enough", Layer{Answers: answers.Answers{Domain: "a.auth0.com", Admins: []string{"a@acme.com"}}, Secrets: answers.Secrets{APIToken: "t"}},
+			""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, missing, err := Resolve(tt.layer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.want == "" {
+				if len(missing) > 0 {
+					t.Fatalf("missing = %q, want none", missing)
+				}
+				return
+			}
+			err = MissingError(missing)
+			var ie *InputError
+			if !errors.As(err, &ie) || err.Error() != tt.want {
+				t.Fatalf("MissingError = %q\nwant          %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestComplete(t *testing.T) {
+	tests := []struct {
+		name     string
+		a        answers.Answers
+		detected render.Version
+		wantSA   steps.ServiceAccountMode
+		wantVer  string
+		wantErr  string
+	}{
+		{"detected version, legacy: separate", answers.Answers{}, render.Version{Major: 1, Patch: 2}, steps.Separate, "1.0.2", ""},
+		{"newest: skip", answers.Answers{}, render.Newest, steps.Skip, "2.0.0", ""},
+		{"given version wins over detected", answers.Answers{OMVersion: "1.3.1"}, render.Version{Major: 1}, steps.Skip, "1.3.1", ""},
+		{"given mode kept", answers.Answers{ServiceAccount: "separate", Scopes: []string{"read:clients"}}, render.Newest, steps.Separate, "2.0.0", ""},
+		{"confidential before 1.5", answers.Answers{ClientType: "confidential", OMVersion: "1.4.9"}, render.Newest, "", "",
+			"--client-type confidential needs OpenMetadata 1.5 or later, and this is OpenMetadata 1.4.9"},
+		{"scopes without a service account", answers.Answers{Scopes: []string{"read:clients"}}, render.Newest, "", "",
+			"but the service account is skipped (the default for OpenMetadata 2.0.0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, _, err := Resolve(Layer{Answers: tt.a})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.Complete(tt.detected)
+			if tt.wantErr != "" {
+				var ie *InputError
+				if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Complete error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Choices.ServiceAccount != tt.wantSA || cfg.Choices.Version.String() != tt.wantVer {
+				t.Fatalf("service account %q version %s, want %q %s", cfg.Choices.ServiceAccount, cfg.Choices.Version, tt.wantSA, tt.wantVer)
+			}
+		})
+	}
+}
+
+func TestFileLayerIsInputError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "answers.yaml")
+	if err := os.WriteFile(path, []byte("domain: a.auth0.com\ncolour: red\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := FileLayer(path)
+	var ie *InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), path+`:2: key "colour": unknown key`) {
+		t.Fatalf("FileLayer error = %v", err)
+	}
+}
+
+// The answers a config writes resolve back to the same config.
+func TestAnswersResolveToTheSameConfig(t *testing.T) {
+	cfg, _, err := Resolve(Layer{
+		Answers: answers.Answers{Domain: "http://127.0.0.1:9999", ClientID: "m2m", OMURL: "https://om.acme.com", OMVersion: "1.0.2",
+			ClientType: "public", ServiceAccount: "separate", Scopes: []string{"read:clients"}, Targets: []string{"docker"},
+			Admins: []string{"alice"}, PrincipalDomain: "acme.com", Out: "out"},
+		Secrets: answers.Secrets{ClientSecret: "s"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := answers.Marshal(cfg.Answers())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := answers.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := Resolve(Layer{Source: FromFile, Answers: a, Secrets: answers.Secrets{ClientSecret: "s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Answers().Domain != cfg.Answers().Domain || again.Connect != cfg.Connect || again.Choices.Version != cfg.Choices.Version ||
+		!slices.Equal(again.Targets, cfg.Targets) || again.Out != cfg.Out || again.Choices.ServiceAccount != cfg.Choices.ServiceAccount {
+		t.Fatalf("replayed config %+v\nwant %+v", again, cfg)
+	}
+}

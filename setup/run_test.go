@@ -1,0 +1,381 @@
+package setup
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+// fakeRunner is a steps.Runner whose answers the test sets; it records the calls.
+type fakeRunner struct {
+	missing   []string
+	uiPlan    *steps.Plan
+	ui        *steps.App
+	saPlan    *steps.Plan
+	sa        *steps.ServiceAccount
+	saErr     error
+	verify    steps.Verification
+	created   []string
+	calls     []string
+	plannedUI *steps.App // the ui PlanServiceAccount got
+}
+
+func (f *fakeRunner) call(name string) { f.calls = append(f.calls, name) }
+
+func (f *fakeRunner) Tenant() (tenant.Domain, string) {
+	return tenant.MustParse("acme.us.auth0.com"), "Acme"
+}
+func (f *fakeRunner) GrantedScopes() []string { return nil }
+func (f *fakeRunner) MissingScopes(steps.Choices) []string {
+	f.call("MissingScopes")
+	return f.missing
+}
+func (f *fakeRunner) ListApps(context.Context) ([]steps.AppSummary, error) { return nil, nil }
+func (f *fakeRunner) PlanUIApp(context.Context, steps.Choices) (*steps.Plan, error) {
+	f.call("PlanUIApp")
+	return f.uiPlan, nil
+}
+func (f *fakeRunner) ApplyUIApp(context.Context, *steps.Plan) (*steps.App, error) {
+	f.call("ApplyUIApp")
+	if f.ui.Created {
+		f.created = append(f.created, `application "`+f.ui.Name+`" (client id `+f.ui.ClientID+`)`)
+	}
+	return f.ui, nil
+}
+func (f *fakeRunner) ManagementAPIScopes(context.Context) ([]steps.Scope, error) { return nil, nil }
+func (f *fakeRunner) PlanServiceAccount(_ context.Context, _ steps.Choices, ui *steps.App) (*steps.Plan, error) {
+	f.call("PlanServiceAccount")
+	f.plannedUI = ui
+	return f.saPlan, nil
+}
+func (f *fakeRunner) ApplyServiceAccount(context.Context, *steps.Plan) (*steps.ServiceAccount, error) {
+	f.call("ApplyServiceAccount")
+	return f.sa, f.saErr
+}
+func (f *fakeRunner) Verify(context.Context, steps.Choices, *steps.App, *steps.ServiceAccount) steps.Verification {
+	f.call("Verify")
+	return f.verify
+}
+func (f *fakeRunner) Created() []string { return f.created }
+
+const (
+	uiSecret  = "ui-secret-VALUE"
+	botSecret = "bot-secret-VALUE"
+	m2mSecret = "m2m-secret-VALUE"
+)
+
+// newFake is a tenant where a public UI application is created and the service account skipped.
+func newFake() *fakeRunner {
+	return &fakeRunner{
+		uiPlan: steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: "OpenMetadata",
+			Fields: []steps.FieldChange{{Field: "app_type", To: "spa"}, {Field: "callbacks", To: "https://om.acme.com/callback"}}}}, nil),
+		ui:     &steps.App{ClientID: "ui-id", ClientSecret: uiSecret, Name: "OpenMetadata", AppType: "spa", Created: true},
+		saPlan: steps.NewPlan(nil, nil),
+		sa:     &steps.ServiceAccount{Mode: steps.Skip},
+		verify: steps.Verification{Checks: []steps.Check{{Name: "callbacks include https://om.acme.com/callback", OK: true}}},
+	}
+}
+
+func testConfig(t *testing.T, extra answers.Answers) *Config {
+	t.Helper()
+	a := answers.Answers{Domain: "acme.us.auth0.com", ClientID: "m2m", OMURL: "https://om.acme.com", OMVersion: "1.6.4",
+		Admins: []string{"alice"}, PrincipalDomain: "acme.com", Out: filepath.Join(t.TempDir(), "out")}
+	flags := Layer{Source: FromFlags, Answers: extra}
+	cfg, missing, err := Resolve(flags, Layer{Source: FromFile, Path: "answers.yaml", Answers: a, Secrets: answers.Secrets{ClientSecret: m2mSecret}})
+	if err != nil || len(missing) > 0 {
+		t.Fatalf("Resolve: %v, missing %v", err, missing)
+	}
+	return cfg
+}
+
+func connectTo(r steps.Runner) ConnectFunc {
+	return func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return r, nil }
+}
+
+func TestRunCreatesAndWrites(t *testing.T) {
+	cfg := testConfig(t, answers.Answers{Targets: []string{"docker"}})
+	r := newFake()
+	var progress, report bytes.Buffer
+	res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, Report: &report, ASCII: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCalls := []string{"MissingScopes", "PlanUIApp", "PlanServiceAccount", "ApplyUIApp", "ApplyServiceAccount", "Verify"}
+	if !slices.Equal(r.calls, wantCalls) {
+		t.Fatalf("calls = %v, want %v", r.calls, wantCalls)
+	}
+	wantProgress := `ok: connected to tenant acme.us.auth0.com (Acme)
+ok: application "OpenMetadata" created (client id ui-id)
+ok: service account skipped: OpenMetadata 1.6.4 ingestion signs in with the ingestion-bot's JWT
+ok: verified: callbacks include https://om.acme.com/callback
+ok: wrote 3 files into ` + cfg.Out + "\n"
+	if progress.String() != wantProgress {
+		t.Fatalf("progress:\n%s\nwant:\n%s", progress.String(), wantProgress)
+	}
+	for _, want := range []string{"docker/openmetadata_auth0.env", "ingestion/workflow-config.yaml", "answers.yaml",
+		"docker compose --env-file", "om-auth0 setup --answers " + filepath.Join(cfg.Out, "answers.yaml")} {
+		if !strings.Contains(report.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, report.String())
+		}
+	}
+	wantFiles := []string{filepath.Join(cfg.Out, "docker/openmetadata_auth0.env"), filepath.Join(cfg.Out, "ingestion/workflow-config.yaml"), filepath.Join(cfg.Out, "answers.yaml")}
+	if !slices.Equal(res.Files, wantFiles) {
+		t.Fatalf("files = %v, want %v", res.Files, wantFiles)
+	}
+	for _, f := range wantFiles {
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
+	}
+	if res.Tenant != "acme.us.auth0.com" || res.TenantName != "Acme" || res.UIApp.ClientID != "ui-id" || !res.UIApp.Created ||
+		res.ServiceAccount != nil || res.Grant != nil || res.Verification == nil || !res.Verification.OK || res.Error != nil {
+		t.Fatalf("result = %+v", res)
+	}
+	saved, err := answers.Load(filepath.Join(cfg.Out, "answers.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.OMVersion != "1.6.4" || saved.ServiceAccount != "skip" || !slices.Equal(saved.Targets, []string{"docker"}) {
+		t.Fatalf("answers.yaml = %+v", saved)
+	}
+}
+
+func TestRunProgressMarks(t *testing.T) {
+	for _, ascii := range []bool{true, false} {
+		var progress bytes.Buffer
+		_, err := Run(context.Background(), testConfig(t, answers.Answers{}), connectTo(newFake()), RunOptions{Progress: &progress, ASCII: ascii})
+		if err != nil {
+			t.Fatal(err)
+		}
+		isASCII := !slices.ContainsFunc([]byte(progress.String()), func(b byte) bool { return b >= 0x80 })
+		if isASCII != ascii || !strings.Contains(progress.String(), "application \"OpenMetadata\" created") {
+			t.Fatalf("ascii=%v progress:\n%s", ascii, progress.String())
+		}
+	}
+}
+
+func TestRunDryRunChangesNothing(t *testing.T) {
+	cfg := testConfig(t, answers.Answers{ClientType: "confidential"})
+	r := newFake()
+	var report bytes.Buffer
+	res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{DryRun: true, Report: &report, ASCII: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(r.calls, func(c string) bool { return strings.HasPrefix(c, "Apply") || c == "Verify" }) {
+		t.Fatalf("dry run called %v", r.calls)
+	}
+	if r.plannedUI == nil || r.plannedUI.Name != "OpenMetadata" || r.plannedUI.AppType != "regular_web" || r.plannedUI.ClientID != "" {
+		t.Fatalf("service account planned against %+v", r.plannedUI)
+	}
+	if _, err := os.Stat(cfg.Out); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("dry run created the output folder: %v", err)
+	}
+	for _, want := range []string{
+		"Plan for tenant acme.us.auth0.com (dry run: nothing is changed or written)",
+		`  + create application "OpenMetadata"`,
+		"      callbacks  https://om.acme.com/callback",
+		"  kubernetes/oidc-secrets.yaml        0600",
+		"  answers.yaml                        0644",
+	} {
+		if !strings.Contains(report.String(), want) {
+			t.Errorf("plan lacks %q:\n%s", want, report.String())
+		}
+	}
+	if !res.DryRun || len(res.Plan) != 1 || len(res.Files) != 6 || res.UIApp.Created || res.Verification != nil {
+		t.Fatalf("result = %+v", res)
+	}
+}
+
+func TestRunPreflightStopsBeforeAnyPlan(t *testing.T) {
+	r := newFake()
+	r.missing = []string{"create:clients", "read:client_grants"}
+	res, err := Run(context.Background(), testConfig(t, answers.Answers{}), connectTo(r), RunOptions{})
+	var se *steps.Error
+	if !errors.As(err, &se) {
+		t.Fatalf("error = %v, want a *steps.Error", err)
+	}
+	for _, want := range []string{"create:clients, read:client_grants", "authorize application m2m", "Nothing was created in Auth0."} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if !slices.Equal(r.calls, []string{"MissingScopes"}) {
+		t.Fatalf("calls = %v", r.calls)
+	}
+	if res.Error == nil || !strings.Contains(res.Error.Message, "create:clients") {
+		t.Fatalf("result error = %+v", res.Error)
+	}
+}
+
+// A change with a consequence needs --yes, and without it nothing is applied.
+func TestRunConsequenceNeedsYes(t *testing.T) {
+	for _, yes := range []bool{false, true} {
+		r := newFake()
+		r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Update, Resource: "application", Name: "OpenMetadata",
+			Consequence: "browser sign-in to OpenMetadata stops working"}}, nil)
+		r.sa = &steps.ServiceAccount{Mode: steps.Same, App: r.ui, Grant: &steps.Grant{ID: "cgr_1", Audience: "https://acme.us.auth0.com/api/v2/", Created: true}}
+		_, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "same"}), connectTo(r), RunOptions{Yes: yes})
+		applied := slices.Contains(r.calls, "ApplyUIApp")
+		if yes {
+			if err != nil || !applied {
+				t.Fatalf("--yes: error %v, calls %v", err, r.calls)
+			}
+			continue
+		}
+		var ie *InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), "browser sign-in to OpenMetadata stops working; pass --yes") || applied {
+			t.Fatalf("without --yes: error %v, calls %v", err, r.calls)
+		}
+	}
+}
+
+func TestRunFailureNamesWhatWasCreated(t *testing.T) {
+	r := newFake()
+	r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: "OpenMetadata Ingestion Bot"}}, nil)
+	r.saErr = &steps.Error{Op: `create application "OpenMetadata Ingestion Bot"`, Meaning: "Auth0 failed", Hint: "try again", Status: 500, Code: "server_error", Auth0Message: "boom"}
+	var progress bytes.Buffer
+	res, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "separate"}), connectTo(r), RunOptions{Progress: &progress})
+	var re *RunError
+	if !errors.As(err, &re) {
+		t.Fatalf("error = %v, want a *RunError", err)
+	}
+	want := `create application "OpenMetadata Ingestion Bot": Auth0 failed — try again` + "\nAlready created in Auth0: application \"OpenMetadata\" (client id ui-id)"
+	if err.Error() != want {
+		t.Fatalf("error:\n%s\nwant:\n%s", err, want)
+	}
+	if res.Error == nil || res.Error.Status != 500 || res.Error.Code != "server_error" || res.Error.Auth0Message != "boom" ||
+		!slices.Equal(res.Error.Created, r.created) || res.UIApp.ClientID != "ui-id" {
+		t.Fatalf("result = %+v, error %+v", res, res.Error)
+	}
+}
+
+func TestRunVerificationFailureStillWritesFiles(t *testing.T) {
+	r := newFake()
+	r.verify = steps.Verification{Checks: []steps.Check{{Name: "token with HTTP Basic", OK: false, Detail: "401 access_denied"}}}
+	cfg := testConfig(t, answers.Answers{})
+	var progress bytes.Buffer
+	res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, ASCII: true})
+	if err == nil || !strings.Contains(err.Error(), "verification failed (token with HTTP Basic)") {
+		t.Fatalf("error = %v", err)
+	}
+	if !strings.Contains(progress.String(), "FAILED: verification failed: token with HTTP Basic: 401 access_denied") {
+		t.Fatalf("progress:\n%s", progress.String())
+	}
+	if len(res.Files) == 0 || res.Verification == nil || res.Verification.OK {
+		t.Fatalf("result = %+v", res)
+	}
+}
+
+func TestRunSecretsOnlyWhenRevealed(t *testing.T) {
+	for _, reveal := range []bool{false, true} {
+		r := newFake()
+		r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: "Bot"}, {Action: steps.Create, Resource: "client grant", Name: "https://acme.us.auth0.com/api/v2/"}}, nil)
+		r.sa = &steps.ServiceAccount{Mode: steps.Separate,
+			App:   &steps.App{ClientID: "bot-id", ClientSecret: botSecret, Name: "Bot", AppType: "non_interactive", Created: true},
+			Grant: &steps.Grant{ID: "cgr_1", ClientID: "bot-id", Audience: "https://acme.us.auth0.com/api/v2/", Scopes: []string{"read:clients"}, Created: true}}
+		cfg := testConfig(t, answers.Answers{ClientType: "confidential", ServiceAccount: "separate", Scopes: []string{"read:clients"}})
+		var progress, report bytes.Buffer
+		res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, Report: &report, RevealSecrets: reveal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		js, _ := json.Marshal(res)
+		answersFile, _ := os.ReadFile(filepath.Join(cfg.Out, "answers.yaml"))
+		for _, secret := range []string{uiSecret, botSecret} {
+			if got := strings.Contains(progress.String(), secret) && strings.Contains(string(js), secret); got != reveal {
+				t.Errorf("reveal=%v: secret %q in progress and JSON = %v\n%s\n%s", reveal, secret, got, progress.String(), js)
+			}
+			if strings.Contains(report.String(), secret) || bytes.Contains(answersFile, []byte(secret)) {
+				t.Errorf("secret %q in the report or answers.yaml", secret)
+			}
+		}
+		if strings.Contains(progress.String()+report.String()+string(js)+string(answersFile), m2mSecret) {
+			t.Errorf("the Management API secret leaked")
+		}
+		if !strings.Contains(progress.String(), `client grant for https://acme.us.auth0.com/api/v2/ created (scopes read:clients)`) {
+			t.Errorf("progress:\n%s", progress.String())
+		}
+	}
+}
+
+func TestRunDetectsTheVersion(t *testing.T) {
+	tests := []struct {
+		name     string
+		detect   func(context.Context, string) (render.Version, error)
+		wantVer  string
+		wantSA   steps.ServiceAccountMode
+		wantLine string
+	}{
+		{"detected", func(_ context.Context, u string) (render.Version, error) {
+			return render.Version{Major: 1, Patch: 2}, nil
+		},
+			"1.0.2", steps.Separate, "ok: OpenMetadata at https://om.acme.com is version 1.0.2"},
+		{"not answering", func(context.Context, string) (render.Version, error) {
+			return render.Version{}, errors.New("connection refused")
+		},
+			"2.0.0", steps.Skip, "warning: could not read OpenMetadata's version (connection refused): configuring for 2.0.0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t, answers.Answers{})
+			cfg.Choices.Version = render.Version{}
+			var progress bytes.Buffer
+			_, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{DryRun: true, DetectVersion: tt.detect, Progress: &progress, ASCII: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Choices.Version.String() != tt.wantVer || cfg.Choices.ServiceAccount != tt.wantSA || !strings.Contains(progress.String(), tt.wantLine) {
+				t.Fatalf("version %s, mode %s, progress:\n%s", cfg.Choices.Version, cfg.Choices.ServiceAccount, progress.String())
+			}
+		})
+	}
+}
+
+// What the renderers would refuse stops the run before it connects.
+func TestRunValidatesBeforeConnecting(t *testing.T) {
+	tests := []struct {
+		name string
+		a    answers.Answers
+		want string
+	}{
+		{"admin", answers.Answers{Admins: []string{"${ADMIN}"}}, "admin: admin principal contains ${"},
+		{"om url", answers.Answers{OMURL: "openmetadata:8585"}, `om-url: OpenMetadata URL "openmetadata:8585" must start with http:// or https://`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t, tt.a)
+			connected := false
+			_, err := Run(context.Background(), cfg, func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+				connected = true
+				return newFake(), nil
+			}, RunOptions{})
+			var ie *InputError
+			if !errors.As(err, &ie) || connected || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error = %v, connected = %v", err, connected)
+			}
+		})
+	}
+}
+
+func TestRunConnectFailure(t *testing.T) {
+	want := &steps.Error{Op: "connect", Meaning: "bad credentials"}
+	res, err := Run(context.Background(), testConfig(t, answers.Answers{}), func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+		return nil, want
+	}, RunOptions{})
+	var re *RunError
+	if !errors.Is(err, want) || errors.As(err, &re) || res.Error == nil {
+		t.Fatalf("error = %v (%T)", err, err)
+	}
+}
