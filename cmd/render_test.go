@@ -1,0 +1,63 @@
+package cmd
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
+)
+
+func TestRenderCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	ios, _, stdout, stderr := iostreams.Test()
+	ios.SetEnv(envOf(map[string]string{"OM_UI_CLIENT_SECRET": "ui-secret-VALUE", "AUTH0_CLIENT_SECRET": "ignored", "AUTH0_API_TOKEN": "ignored"}))
+	code := Main([]string{"render", "--domain", "acme.us.auth0.com", "--ui-client-id", "ui-id", "--client-type", "confidential",
+		"--om-url", "https://om.example.com", "--admin", "alice", "--principal-domain", "example.com", "--target", "kubernetes", "--out", out, "--json"}, ios)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var res renderResult
+	if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+		t.Fatalf("stdout: %v\n%s", err, stdout)
+	}
+	want := []string{filepath.Join(out, render.HelmValuesPath), filepath.Join(out, render.HelmSecretPath), filepath.Join(out, render.IngestionPath)}
+	if strings.Join(res.Files, " ") != strings.Join(want, " ") || res.OMVersion != render.Newest.String() || res.ClientType != "confidential" {
+		t.Fatalf("result = %+v", res)
+	}
+	secretFile, err := os.ReadFile(filepath.Join(out, render.HelmSecretPath))
+	if err != nil || !strings.Contains(string(secretFile), "ui-secret-VALUE") {
+		t.Fatalf("oidc-secrets.yaml: %v\n%s", err, secretFile)
+	}
+	if info, _ := os.Stat(filepath.Join(out, render.HelmSecretPath)); info.Mode().Perm() != 0o600 {
+		t.Errorf("oidc-secrets.yaml mode %v", info.Mode())
+	}
+	if _, err := os.Stat(filepath.Join(out, setup.AnswersFile)); !os.IsNotExist(err) {
+		t.Errorf("render wrote answers.yaml")
+	}
+	if strings.Contains(stdout.String()+stderr.String(), "ui-secret-VALUE") || !strings.Contains(stderr.String(), "helm upgrade") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
+func TestRenderMissingValues(t *testing.T) {
+	ios, _, _, stderr := iostreams.Test()
+	code := Main([]string{"render", "--client-type", "confidential", "--om-version", "1.0.2", "--bot-client-id", "b"}, ios)
+	if code != ExitUsage {
+		t.Fatalf("exit %d", code)
+	}
+	want := "--client-type confidential needs OpenMetadata 1.5 or later"
+	if !strings.Contains(stderr.String(), want) {
+		t.Fatalf("stderr %q lacks %q", stderr, want)
+	}
+	ios, _, _, stderr = iostreams.Test()
+	code = Main([]string{"render", "--om-version", "1.0.2", "--bot-client-id", "b"}, ios)
+	want = "missing: --domain (or AUTH0_DOMAIN), --admin, --principal-domain, --ui-client-id, --bot-client-secret (or OM_BOT_CLIENT_SECRET)\n"
+	if code != ExitUsage || !strings.Contains(stderr.String(), want) {
+		t.Fatalf("exit %d, stderr %q lacks %q", code, stderr, want)
+	}
+}
