@@ -84,11 +84,15 @@ Docker, bare metal or Kubernetes plus the ingestion workflowConfig.`,
 		SilenceErrors: true,
 	}
 	root.SetIn(ios.In)
-	root.SetOut(ios.ErrOut)
+	// Help and shell completion (`completion bash`, the hidden __complete) print
+	// to the command's Out, and completion only works on stdout.
+	root.SetOut(ios.Out)
 	root.SetErr(ios.ErrOut)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &UsageError{Err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
 	root.AddCommand(newVersionCmd(ios))
+	addSetupCommands(root, ios)
+	root.AddCommand(newSandboxCmd(ios))
 	return root
 }

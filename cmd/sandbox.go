@@ -1,0 +1,130 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/sandbox"
+	"github.com/om-auth0/om-auth0/setup"
+	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/wizard"
+)
+
+// SandboxOptions are `om-auth0 sandbox`'s dependencies and flags.
+type SandboxOptions struct {
+	IO            *iostreams.IOStreams
+	Out           string
+	OMURL         string
+	Accessible    bool
+	RevealSecrets bool
+	// StateFile, when set, receives the simulated tenant's applications and
+	// client grants as JSON when the wizard ends (hidden; for tests and demos).
+	StateFile string
+}
+
+// newSandboxCmd builds `om-auth0 sandbox`: the wizard against a simulated
+// Auth0 tenant started on loopback, with its Management credentials filled in.
+func newSandboxCmd(ios *iostreams.IOStreams) *cobra.Command {
+	opts := &SandboxOptions{IO: ios}
+	cmd := &cobra.Command{
+		Use:   "sandbox [flags]",
+		Short: "Try the wizard against a simulated Auth0 tenant",
+		Long: `Run the setup wizard against a simulated Auth0 tenant on a loopback address.
+
+The simulation starts with a Machine-to-Machine application that holds exactly
+the Management API scopes om-auth0 needs, and the wizard is connected to it.
+Everything else is as with a real tenant: the same questions, the same Auth0
+calls, the same files. Nothing real is created in Auth0; the files are real.`,
+		Example: `  om-auth0 sandbox
+  om-auth0 sandbox --out /tmp/om-auth0-try --om-url https://openmetadata.acme.internal
+  om-auth0 sandbox serve     # only the simulated tenant, for om-auth0 setup`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !cmd.Flags().Changed("accessible") {
+				opts.Accessible = truthy(ios.Getenv("ACCESSIBLE"))
+			}
+			return sandboxRun(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.Out, "out", setup.DefaultOut, "output `folder` for the configuration files")
+	f.StringVar(&opts.OMURL, "om-url", setup.DefaultOMURL, "OpenMetadata base `URL` (the wizard asks, with this as the default)")
+	f.BoolVar(&opts.Accessible, "accessible", false, "line-by-line prompts for screen readers [$ACCESSIBLE]")
+	f.BoolVar(&opts.RevealSecrets, "reveal-secrets", false, "show secrets on screen")
+	f.StringVar(&opts.StateFile, "state-file", "", "write the simulated tenant's applications and grants to this JSON `file` at the end")
+	_ = f.MarkHidden("state-file")
+	cmd.AddCommand(newSandboxServeCmd(ios))
+	return cmd
+}
+
+// sandboxState is what --state-file holds.
+type sandboxState struct {
+	Clients      []sandbox.ClientState `json:"clients"`
+	ClientGrants []sandbox.GrantState  `json:"client_grants"`
+}
+
+func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
+	ios := opts.IO
+	if !opts.Accessible && !ios.CanPrompt() {
+		return usageErrorf("om-auth0 sandbox is interactive and needs a terminal; use --accessible for line-by-line prompts")
+	}
+	srv, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		return fmt.Errorf("start the simulated tenant: %w", err)
+	}
+	defer srv.Close()
+	id, secret := srv.CreateM2MApp(sandboxAppName, sandbox.WizardScopes)
+	fmt.Fprintf(ios.ErrOut, "Simulated Auth0 tenant at %s. Nothing real is created in Auth0.\n", srv.URL())
+
+	cfg := &setup.Config{
+		Connect: steps.ConnectRequest{Domain: srv.Domain(), ClientID: id, ClientSecret: secret},
+		Choices: steps.Choices{OMURL: opts.OMURL},
+		Out:     opts.Out,
+	}
+	_, err = wizard.Run(ctx, wizard.Options{
+		IO:     ios,
+		Config: cfg,
+		Connect: func(ctx context.Context, req steps.ConnectRequest) (steps.Runner, error) {
+			s, err := steps.Connect(ctx, req, steps.Options{})
+			if err != nil {
+				return nil, err
+			}
+			return s, nil
+		},
+		DetectVersion: func(ctx context.Context, omURL string) (render.Version, error) {
+			return setup.DetectVersion(ctx, nil, omURL)
+		},
+		Accessible:    opts.Accessible,
+		RevealSecrets: opts.RevealSecrets,
+		Sandbox:       true,
+	})
+	if opts.StateFile != "" {
+		if serr := writeSandboxState(opts.StateFile, srv); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	if errors.Is(err, context.Canceled) {
+		return ErrInterrupted
+	}
+	return err
+}
+
+// writeSandboxState dumps the tenant's applications and grants. They hold
+// (simulated) secrets, so the file is private.
+func writeSandboxState(path string, srv *sandbox.Server) error {
+	data, err := json.MarshalIndent(sandboxState{Clients: srv.Clients(), ClientGrants: srv.ClientGrants()}, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode the sandbox state: %w", err)
+	}
+	if err := os.WriteFile(path, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write the sandbox state: %w", err)
+	}
+	return nil
+}

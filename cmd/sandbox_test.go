@@ -1,0 +1,143 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/om-auth0/om-auth0/iostreams"
+)
+
+// answerLines answers one line per Read, as a terminal in line mode does.
+type answerLines []string
+
+func (a *answerLines) Read(p []byte) (int, error) {
+	if len(*a) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, (*a)[0]+"\n")
+	*a = (*a)[1:]
+	return n, nil
+}
+
+// closedURL is an http URL on which nothing listens: version detection fails fast.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
+
+func TestSandboxCommandFlags(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	cmd := newSandboxCmd(ios)
+	for name, def := range map[string]string{"out": "./openmetadata-auth0", "om-url": "http://localhost:8585", "accessible": "false", "reveal-secrets": "false", "state-file": ""} {
+		f := cmd.Flags().Lookup(name)
+		if f == nil || f.DefValue != def {
+			t.Errorf("--%s: %+v, want default %q", name, f, def)
+		}
+	}
+	if !cmd.Flags().Lookup("state-file").Hidden {
+		t.Error("--state-file should be hidden")
+	}
+	if serve, _, err := cmd.Find([]string{"serve"}); err != nil || serve.Name() != "serve" {
+		t.Errorf("no serve subcommand: %v", err)
+	}
+}
+
+// Without a terminal the sandbox's TUI cannot run: a usage error, nothing started.
+func TestSandboxNeedsATerminal(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	cmd := newSandboxCmd(ios)
+	cmd.SetArgs([]string{"--out", t.TempDir()})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.ExecuteContext(context.Background())
+	if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "--accessible") {
+		t.Fatalf("err = %v (exit %d)", err, ExitCode(err))
+	}
+}
+
+// TestSandboxAccessible runs the whole wizard line by line against the real
+// simulated tenant, Auth0 steps and renderers.
+func TestSandboxAccessible(t *testing.T) {
+	ios, _, stdout, stderr := iostreams.Test()
+	ios.In = &answerLines{
+		"", "", "", "", "", // OpenMetadata URL, version, client type, create, name: the defaults
+		"", // create the application
+		"", // service account: skip (the default for 2.0)
+		"1", "alice", "acme.com",
+		"", // write the Docker file
+		"", // write the ingestion files (the JWT prompt needs a terminal and is skipped)
+	}
+	dir := t.TempDir()
+	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state.json")
+	cmd := newSandboxCmd(ios)
+	cmd.SetArgs([]string{"--accessible", "--out", out, "--state-file", state, "--om-url", closedURL(t)})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("sandbox: %v\n%s", err, stderr)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout is not clean: %q", stdout)
+	}
+	for _, want := range []string{"Nothing real is created in Auth0", "Simulated tenant: nothing real is created in Auth0.",
+		`+ create application "OpenMetadata"`, "== Deployment ==", "Auth0 SSO is ready for OpenMetadata"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q", want)
+		}
+	}
+	for _, rel := range []string{"docker/openmetadata_auth0.env", "ingestion/workflow-config.yaml", "answers.yaml"} {
+		if _, err := os.Stat(filepath.Join(out, rel)); err != nil {
+			t.Errorf("%s: %v", rel, err)
+		}
+	}
+	raw, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st sandboxState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range st.Clients {
+		if !c.Global {
+			names = append(names, c.Name)
+		}
+	}
+	if strings.Join(names, ",") != sandboxAppName+",OpenMetadata" {
+		t.Errorf("tenant applications %q", names)
+	}
+	if info, err := os.Stat(state); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode: %v %v", info.Mode(), err)
+	}
+	if t.Failed() {
+		t.Log(stderr)
+	}
+}
+
+// When the answers run out the wizard stops like Ctrl+C: exit 130.
+func TestSandboxInterruptedIsExit130(t *testing.T) {
+	ios, _, _, stderr := iostreams.Test()
+	ios.In = &answerLines{""}
+	cmd := newSandboxCmd(ios)
+	cmd.SetArgs([]string{"--accessible", "--out", t.TempDir(), "--om-url", closedURL(t)})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	err := cmd.ExecuteContext(context.Background())
+	if !errors.Is(err, ErrInterrupted) || ExitCode(err) != ExitInterrupted {
+		t.Fatalf("err = %v (exit %d)\n%s", err, ExitCode(err), stderr)
+	}
+	if !strings.Contains(stderr.String(), "Nothing was created in Auth0.") {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+}

@@ -1,0 +1,278 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync/atomic"
+
+	"charm.land/huh/v2"
+
+	"github.com/om-auth0/om-auth0/setup"
+)
+
+// accessible is the line-by-line driver for screen readers and dumb
+// terminals: the same steps, forms and Runner calls as the TUI, each form run
+// with form.Run in huh's accessible mode, every text printed as plain lines.
+type accessible struct {
+	f   *flow
+	ctx context.Context
+	w   io.Writer
+	in  *inputReader
+	r   io.Reader // in, with the terminal's Fd when stdin has one (password prompts need it)
+	st  *Styles
+}
+
+// inputReader notices the end of input, which ends the wizard: huh's
+// accessible prompts would otherwise take every default forever.
+type inputReader struct {
+	io.Reader
+	eof atomic.Bool
+}
+
+func (r *inputReader) Read(p []byte) (int, error) {
+	n, err := r.Reader.Read(p)
+	if errors.Is(err, io.EOF) {
+		r.eof.Store(true)
+	}
+	return n, err
+}
+
+type fdReader struct {
+	*inputReader
+	fd uintptr
+}
+
+func (r fdReader) Fd() uintptr { return r.fd }
+
+func runAccessible(ctx context.Context, f *flow) (*setup.Result, error) {
+	in := &inputReader{Reader: f.opts.IO.In}
+	a := &accessible{f: f, ctx: ctx, w: f.opts.IO.ErrOut, in: in, r: in, st: plainStyles()}
+	if fd, ok := f.opts.IO.In.(interface{ Fd() uintptr }); ok {
+		a.r = fdReader{in, fd.Fd()}
+	}
+	res, err := a.run()
+	if errors.Is(err, ErrAborted) {
+		a.println(createdText(f.created()))
+	}
+	return res, err
+}
+
+func (a *accessible) println(s string) { fmt.Fprintln(a.w, strings.TrimRight(s, "\n")) }
+
+func (a *accessible) run() (*setup.Result, error) {
+	f := a.f
+	a.println("om-auth0 · Auth0 SSO for OpenMetadata")
+	if f.opts.Sandbox {
+		a.println("Simulated tenant: nothing real is created in Auth0.")
+	}
+	shown := section(-1)
+	for s := f.first(); ; {
+		if sec := s.section(); sec != shown {
+			shown = sec
+			t := sectionTitles[sec]
+			a.println("\n== " + t.title + " ==")
+			if t.desc != "" {
+				a.println(t.desc)
+			}
+		}
+		next, err := a.step(s)
+		if err != nil {
+			return nil, err
+		}
+		if s == stepDone {
+			return f.result(), nil
+		}
+		s = next
+	}
+}
+
+// step runs step s and returns the step to go to.
+func (a *accessible) step(s stepID) (stepID, error) {
+	f := a.f
+	switch s.kind() {
+	case kindForm:
+		if err := a.ask(f.form(s, 0)); err != nil {
+			return s, err
+		}
+		if err := f.submit(s); err != nil {
+			a.println("✗ " + err.Error())
+			return s, nil
+		}
+	case kindConfirm:
+		a.println(planText(a.st, f.cfg.Connect.Domain.Host, f.planOf(s)))
+		if missing := f.runner.MissingScopes(f.cfg.Choices); len(missing) > 0 {
+			a.println(missingScopesText(a.st, missing))
+		}
+		if err := a.ask(f.form(s, 0)); err != nil {
+			return s, err
+		}
+		if !f.d.confirmed {
+			return f.retreat(s), nil
+		}
+	case kindWork:
+		a.println(f.label(s))
+		res, err := f.work(s)(a.ctx)
+		if a.ctx.Err() != nil {
+			return s, ErrAborted
+		}
+		if err != nil {
+			return a.failed(s, err)
+		}
+		res.apply(f)
+		if s == stepDetect && f.detectNote() != "" {
+			a.println(f.detectNote())
+		}
+	case kindInfo:
+		a.println(a.info(s))
+	case kindPick:
+		if err := a.pick(); err != nil {
+			return s, err
+		}
+	case kindFiles:
+		return a.files(s)
+	}
+	return f.next(s), nil
+}
+
+func (a *accessible) info(s stepID) string {
+	f := a.f
+	switch s {
+	case stepConnected:
+		return f.connectedText(a.st)
+	case stepAppReady:
+		return appReadyText(a.st, f.ui, f.cfg.Connect.Domain.Host, f.opts.RevealSecrets, false) + appliedNote(f.uiPlan)
+	case stepVerified:
+		return verificationText(a.st, f.verification)
+	case stepDone:
+		return f.doneText(a.st)
+	}
+	return ""
+}
+
+// ask runs a form line by line. Ctrl+C (the context) or the end of input
+// stops the wizard.
+func (a *accessible) ask(form *huh.Form) error {
+	form.WithAccessible(true).WithInput(a.r).WithOutput(a.w).WithTheme(huh.ThemeFunc(plainTheme)).WithShowHelp(false)
+	done := make(chan error, 1)
+	go func() { done <- form.Run() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("prompt: %w", err)
+		}
+		if a.in.eof.Load() {
+			return ErrAborted
+		}
+		return nil
+	case <-a.ctx.Done():
+		return ErrAborted
+	}
+}
+
+// failed explains a failed step and asks what to do: retry, back or quit.
+func (a *accessible) failed(s stepID, err error) (stepID, error) {
+	a.println(errorText(a.st, err))
+	choice := "retry"
+	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("What now? [enter: retry]").Value(&choice).Options(
+		huh.NewOption("Retry", "retry"), huh.NewOption("Back to the previous question", "back"), huh.NewOption("Quit", "quit"))))
+	if aerr := a.ask(form); aerr != nil {
+		return s, aerr
+	}
+	switch choice {
+	case "back":
+		return a.f.retreat(s), nil
+	case "quit":
+		a.println(createdText(a.f.created()))
+		return s, err
+	}
+	return s, nil
+}
+
+// pickLimit is how many matches the accessible list reads out at most.
+const pickLimit = 30
+
+// pick asks for a filter, then lists the matching applications to choose from.
+func (a *accessible) pick() error {
+	f := a.f
+	for {
+		var query string
+		in := huh.NewInput().Value(&query).Title(fmt.Sprintf(
+			"Filter the tenant's %d applications by name, type or client id (enter nothing to create a new application instead)", len(f.apps)))
+		if err := a.ask(huh.NewForm(huh.NewGroup(in))); err != nil {
+			return err
+		}
+		if strings.TrimSpace(query) == "" {
+			f.pickApp("")
+			return nil
+		}
+		matches := f.appRows.match(query, nil)
+		switch {
+		case len(matches) == 0:
+			a.println(fmt.Sprintf("No application matches %q.", query))
+			continue
+		case len(matches) > pickLimit:
+			a.println(fmt.Sprintf("%d applications match %q: narrow the filter.", len(matches), query))
+			continue
+		}
+		const again = "\x00again"
+		opts := make([]huh.Option[string], 0, len(matches)+2)
+		for _, i := range matches {
+			app := f.apps[i]
+			opts = append(opts, huh.NewOption(fmt.Sprintf("%s, %s, client id %s", app.Name, appTypeName(app.AppType), app.ClientID), app.ClientID))
+		}
+		opts = append(opts, huh.NewOption("Filter again", again), huh.NewOption("Create a new application instead", ""))
+		id := f.apps[matches[0]].ClientID
+		sel := huh.NewSelect[string]().Title("Application [enter: 1]").Options(opts...).Value(&id)
+		if err := a.ask(huh.NewForm(huh.NewGroup(sel))); err != nil {
+			return err
+		}
+		if id != again {
+			f.pickApp(id)
+			return nil
+		}
+	}
+}
+
+// files reads out step s's files, asks to write them, and says how to apply them.
+func (a *accessible) files(s stepID) (stepID, error) {
+	f := a.f
+	tabs, err := f.tabs(s)
+	if err != nil {
+		return a.failed(s, err)
+	}
+	if s == stepIngestFiles {
+		a.println(f.ingestIntro())
+	}
+	n := 0
+	for _, t := range tabs {
+		for _, file := range t.files {
+			a.println("\n--- " + fileHeading(file) + " ---")
+			a.println(maskSecrets(string(file.Data), f.secretValues(), f.opts.RevealSecrets))
+			n++
+		}
+	}
+	write := true
+	confirm := huh.NewConfirm().Title(fmt.Sprintf("Write %s to %s?", plural(n, "file"), f.cfg.Out)).Value(&write)
+	if err := a.ask(huh.NewForm(huh.NewGroup(confirm))); err != nil {
+		return s, err
+	}
+	if !write {
+		a.println("Not written.")
+		return f.next(s), nil
+	}
+	res, err := f.work(s)(a.ctx)
+	if err != nil {
+		return a.failed(s, err)
+	}
+	res.apply(f)
+	a.println(writtenText(a.st, f.cfg.Out, f.written[s]))
+	for _, t := range tabs {
+		if t.apply != "" {
+			a.println("\n" + t.name + ": " + t.apply)
+		}
+	}
+	return f.next(s), nil
+}

@@ -1,0 +1,127 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+// lineReader answers one line per Read, as a terminal in line mode does
+// (huh's accessible prompts start a new scanner for every question).
+type lineReader struct{ lines []string }
+
+func (r *lineReader) Read(p []byte) (int, error) {
+	if len(r.lines) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.lines[0]+"\n")
+	r.lines = r.lines[1:]
+	return n, nil
+}
+
+func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*fakeRunner, *setup.Result, string, error) {
+	t.Helper()
+	ios, _, _, errOut := iostreams.Test()
+	ios.In = &lineReader{lines: lines}
+	runner := newFakeRunner()
+	f := newFlow(Options{IO: ios, Config: cfg, Accessible: true,
+		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+			return runner, runner.record("Connect")
+		},
+		DetectVersion: func(context.Context, string) (render.Version, error) {
+			return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+		},
+	})
+	f.renderFiles, f.nextSteps = fakeFiles(f.cfg), fakeNextSteps
+	res, err := runAccessible(context.Background(), f)
+	return runner, res, errOut.String(), err
+}
+
+// TestAccessibleWalk answers the same sections line by line, including a
+// rejected answer, and makes the same Auth0 calls as the TUI.
+func TestAccessibleWalk(t *testing.T) {
+	cfg := completeConfig(t)
+	runner, res, out, err := runAccessibleWith(t, cfg,
+		"om.acme.internal",         // OpenMetadata URL: rejected
+		"https://om.acme.internal", // accepted
+		"", "", "", "",             // version (detected), client type, create, name
+		"",      // create in Auth0? [Y/n]
+		"1", "", // separate; bot name
+		"3", "0", // toggle read:clients, confirm the selection
+		"y",        // create the service account
+		"1",        // Docker
+		"alice",    // admins
+		"acme.com", // principal domain
+		"",         // write the Docker file
+		"",         // write the ingestion files (the JWT prompt needs a terminal and is skipped)
+	)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"== Connect ==", "Connected to tenant acme.us.auth0.com (Acme)",
+		"== Create Server Credentials ==", "give a URL with http:// or https://",
+		"detected 1.6.4 from /api/v1/system/version",
+		`+ create application "OpenMetadata"`, "Client Secret  " + mask,
+		"== Create Service Account ==", "Authorize the Auth0 Management API", "3.   read:clients",
+		"✗ granted scopes = requested — missing read:clients",
+		"== Deployment ==", "--- docker/openmetadata_auth0.env  mode 0644 ---", "✓ Wrote 1 file ",
+		"Docker: Apply    (docker) apply the files for OpenMetadata 1.6.4",
+		"== Configure Ingestion ==", "✓ Wrote 2 files", "Auth0 SSO is ready for OpenMetadata",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "ui-secret-Zm9vYmFy") || strings.Contains(out, "\x1b[") {
+		t.Error("the output shows a secret or escape sequences")
+	}
+	want := []string{"Connect", "PlanUIApp(OpenMetadata,,public,1.6.4)", "ApplyUIApp(OpenMetadata)", "ManagementAPIScopes",
+		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)", "ApplyServiceAccount(separate)", "Verify"}
+	if got := runner.Calls(); !slices.Equal(got, want) {
+		t.Fatalf("calls %q, want %q", got, want)
+	}
+	if cfg.Choices.OMURL != "https://om.acme.internal" || len(res.Files) != 3 || res.ServiceAccount == nil {
+		t.Fatalf("config %+v result %+v", cfg.Choices, res)
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Log(out)
+	}
+}
+
+// TestAccessibleEndOfInput: input that ends early stops the wizard like
+// Ctrl+C, and says what was created.
+func TestAccessibleEndOfInput(t *testing.T) {
+	_, res, out, err := runAccessibleWith(t, completeConfig(t), "", "", "", "", "", "")
+	if !errors.Is(err, ErrAborted) || res != nil {
+		t.Fatalf("err %v, result %v", err, res)
+	}
+	if !strings.Contains(out, "Already created in Auth0") || !strings.Contains(out, `application "OpenMetadata" (client id uiClient9xYtQ2vQa)`) {
+		t.Fatalf("output:\n%s", out)
+	}
+}
+
+// TestDumbTerminalGetsPrompts: TERM=dumb cannot draw the full-screen UI, so
+// Run asks line by line.
+func TestDumbTerminalGetsPrompts(t *testing.T) {
+	ios, _, _, errOut := iostreams.Test()
+	ios.SetEnv(func(k string) string { return map[string]string{"TERM": "dumb"}[k] })
+	ios.In = &lineReader{}
+	runner := newFakeRunner()
+	_, err := Run(context.Background(), Options{IO: ios, Config: completeConfig(t),
+		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return runner, nil }})
+	if !errors.Is(err, ErrAborted) {
+		t.Fatalf("err = %v", err)
+	}
+	if out := errOut.String(); !strings.Contains(out, "== Connect ==") || !strings.Contains(out, "OpenMetadata URL [enter: http://localhost:8585]") {
+		t.Fatalf("output:\n%s", out)
+	}
+}

@@ -1,0 +1,245 @@
+package wizard
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+// The form builders are shared by both drivers: the TUI embeds the form in
+// its frame, the accessible driver runs it with form.Run in accessible mode.
+// Every field is bound to the pointer-held draft, so answers survive going
+// back, and each builder records its validators for the TUI's live check.
+
+// form builds the form of step s; height is the rows it may use (0: any).
+func (f *flow) form(s stepID, height int) *huh.Form {
+	f.validators = map[string]func(string) error{}
+	f.secrets = map[string]*huh.Input{}
+	d := f.d
+	var fields []huh.Field
+	switch s {
+	case stepConnectForm:
+		fields = append(fields,
+			f.input("domain", "Auth0 tenant domain", "From the Auth0 dashboard, like acme.us.auth0.com.", &d.domain, validDomain),
+			f.choose("method", "Management API credentials", "", &d.method,
+				huh.NewOption("Client ID and secret of a Machine-to-Machine application (recommended)", methodClient),
+				huh.NewOption("A Management API token (from the API Explorer; it expires)", methodToken)))
+	case stepConnectCreds:
+		if d.method == methodToken {
+			fields = append(fields, f.secret("apiToken", "Management API token", "", &d.apiToken, nonEmpty("the token")))
+			break
+		}
+		const where = "The application authorized for the Auth0 Management API (APIs > Auth0 Management API)."
+		fields = append(fields,
+			f.input("clientID", "Client ID", where, &d.clientID, nonEmpty("the client ID")),
+			f.secret("clientSecret", "Client Secret", "", &d.clientSecret, nonEmpty("the client secret")))
+	case stepOMURL:
+		in := f.input("omURL", "OpenMetadata URL", "", &d.omURL, validOMURL)
+		if !f.accessible {
+			in.DescriptionFunc(func() string {
+				if validOMURL(d.omURL) != nil {
+					return "The address your users open OpenMetadata at."
+				}
+				return strings.TrimRight(strings.TrimSpace(d.omURL), "/") + "/callback will be an allowed callback."
+			}, &d.omURL)
+		}
+		fields = append(fields, in)
+	case stepServerForm:
+		desc := versionHelp("")
+		if note := f.detectNote(); note != "" {
+			desc = note + "; " + desc
+		}
+		ver := f.input("version", "OpenMetadata version", desc, &d.version, validVersion)
+		if !f.accessible {
+			ver.DescriptionFunc(func() string {
+				if note := f.detectNote(); note != "" {
+					return note + "\n" + versionHelp(d.version)
+				}
+				return versionHelp(d.version)
+			}, &d.version)
+		}
+		ct := f.choose("clientType", "Client type", "Confidential (1.5+) adds the client secret to OpenMetadata's config; public keeps none.", &d.clientType,
+			huh.NewOption("Public — single-page app; sign-in happens in the browser (recommended)", string(render.Public)),
+			huh.NewOption("Confidential — regular web app; the server holds a client secret (1.5+)", string(render.Confidential)))
+		f.validators["clientType"] = func(v string) error {
+			ver, err := render.ParseVersion(d.version)
+			if err != nil {
+				return nil
+			}
+			return clientTypeFits(render.ClientType(v), ver)
+		}
+		ct.Validate(f.validators["clientType"])
+		fields = append(fields, ver, ct,
+			f.choose("appChoice", "Application", "", &d.appChoice,
+				huh.NewOption("Create it, or reuse the one om-auth0 made before", appCreate),
+				huh.NewOption("Use an existing application…", appExisting)),
+			f.input("appName", "Application name", "The name to create it with, and to find it by on the next run.", &d.appName, nonEmpty("the application name")))
+	case stepServiceForm:
+		fields = append(fields, f.choose("saMode", "Service account", serviceAccountHelp(f.cfg.Choices.Version), &d.saMode,
+			huh.NewOption("Separate — a Machine-to-Machine application (recommended)", string(steps.Separate)),
+			huh.NewOption("Same — the UI application itself, as the guide does it", string(steps.Same)),
+			huh.NewOption("Skip — no service account", string(steps.Skip))))
+	case stepBotName:
+		fields = append(fields, f.input("botName", "Service account application name",
+			"A Machine-to-Machine application, found again by this name on the next run.", &d.botName, nonEmpty("the name")))
+	case stepScopes:
+		fields = append(fields, f.scopePicker(height))
+	case stepDeployForm:
+		fields = append(fields, f.choose("target", "Where does OpenMetadata run?", "", &d.target, targetOptions(d.target)...))
+		if f.askPrincipals {
+			fields = append(fields,
+				f.input("admins", "Admin principals", "Email local parts of OpenMetadata's admins, comma separated: john.doe for john.doe@acme.com.", &d.admins, validPrincipals),
+				f.input("principalDomain", "Principal domain", "Your users' email domain: acme.com for john.doe@acme.com.", &d.principalDomain, validPrincipalDomain))
+		}
+	case stepIngestForm:
+		fields = append(fields, f.secret("jwt", "Ingestion-bot JWT (optional)",
+			"In OpenMetadata: Settings > Bots > ingestion-bot > copy the token. Leave empty to write a placeholder.", &d.jwt, validJWT))
+	case stepConfirmUI, stepConfirmSA:
+		fields = append(fields, f.confirm(f.planOf(s)))
+	default:
+		return nil
+	}
+	return huh.NewForm(huh.NewGroup(fields...))
+}
+
+func (f *flow) planOf(s stepID) *steps.Plan {
+	if s == stepConfirmSA {
+		return f.saPlan
+	}
+	return f.uiPlan
+}
+
+// input is a text field with its validator; in accessible mode the prompt
+// carries the explanation and the default, and an empty answer keeps it.
+func (f *flow) input(key, title, desc string, v *string, validate func(string) error) *huh.Input {
+	in := huh.NewInput().Key(key).Value(v)
+	f.validators[key] = validate
+	if f.accessible {
+		in.Title(accessibleTitle(title, desc, "[enter: "+*v+"]", *v != ""))
+		in.Validate(keepDefault(*v, validate))
+		return in
+	}
+	return in.Title(title).Description(desc).Validate(validate)
+}
+
+// secret is an input with password echo; the TUI reveals it on ctrl+r.
+func (f *flow) secret(key, title, desc string, v *string, validate func(string) error) *huh.Input {
+	in := f.input(key, title, desc, v, validate).EchoMode(huh.EchoModePassword)
+	if _, seen := f.revealed[key]; !seen && f.opts.RevealSecrets {
+		f.revealed[key] = true
+	}
+	if f.revealed[key] {
+		in.EchoMode(huh.EchoModeNormal)
+	}
+	if f.accessible {
+		in.Title(accessibleTitle(title, desc, "[enter keeps the value given]", *v != ""))
+	}
+	f.secrets[key] = in
+	return in
+}
+
+// choose is a select over options; v holds the default.
+func (f *flow) choose(key, title, desc string, v *string, opts ...huh.Option[string]) *huh.Select[string] {
+	sel := huh.NewSelect[string]().Key(key).Options(opts...).Value(v)
+	if f.accessible {
+		def := ""
+		for _, o := range opts {
+			if o.Value == *v {
+				def, _, _ = strings.Cut(o.Key, " — ")
+			}
+		}
+		return sel.Title(accessibleTitle(title, desc, "[enter: "+def+"]", def != ""))
+	}
+	return sel.Title(title).Description(desc)
+}
+
+func accessibleTitle(title, desc, def string, hasDef bool) string {
+	if desc != "" {
+		title += ". " + desc
+	}
+	if hasDef {
+		title += " " + def
+	}
+	return title
+}
+
+// keepDefault accepts an empty answer when there is a default: accessible
+// prompts then keep the default, as they say.
+func keepDefault(def string, validate func(string) error) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" && def != "" {
+			return nil
+		}
+		return validate(s)
+	}
+}
+
+// confirm asks before a plan is applied. A plan with a consequence (the
+// guide's "same" mode on a public SPA) needs an explicit yes: No is the default.
+func (f *flow) confirm(p *steps.Plan) *huh.Confirm {
+	c := huh.NewConfirm().Key("confirm").Value(&f.d.confirmed)
+	if p != nil && p.NeedsConfirmation() {
+		f.d.confirmed = false
+		return c.Title("Apply this change anyway?").Affirmative("Yes, apply it").Negative("No, go back")
+	}
+	f.d.confirmed = true
+	verb := "Apply"
+	if p != nil {
+		for _, ch := range p.Changes {
+			if ch.Action == steps.Create {
+				verb = "Create"
+				break
+			}
+			if ch.Action == steps.Update {
+				verb = "Update"
+			}
+		}
+	}
+	return c.Title(verb + " in Auth0?").Affirmative(verb).Negative("Back")
+}
+
+// scopePicker is the filterable MultiSelect over the Management API's
+// scopes. Nothing is selected unless the operator asked for scopes.
+func (f *flow) scopePicker(height int) *huh.MultiSelect[string] {
+	name := f.cfg.Choices.BotAppName
+	if f.cfg.Choices.ServiceAccount == steps.Same {
+		name = f.cfg.Choices.AppName
+	}
+	opts := make([]huh.Option[string], len(f.scopes))
+	for i, s := range f.scopes {
+		flag := ""
+		if s.Broad() {
+			flag = "broad"
+		}
+		opts[i] = huh.NewOption(truncate(fmt.Sprintf("%-30s %-5s  %s", s.Value, flag, s.Description), 86), s.Value)
+	}
+	title := fmt.Sprintf("Authorize the Auth0 Management API for %q", name)
+	ms := huh.NewMultiSelect[string]().Key("scopes").Options(opts...).Value(&f.d.scopes).Filterable(true)
+	if f.accessible {
+		return ms.Title(title + ". " + scopesWhy + " Broad scopes can change or delete tenant data.")
+	}
+	ms.Title(title).Description(scopesWhy)
+	if height > 0 {
+		ms.Height(min(height, len(opts)+3))
+	}
+	return ms
+}
+
+// targetOptions are the deployment choices; a combination given on the
+// command line (docker,kubernetes) is offered as it is.
+func targetOptions(current string) []huh.Option[string] {
+	opts := []huh.Option[string]{
+		huh.NewOption("Docker — an env file for docker compose", string(render.Docker)),
+		huh.NewOption("Bare Metal — conf/openmetadata.yaml", string(render.BareMetal)),
+		huh.NewOption("Kubernetes — Helm values", string(render.Kubernetes)),
+		huh.NewOption("All of them", targetAll),
+	}
+	if strings.Contains(current, ",") {
+		opts = append(opts, huh.NewOption(strings.ReplaceAll(current, ",", " + "), current))
+	}
+	return opts
+}

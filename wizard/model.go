@@ -1,0 +1,677 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// redrawMsg makes the embedded form redraw after a field changed outside it.
+type redrawMsg struct{}
+
+// Frame: a title line, the checklist, a rule, the body, a rule and the keys.
+const (
+	headerRows = 3
+	footerRows = 2
+)
+
+// model is the bubbletea state machine of the interactive wizard. It walks
+// the flow's steps: forms are embedded huh forms, Auth0 calls run as
+// tea.Cmds that return typed result messages, and the views come from the
+// texts shared with the accessible driver.
+type model struct {
+	f  *flow
+	st *Styles
+
+	step   stepID
+	form   *huh.Form
+	picker *appPicker
+	prev   *preview
+	spin   spinner.Model
+
+	busy    bool  // an Auth0 call is running
+	err     error // the error view is open for errStep
+	errStep stepID
+	status  string // a one-line note under the body (e.g. after going back)
+
+	liveKey, liveErr string // the focused field and its validation, as typed
+
+	reveal        bool
+	width, height int
+	isDark        bool
+	animate       bool // spinner ticks; off in model tests for determinism
+	ticking       bool // a spinner tick is on its way
+
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	aborted  bool  // Ctrl+C
+	finished bool  // Done, enter
+	quitErr  error // quit from the error view
+}
+
+func newModel(ctx context.Context, f *flow) *model {
+	ctx, cancel := context.WithCancel(ctx)
+	return &model{
+		f: f, st: NewStyles(true), isDark: true,
+		spin:   spinner.New(spinner.WithSpinner(spinner.Dot)),
+		reveal: f.opts.RevealSecrets,
+		width:  100, height: 30,
+		animate: true,
+		ctx:     ctx, cancel: cancel,
+	}
+}
+
+// Init implements tea.Model.
+func (m *model) Init() tea.Cmd {
+	return tea.Batch(tea.RequestBackgroundColor, m.enter(m.f.first()))
+}
+
+func (m *model) bodyHeight() int { return max(m.height-headerRows-footerRows, 5) }
+func (m *model) innerWidth() int { return max(m.width-2, 20) }
+
+// enter makes s the current step and starts it.
+func (m *model) enter(s stepID) tea.Cmd {
+	m.step, m.form, m.picker, m.prev = s, nil, nil, nil
+	m.err, m.liveKey, m.liveErr = nil, "", ""
+	switch s.kind() {
+	case kindForm, kindConfirm:
+		m.form = m.f.form(s, m.formHeight(s))
+		return tea.Batch(m.layoutForm(), m.form.Init())
+	case kindWork:
+		m.busy = true
+		return tea.Batch(m.runWork(s), m.tick())
+	case kindPick:
+		m.picker = newAppPicker(m.f.appRows, m.f.cfg.Choices.AppID, m.contentHeight()-3)
+	case kindFiles:
+		tabs, err := m.f.tabs(s)
+		if err != nil {
+			m.err, m.errStep = err, s
+			return nil
+		}
+		m.prev = newPreview(s, tabs)
+	}
+	return nil
+}
+
+// layoutForm sizes and themes the form for the frame.
+func (m *model) layoutForm() tea.Cmd {
+	if m.form == nil {
+		return nil
+	}
+	m.form.WithTheme(huh.ThemeFunc(formTheme)).WithShowHelp(false).WithShowErrors(false).
+		WithWidth(m.innerWidth()).WithHeight(m.formHeight(m.step))
+	_, cmd := m.form.Update(tea.BackgroundColorMsg{Color: bgColor(m.isDark)})
+	return cmd
+}
+
+// bgColor stands for the terminal's background until it reports its own.
+func bgColor(isDark bool) color.Color {
+	if isDark {
+		return color.Black
+	}
+	return color.White
+}
+
+// contentHeight is the body minus the section heading.
+func (m *model) contentHeight() int {
+	return m.bodyHeight() - lipgloss.Height(m.heading()) - 1
+}
+
+// formHeight is what the form of step s may use: the content minus its
+// intro and the validation line.
+func (m *model) formHeight(s stepID) int {
+	h := m.contentHeight() - 1
+	if intro := m.intro(s); intro != "" {
+		h -= lipgloss.Height(intro) + 1
+	}
+	if s == stepScopes {
+		h-- // the "N scopes · k selected" line
+	}
+	return max(h, 4)
+}
+
+// tick starts the spinner unless it is already turning.
+func (m *model) tick() tea.Cmd {
+	if !m.animate || m.ticking {
+		return nil
+	}
+	m.ticking = true
+	return m.spin.Tick
+}
+
+// runWork runs step s's call; its result comes back as a typed message.
+func (m *model) runWork(s stepID) tea.Cmd {
+	call, ctx := m.f.work(s), m.ctx
+	return func() tea.Msg {
+		res, err := call(ctx)
+		if err != nil {
+			return errMsg{s, err}
+		}
+		return res
+	}
+}
+
+// advance leaves the current step for the next one.
+func (m *model) advance() tea.Cmd {
+	m.status = ""
+	if m.step == stepDone {
+		m.finished = true
+		return tea.Quit
+	}
+	return m.enter(m.f.next(m.step))
+}
+
+// goBack handles Esc: the previous section, never undoing Auth0 changes.
+func (m *model) goBack() tea.Cmd {
+	to, ok := m.f.back(m.step)
+	if !ok {
+		return nil
+	}
+	cmd := m.enter(to)
+	if m.f.hasChanged() {
+		m.status = "Back to " + sectionNames[to.section()] + ". Changes already made in Auth0 stay; the next run of a step finds them."
+	}
+	return cmd
+}
+
+// Update implements tea.Model.
+func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		if msg.Width > 0 && msg.Height > 0 {
+			m.width, m.height = msg.Width, msg.Height
+		}
+		if m.picker != nil {
+			m.picker.height = max(m.contentHeight()-3, 3)
+			m.picker.scroll()
+		}
+		return m, m.layoutForm()
+	case tea.BackgroundColorMsg:
+		m.isDark = msg.IsDark()
+		m.st = NewStyles(m.isDark)
+		return m, m.forward(msg)
+	case spinner.TickMsg:
+		if msg.ID != m.spin.ID() {
+			return m, m.forward(msg)
+		}
+		if !m.busy {
+			m.ticking = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, cmd
+	case errMsg:
+		m.busy = false
+		m.err, m.errStep = msg.err, msg.step
+		return m, nil
+	case filesWrittenMsg:
+		m.busy = false
+		msg.apply(m.f)
+		m.status = writtenText(m.st, m.f.cfg.Out, msg.paths)
+		return m, nil
+	case result:
+		if !m.busy {
+			return m, nil
+		}
+		m.busy = false
+		msg.apply(m.f)
+		return m, m.advance()
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	}
+	return m, m.forward(msg)
+}
+
+// forward hands a message to the current form and moves on when it completes.
+func (m *model) forward(msg tea.Msg) tea.Cmd {
+	if m.form == nil {
+		return nil
+	}
+	fm, cmd := m.form.Update(msg)
+	if f, ok := fm.(*huh.Form); ok {
+		m.form = f
+	}
+	if m.form.State != huh.StateCompleted {
+		return cmd
+	}
+	return tea.Batch(cmd, m.formDone())
+}
+
+// formDone takes a completed form's answers.
+func (m *model) formDone() tea.Cmd {
+	if m.step.kind() == kindConfirm {
+		if m.f.d.confirmed {
+			return m.advance()
+		}
+		return m.enter(m.f.retreat(m.step))
+	}
+	if err := m.f.submit(m.step); err != nil {
+		cmd := m.enter(m.step)
+		m.liveErr = err.Error()
+		return cmd
+	}
+	return m.advance()
+}
+
+func (m *model) abort() tea.Cmd {
+	m.aborted = true
+	m.cancel()
+	return tea.Quit
+}
+
+var (
+	keyQuit   = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+	keyBack   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "previous section"))
+	keyNext   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next"))
+	keyReveal = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal"))
+	keyWrite  = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write files"))
+	keyTab    = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next target"))
+	keyScroll = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "scroll"))
+	keySecret = key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal"))
+	keyRetry  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry"))
+	keyBackB  = key.NewBinding(key.WithKeys("b", "esc"), key.WithHelp("b", "back"))
+	keyQuitQ  = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+)
+
+// key handles a key press for the current screen.
+func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, keyQuit) {
+		return m.abort()
+	}
+	if m.busy {
+		return nil
+	}
+	if m.err != nil {
+		switch {
+		case key.Matches(msg, keyRetry):
+			return m.enter(m.errStep)
+		case key.Matches(msg, keyBackB):
+			return m.enter(m.f.retreat(m.errStep))
+		case key.Matches(msg, keyQuitQ):
+			m.quitErr = m.err
+			m.cancel()
+			return tea.Quit
+		}
+		return nil
+	}
+	switch m.step.kind() {
+	case kindForm, kindConfirm:
+		return m.formKey(msg)
+	case kindPick:
+		if msg.String() == "esc" {
+			if m.picker.clearFilter() {
+				return nil
+			}
+			return m.enter(m.f.retreat(m.step))
+		}
+		chosen, id, cmd := m.picker.update(msg)
+		if chosen {
+			m.f.pickApp(id)
+			return m.advance()
+		}
+		return cmd
+	case kindFiles:
+		return m.filesKey(msg)
+	}
+	switch {
+	case key.Matches(msg, keyNext), m.step == stepDone && key.Matches(msg, keyQuitQ):
+		return m.advance()
+	case key.Matches(msg, keyReveal) && m.step == stepAppReady:
+		m.reveal = !m.reveal
+	case key.Matches(msg, keyBack):
+		return m.goBack()
+	}
+	return nil
+}
+
+func (m *model) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	field := m.form.GetFocusedField()
+	filtering := false
+	if fl, ok := field.(interface{ GetFiltering() bool }); ok {
+		filtering = fl.GetFiltering()
+	}
+	switch {
+	case msg.String() == "esc" && !filtering:
+		if m.step.kind() == kindConfirm {
+			return m.enter(m.f.retreat(m.step))
+		}
+		return m.goBack()
+	case key.Matches(msg, keySecret):
+		if in, ok := m.f.secrets[field.GetKey()]; ok {
+			mode := huh.EchoModeNormal
+			if m.revealedField(field.GetKey()) {
+				mode = huh.EchoModePassword
+			}
+			in.EchoMode(mode)
+			m.toggleRevealed(field.GetKey())
+			return m.forward(redrawMsg{}) // the form redraws its fields only on a message
+		}
+		return nil
+	}
+	before, _ := field.GetValue().(string)
+	cmd := m.forward(msg)
+	if m.form == nil || m.step.kind() != kindForm {
+		return cmd
+	}
+	m.checkLive(field.GetKey(), before)
+	return cmd
+}
+
+// checkLive validates the focused field as it is typed.
+func (m *model) checkLive(prevKey, before string) {
+	field := m.form.GetFocusedField()
+	k := field.GetKey()
+	if k != prevKey {
+		m.liveKey, m.liveErr = k, ""
+		return
+	}
+	if err := field.Error(); err != nil {
+		m.liveErr = err.Error()
+		return
+	}
+	now, ok := field.GetValue().(string)
+	validate := m.f.validators[k]
+	if !ok || validate == nil || (now == before && m.liveKey == k) {
+		return
+	}
+	m.liveKey, m.liveErr = k, ""
+	if err := validate(now); err != nil {
+		m.liveErr = err.Error()
+	}
+}
+
+// revealed tracks which secret inputs show their text (ctrl+r).
+func (m *model) revealedField(k string) bool { return m.f.revealed[k] }
+func (m *model) toggleRevealed(k string)     { m.f.revealed[k] = !m.f.revealed[k] }
+
+func (m *model) filesKey(msg tea.KeyPressMsg) tea.Cmd {
+	written := m.f.written[m.step] != nil
+	switch {
+	case key.Matches(msg, keyNext) && written:
+		return m.advance()
+	case key.Matches(msg, keyWrite), key.Matches(msg, keyNext):
+		m.busy = true
+		return tea.Batch(m.runWork(m.step), m.tick())
+	case key.Matches(msg, keyReveal):
+		m.reveal = !m.reveal
+	case key.Matches(msg, keyBack):
+		return m.goBack()
+	case msg.String() == "tab":
+		m.prev.next(1)
+	case msg.String() == "shift+tab":
+		m.prev.next(-1)
+	default:
+		var cmd tea.Cmd
+		m.prev.vp, cmd = m.prev.vp.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// View implements tea.Model.
+func (m *model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = "om-auth0"
+	return v
+}
+
+func (m *model) render() string {
+	rule := m.st.Rule.Render(strings.Repeat("─", m.innerWidth()))
+	body := wrapLines(strings.TrimRight(m.body(), "\n"), m.innerWidth())
+	bh := m.bodyHeight()
+	if len(body) > bh {
+		body = body[:bh]
+	}
+	for len(body) < bh {
+		body = append(body, "")
+	}
+	lines := append([]string{m.titleLine(), m.checklist(), rule}, body...)
+	lines = append(lines, rule, m.footer())
+	for i, l := range lines {
+		lines[i] = " " + strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *model) titleLine() string {
+	left := m.st.App.Render("om-auth0 · Auth0 SSO for OpenMetadata")
+	right := ""
+	if m.f.runner != nil {
+		dom, _ := m.f.runner.Tenant()
+		right = "tenant: " + dom.Host
+		if m.f.tenantName != "" {
+			right += " (" + m.f.tenantName + ")"
+		}
+		right = m.st.Tenant.Render(right)
+	}
+	if m.f.opts.Sandbox {
+		right = m.st.Sandbox.Render("SIMULATED") + " " + right
+	}
+	gap := m.innerWidth() - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return truncate(left+" "+right, m.innerWidth())
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (m *model) checklist() string {
+	cur := m.step.section()
+	parts := make([]string, numSections)
+	for s := section(0); s < numSections; s++ {
+		switch {
+		case s < cur || cur == secDone:
+			parts[s] = m.st.Done.Render("✓ " + sectionNames[s])
+		case s == cur:
+			parts[s] = m.st.Current.Render("● " + sectionNames[s])
+		default:
+			parts[s] = m.st.Todo.Render("○ " + sectionNames[s])
+		}
+	}
+	return strings.Join(parts, "  ")
+}
+
+func (m *model) heading() string {
+	t := sectionTitles[m.step.section()]
+	h := m.st.Heading.Render(t.title)
+	if t.desc != "" {
+		h += "\n" + m.st.Subtle.Render(t.desc)
+	}
+	return h
+}
+
+// intro is the text a step shows above its form or call.
+func (m *model) intro(s stepID) string {
+	f := m.f
+	switch s {
+	case stepConnectCreds:
+		return m.st.Label.Render("Tenant  ") + f.cfg.Connect.Domain.Host
+	case stepServerForm:
+		return m.st.Label.Render("OpenMetadata URL  ") + f.cfg.Choices.OMURL
+	case stepIngestForm:
+		return f.ingestIntro()
+	case stepConfirmUI, stepConfirmSA:
+		if p := f.planOf(s); p != nil {
+			text := planText(m.st, f.cfg.Connect.Domain.Host, p)
+			if missing := f.runner.MissingScopes(f.cfg.Choices); len(missing) > 0 {
+				text += "\n" + missingScopesText(m.st, missing)
+			}
+			return strings.TrimRight(text, "\n")
+		}
+	case stepApplyUI, stepApplySA:
+		if p := f.planOf(s - 1); p != nil {
+			return strings.TrimRight(planText(m.st, f.cfg.Connect.Domain.Host, p), "\n")
+		}
+	}
+	return ""
+}
+
+func (m *model) body() string {
+	var b strings.Builder
+	b.WriteString(m.heading() + "\n\n")
+	if m.err != nil {
+		b.WriteString(m.st.Subtle.Render("While: "+strings.TrimSuffix(m.f.label(m.errStep), "…")) + "\n\n")
+		b.WriteString(errorText(m.st, m.err))
+		return b.String()
+	}
+	if intro := m.intro(m.step); intro != "" {
+		b.WriteString(intro + "\n\n")
+	}
+	switch m.step.kind() {
+	case kindForm, kindConfirm:
+		b.WriteString(trimBlankLines(m.form.View()) + "\n")
+		if m.step == stepScopes {
+			fmt.Fprintf(&b, "%s\n", m.st.Subtle.Render(fmt.Sprintf("%d scopes · %d selected", len(m.f.scopes), len(m.f.d.scopes))))
+		}
+		if m.liveErr != "" {
+			b.WriteString(m.st.Fail.Render("✗ "+m.liveErr) + "\n")
+		}
+	case kindWork:
+		if m.step.writes() {
+			b.WriteString(m.st.Subtle.Render("Auth0 is being changed; ctrl+c stops, and what is done stays done.") + "\n")
+		}
+		b.WriteString(m.spin.View() + m.f.label(m.step) + "\n")
+	case kindPick:
+		b.WriteString("Use an existing application\n")
+		b.WriteString(m.picker.view(m.st, m.innerWidth()) + "\n")
+	case kindFiles:
+		if m.step == stepIngestFiles {
+			b.WriteString(m.f.ingestIntro() + "\n")
+		}
+		h := m.contentHeight()
+		if m.step == stepIngestFiles {
+			h--
+		}
+		b.WriteString(m.prev.view(m.st, m.innerWidth(), h, m.f.secretValues(), m.reveal, m.f.written[m.step] != nil, m.status))
+		return b.String()
+	case kindInfo:
+		b.WriteString(m.info())
+	}
+	if m.status != "" {
+		b.WriteString("\n" + m.st.Subtle.Render(m.status) + "\n")
+	}
+	return b.String()
+}
+
+// trimBlankLines drops the blank lines a form pads its view with.
+func trimBlankLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for len(lines) > 0 && strings.TrimSpace(ansi.Strip(lines[len(lines)-1])) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *model) info() string {
+	f := m.f
+	switch m.step {
+	case stepConnected:
+		return f.connectedText(m.st)
+	case stepAppReady:
+		s := appReadyText(m.st, f.ui, f.cfg.Connect.Domain.Host, m.reveal, true)
+		if note := appliedNote(f.uiPlan); note != "" {
+			s += "\n" + m.st.Subtle.Render(note) + "\n"
+		}
+		return s
+	case stepVerified:
+		return verificationText(m.st, f.verification)
+	case stepDone:
+		return f.doneText(m.st)
+	}
+	return ""
+}
+
+// footer names the keys that work right now.
+func (m *model) footer() string {
+	var keys []key.Binding
+	switch {
+	case m.busy:
+	case m.err != nil:
+		keys = []key.Binding{keyRetry, keyBackB, keyQuitQ}
+	case m.step.kind() == kindForm || m.step.kind() == kindConfirm:
+		for _, b := range m.form.KeyBinds() {
+			if b.Enabled() && b.Help().Key != "" {
+				if b.Help().Desc == "back" {
+					b.SetHelp(b.Help().Key, "previous field")
+				}
+				keys = append(keys, b)
+			}
+		}
+		if _, ok := m.f.secrets[m.form.GetFocusedField().GetKey()]; ok {
+			keys = append(keys, keySecret)
+		}
+		if m.step.kind() == kindConfirm {
+			keys = append(keys, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")))
+		} else if _, ok := m.f.back(m.step); ok {
+			keys = append(keys, keyBack)
+		}
+	case m.step.kind() == kindPick:
+		keys = append(keys, m.picker.keys.Up, m.picker.keys.PageDown, m.picker.keys.Choose,
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter / back")))
+	case m.step.kind() == kindFiles:
+		if m.f.written[m.step] != nil {
+			keys = append(keys, keyNext)
+		} else {
+			keys = append(keys, key.NewBinding(key.WithKeys("w", "enter"), key.WithHelp("w/enter", "write")))
+		}
+		if len(m.prev.tabs) > 1 {
+			keys = append(keys, keyTab)
+		}
+		keys = append(keys, keyScroll, keyReveal, keyBack)
+	case m.step == stepDone:
+		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")))
+	default:
+		keys = append(keys, keyNext)
+		if m.step == stepAppReady && m.f.ui != nil && m.f.ui.ClientSecret != "" {
+			keys = append(keys, key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secret")))
+		}
+		if _, ok := m.f.back(m.step); ok {
+			keys = append(keys, keyBack)
+		}
+	}
+	return m.fitKeys(keys)
+}
+
+// fitKeys renders the keys on one line. The form's own keys come first; when
+// they do not fit, the ones before the last two (back, quit) are dropped.
+func (m *model) fitKeys(keys []key.Binding) string {
+	keys = append(mergeArrows(keys), keyQuit)
+	render := func(ks []key.Binding) string {
+		parts := make([]string, len(ks))
+		for i, k := range ks {
+			parts[i] = m.st.Key.Render(k.Help().Key) + " " + m.st.KeyDesc.Render(k.Help().Desc)
+		}
+		return strings.Join(parts, m.st.KeyDesc.Render(" · "))
+	}
+	for len(keys) > 2 && lipgloss.Width(render(keys)) > m.innerWidth() {
+		keys = append(keys[:len(keys)-3], keys[len(keys)-2:]...)
+	}
+	return truncate(render(keys), m.innerWidth())
+}
+
+// mergeArrows shows huh's "↑ up" and "↓ down" as one "↑↓ move".
+func mergeArrows(keys []key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, k := range keys {
+		switch k.Help().Key {
+		case "↑":
+			k = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "move"))
+		case "↓":
+			continue
+		case "x":
+			k = key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle"))
+		}
+		out = append(out, k)
+	}
+	return out
+}

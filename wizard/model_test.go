@@ -1,0 +1,399 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"charm.land/huh/v2"
+
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+// TestWalkEverySection drives the whole wizard with keys, the way an
+// operator would, and checks each transition and every Auth0 call.
+func TestWalkEverySection(t *testing.T) {
+	cfg := completeConfig(t)
+	h := newHarness(t, cfg)
+
+	// Connect: the credentials were given, so it connects at once.
+	h.expectStep(stepConnected)
+	h.expectView("Connected to tenant acme.us.auth0.com (Acme)", "8 Management API scopes granted", "tenant: acme.us.auth0.com (Acme)")
+	h.keys("enter")
+
+	// Server Credentials: the URL, then the version detected from it.
+	h.expectStep(stepOMURL)
+	h.clear()
+	h.typ("https://om.acme.internal/")
+	h.expectView("https://om.acme.internal/callback will be an allowed callback.")
+	h.keys("enter")
+	h.expectStep(stepServerForm)
+	h.expectView("detected 1.6.4 from /api/v1/system/version", "1.5–1.9: ingestion signs in with the ingestion-bot JWT")
+	if h.m.f.d.version != "1.6.4" {
+		t.Fatalf("version default = %q, want the detected 1.6.4", h.m.f.d.version)
+	}
+	h.keys("enter", "enter", "enter", "enter") // version, public, create, name
+	h.expectStep(stepConfirmUI)
+	h.expectView("About to change tenant acme.us.auth0.com", `+ create application "OpenMetadata"`, "https://om.acme.internal/callback", "Nothing else changes.")
+	h.keys("enter")
+	h.expectStep(stepAppReady)
+	h.expectView("Client ID      uiClient9xYtQ2vQa", mask)
+	if strings.Contains(h.view(), "ui-secret-Zm9vYmFy") {
+		t.Fatal("the client secret is shown before it is revealed")
+	}
+	h.keys("r")
+	h.expectView("ui-secret-Zm9vYmFy")
+	h.keys("r", "enter")
+
+	// Service Account: 1.6 defaults to skip; choose separate instead.
+	h.expectStep(stepServiceForm)
+	if h.m.f.d.saMode != string(steps.Skip) {
+		t.Fatalf("service account default = %q, want skip for 1.6", h.m.f.d.saMode)
+	}
+	h.expectView("OpenMetadata 1.1+ doesn't need one")
+	h.keys("up", "up", "enter")
+	h.expectStep(stepBotName)
+	h.keys("enter")
+	h.expectStep(stepScopes)
+	h.expectView("read:users", "update:clients                 broad", "5 scopes · 0 selected", scopesWhy)
+	h.keys("/")
+	h.typ("read:cl")
+	h.keys("enter", "space")
+	h.expectView("5 scopes · 1 selected")
+	h.keys("enter")
+	h.expectStep(stepConfirmSA)
+	h.expectView(`+ create application "OpenMetadata Ingestion Bot"`, `+ create client grant "https://acme.us.auth0.com/api/v2/"`)
+	h.keys("enter")
+	h.expectStep(stepVerified)
+	h.expectView("✓ token with HTTP Basic", "✗ granted scopes = requested — missing read:clients", "Some checks failed")
+	h.keys("enter")
+
+	// Deployment: Kubernetes only, admins and principal domain asked.
+	h.expectStep(stepDeployForm)
+	h.keys("up", "enter")
+	h.typ("Alice.Smith, bob")
+	h.keys("enter")
+	h.typ("acme.com")
+	h.keys("enter")
+	h.expectStep(stepDeployFiles)
+	h.expectView("kubernetes/values-auth0.yaml  mode 0644", "(kubernetes) apply the files for OpenMetadata 1.6.4")
+	h.keys("w")
+	h.expectView("✓ Wrote 1 file to")
+	h.keys("enter")
+
+	// Ingestion: an optional JWT, then the workflowConfig.
+	h.expectStep(stepIngestForm)
+	h.typ("eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl")
+	h.keys("enter")
+	h.expectStep(stepIngestFiles)
+	h.expectView("ingestion/workflow-config.yaml  mode 0600", "jwtToken: "+mask)
+	h.keys("enter")
+	h.expectView("✓ Wrote 2 files")
+	h.keys("enter")
+
+	h.expectStep(stepDone)
+	h.expectView("Auth0 SSO is ready for OpenMetadata", `Created   application "OpenMetadata"`, `application "OpenMetadata Ingestion Bot"`, "Management API grant",
+		"om-auth0 setup --answers "+filepath.Join(cfg.Out, "answers.yaml"))
+	h.keys("enter")
+	if !h.m.finished {
+		t.Fatal("enter on Done did not finish the wizard")
+	}
+
+	want := []string{
+		"Connect",
+		"PlanUIApp(OpenMetadata,,public,1.6.4)",
+		"ApplyUIApp(OpenMetadata)",
+		"ManagementAPIScopes",
+		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)",
+		"ApplyServiceAccount(separate)",
+		"Verify",
+	}
+	if got := h.runner.Calls(); !slices.Equal(got, want) {
+		t.Fatalf("Auth0 calls:\n got %q\nwant %q", got, want)
+	}
+	if cfg.Choices.OMURL != "https://om.acme.internal" || !slices.Equal(cfg.Admins, []string{"alice.smith", "bob"}) ||
+		cfg.PrincipalDomain != "acme.com" || !slices.Equal(cfg.Targets, []render.Target{render.Kubernetes}) {
+		t.Fatalf("config = %+v", cfg)
+	}
+	for path, mode := range map[string]os.FileMode{
+		"kubernetes/values-auth0.yaml": 0o644, "ingestion/workflow-config.yaml": 0o600, "answers.yaml": 0o644,
+	} {
+		st, err := os.Stat(filepath.Join(cfg.Out, path))
+		if err != nil || st.Mode().Perm() != mode {
+			t.Errorf("%s: %v, mode %v, want %v", path, err, st.Mode().Perm(), mode)
+		}
+	}
+	res := h.m.f.result()
+	if res.Tenant != "acme.us.auth0.com" || res.UIApp.ClientID != "uiClient9xYtQ2vQa" || res.UIApp.ClientSecret != "" ||
+		res.ServiceAccount == nil || res.Grant == nil || len(res.Files) != 3 || res.Verification.OK {
+		t.Fatalf("result = %+v", res)
+	}
+}
+
+// TestConnectForm asks for the tenant when the Config lacks it, validates
+// it as it is typed, and hides the secret until ctrl+r.
+func TestConnectForm(t *testing.T) {
+	h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Config.Connect = steps.ConnectRequest{} })
+	h.expectStep(stepConnectForm)
+	h.typ("acme..auth0.com")
+	h.expectView(`✗ tenant domain "acme..auth0.com" is not a host name`)
+	h.keys("enter")
+	h.expectStep(stepConnectForm) // blocked by the validation
+	h.clear()
+	h.typ("http://acme.us.auth0.com")
+	h.expectView("uses http: Auth0 tenants are https only")
+	h.clear()
+	h.typ("acme.eu.auth0.com")
+	if strings.Contains(h.view(), "✗") {
+		t.Fatalf("a valid domain still shows an error:\n%s", h.view())
+	}
+	h.keys("enter", "enter")
+	h.expectStep(stepConnectCreds)
+	h.expectView("Tenant  acme.eu.auth0.com", "Client ID", "Client Secret")
+	h.typ("m2mClient")
+	h.keys("enter")
+	h.typ("s3cr3t-value")
+	if strings.Contains(h.view(), "s3cr3t-value") {
+		t.Fatal("the secret is echoed")
+	}
+	h.expectView("ctrl+r reveal")
+	h.keys("ctrl+r")
+	h.expectView("s3cr3t-value")
+	h.keys("ctrl+r", "enter")
+	h.expectStep(stepConnected)
+	want := steps.ConnectRequest{Domain: tenant.MustParse("acme.eu.auth0.com"), ClientID: "m2mClient", ClientSecret: "s3cr3t-value"}
+	if len(h.conns) != 1 || h.conns[0] != want {
+		t.Fatalf("connect requests = %+v, want %+v", h.conns, want)
+	}
+}
+
+// TestConnectFailureGoesBackToTheForm: a failed connection explains itself;
+// "back" shows the Connect form with what was given.
+func TestConnectFailureGoesBackToTheForm(t *testing.T) {
+	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) {
+		h.runner.fail["Connect"] = &steps.Error{Op: "get a Management API token", Meaning: "Auth0 rejected the client credentials",
+			Hint: "check the client ID and secret of your Management application", Status: 401, Code: "access_denied", Auth0Message: "Unauthorized"}
+	})
+	if h.m.err == nil {
+		t.Fatalf("no error view:\n%s", h.view())
+	}
+	h.expectView("✗ get a Management API token failed", "Auth0 rejected the client credentials",
+		"What to do: check the client ID and secret", "Auth0 said: 401 access_denied: Unauthorized", "r retry", "b back", "q quit")
+	h.keys("b")
+	h.expectStep(stepConnectForm)
+	if h.m.f.d.domain != "acme.us.auth0.com" {
+		t.Fatalf("domain draft = %q", h.m.f.d.domain)
+	}
+	h.keys("enter", "enter")
+	h.expectStep(stepConnectCreds)
+	h.keys("enter", "enter")
+	h.expectStep(stepConnected)
+	if len(h.conns) != 2 {
+		t.Fatalf("connect attempts = %d, want 2", len(h.conns))
+	}
+}
+
+// TestErrorRetryAndQuit: retry runs the same call again; quit ends the
+// wizard with that error.
+func TestErrorRetryAndQuit(t *testing.T) {
+	planErr := &steps.Error{Op: `find application "OpenMetadata"`, Meaning: "the credentials lack read:clients",
+		Hint: "add read:clients to the Management application", Status: 403, Code: "insufficient_scope", Auth0Message: "Insufficient scope, expected any of: read:clients"}
+	h := newHarness(t, completeConfig(t))
+	h.runner.fail["PlanUIApp"] = planErr
+	h.keys("enter", "enter")
+	h.expectStep(stepServerForm)
+	h.keys("enter", "enter", "enter", "enter")
+	h.expectView("While: Looking up application \"OpenMetadata\"", "the credentials lack read:clients", "What to do: add read:clients")
+	h.keys("r")
+	h.expectStep(stepConfirmUI)
+
+	h.keys("esc")
+	h.expectStep(stepServerForm)
+	h.runner.fail["PlanUIApp"] = planErr
+	h.keys("enter", "enter", "enter", "enter")
+	h.keys("q")
+	if !errors.Is(h.m.quitErr, planErr) {
+		t.Fatalf("quit error = %v", h.m.quitErr)
+	}
+}
+
+// TestEscGoesBackOneSection: Esc returns to the previous section's first
+// screen, never re-running an Auth0 change, and says that changes stay.
+func TestEscGoesBackOneSection(t *testing.T) {
+	h := newHarness(t, completeConfig(t))
+	h.keys("esc") // Connect is the first section: nothing to go back to
+	h.expectStep(stepConnected)
+	h.keys("enter", "enter")
+	h.expectStep(stepServerForm)
+	h.expectView("esc previous section")
+	h.keys("esc")
+	h.expectStep(stepConnected)
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter")
+	h.expectStep(stepAppReady)
+	h.keys("enter")
+	h.expectStep(stepServiceForm)
+	h.keys("esc")
+	h.expectStep(stepOMURL)
+	h.expectView("Back to Server Credentials. Changes already made in Auth0 stay")
+	calls := len(h.runner.Calls())
+	h.keys("enter", "enter", "enter", "enter", "enter")
+	h.expectStep(stepConfirmUI)
+	if got := h.runner.Calls()[calls:]; !slices.Equal(got, []string{"PlanUIApp(OpenMetadata,,public,1.6.4)"}) {
+		t.Fatalf("going forward again called %q", got)
+	}
+	h.keys("esc") // on a confirmation, Esc is "Back" to the form
+	h.expectStep(stepServerForm)
+}
+
+// TestPickExistingApplication lists the tenant's applications, filters them
+// and plans the chosen one by its client id.
+func TestPickExistingApplication(t *testing.T) {
+	h := newHarness(t, completeConfig(t))
+	h.keys("enter", "enter", "enter", "enter", "down", "enter", "enter")
+	h.expectStep(stepPickApp)
+	h.expectView("+ Create a new application instead", "Legacy Portal", "reportsWeb02", "3 of 3 applications")
+	h.typ("web")
+	h.expectView("1 of 3 applications", "Reports")
+	if strings.Contains(h.view(), "Legacy Portal") {
+		t.Fatal("the filter kept a non-matching application")
+	}
+	h.keys("esc") // clears the filter, stays
+	h.expectStep(stepPickApp)
+	h.expectView("3 of 3 applications")
+	h.keys("down", "down", "enter")
+	h.expectStep(stepConfirmUI)
+	h.expectView(`~ update application "Reports"`)
+	if c := h.runner.lastChoices; c.AppID != "reportsWeb02" || c.AppName != "Reports" {
+		t.Fatalf("planned with AppID %q name %q", c.AppID, c.AppName)
+	}
+	if got := h.runner.Calls(); !slices.Contains(got, "ListApps") {
+		t.Fatalf("calls %q lack ListApps", got)
+	}
+}
+
+// TestSameModeNeedsAnExplicitYes: --yes skips ordinary confirmations, but
+// not the one for a plan with a consequence, whose default is No.
+func TestSameModeNeedsAnExplicitYes(t *testing.T) {
+	h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Yes = true })
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter")
+	h.expectStep(stepAppReady) // no confirmation for the UI application
+	h.keys("enter", "up", "enter")
+	h.expectStep(stepScopes)
+	h.keys("enter")
+	h.expectStep(stepConfirmSA)
+	h.expectView("! a public SPA whose token endpoint method is Basic can no longer complete the browser sign-in", "Apply this change anyway?")
+	h.keys("enter") // the default: No
+	h.expectStep(stepScopes)
+	if slices.ContainsFunc(h.runner.Calls(), func(c string) bool { return strings.HasPrefix(c, "ApplyServiceAccount") }) {
+		t.Fatal("declining applied the service account")
+	}
+	h.keys("enter", "y")
+	h.expectStep(stepVerified)
+	if !slices.Contains(h.runner.Calls(), "ApplyServiceAccount(same)") {
+		t.Fatalf("calls %q", h.runner.Calls())
+	}
+}
+
+// TestLiveValidation shows each field's problem as it is typed.
+func TestLiveValidation(t *testing.T) {
+	tests := []struct {
+		name  string
+		reach []string // keys from the Connected screen to the field
+		typed string
+		want  string
+	}{
+		{"url without scheme", []string{"enter", "ctrl+u"}, "om.acme.internal", "give a URL with http:// or https://"},
+		{"version", []string{"enter", "enter", "ctrl+u"}, "1.x", `OpenMetadata version "1.x": give it like 1.6.4 or 2.0`},
+		{"empty name", []string{"enter", "enter", "enter", "enter", "enter", "ctrl+u"}, " ", "the application name is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, completeConfig(t))
+			h.keys(tt.reach...)
+			h.typ(tt.typed)
+			h.expectView("✗ " + tt.want)
+		})
+	}
+
+	t.Run("confidential needs 1.5", func(t *testing.T) {
+		h := newHarness(t, completeConfig(t))
+		h.keys("enter", "enter", "ctrl+u")
+		h.typ("1.2.0")
+		h.keys("enter", "down")
+		h.expectView("✗ a confidential client needs OpenMetadata 1.5 or later (this is 1.2.0): choose public")
+		h.keys("enter")
+		h.expectStep(stepServerForm)
+	})
+
+	t.Run("principals", func(t *testing.T) {
+		for typed, want := range map[string]string{
+			"john doe":      `"john doe" has a space: separate principals with commas`,
+			"john@acme.com": `give the part before @ ("john"), not the whole email`,
+		} {
+			h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Yes = true })
+			h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
+			h.expectStep(stepDeployForm)
+			h.keys("enter")
+			h.typ(typed)
+			h.expectView("✗ " + want)
+		}
+	})
+}
+
+// TestLegacyVersion: OpenMetadata 1.0 defaults to a separate service
+// account and needs no ingestion-bot JWT.
+func TestLegacyVersion(t *testing.T) {
+	cfg := completeConfig(t)
+	cfg.Admins, cfg.PrincipalDomain = []string{"alice"}, "acme.com"
+	h := newHarness(t, cfg, func(_ *harness, o *Options) { o.Yes, o.DetectVersion = true, nil })
+	h.keys("enter", "enter", "ctrl+u")
+	h.typ("1.0.2")
+	h.expectView("≤ 1.0: ingestion signs in with Auth0 client credentials, so it needs the service account")
+	h.keys("enter", "enter", "enter", "enter", "enter")
+	h.expectStep(stepServiceForm)
+	if h.m.f.d.saMode != string(steps.Separate) {
+		t.Fatalf("service account default = %q, want separate for 1.0", h.m.f.d.saMode)
+	}
+	h.expectView("OpenMetadata ≤ 1.0 ingestion signs in with this account's client credentials")
+	h.keys("enter", "enter", "enter", "enter")
+	h.expectStep(stepDeployForm)
+	h.expectView("Where does OpenMetadata run?")
+	if strings.Contains(h.view(), "Admin principals") {
+		t.Fatal("asked for admins that were given")
+	}
+	h.keys("enter", "w", "enter")
+	h.expectStep(stepIngestFiles) // no JWT question for 1.0
+	h.expectView("OpenMetadata 1.0.2: authProvider auth0, with the service account's client id and secret.")
+}
+
+// TestCtrlCQuits: Ctrl+C stops the wizard at any screen, even while Auth0 works.
+func TestCtrlCQuits(t *testing.T) {
+	h := newHarness(t, completeConfig(t))
+	h.keys("enter", "enter")
+	cmd := h.m.enter(stepApplyUI) // an Auth0 call in flight
+	_ = cmd
+	_, quit := h.m.Update(namedKeys["ctrl+c"])
+	if !h.m.aborted || quit == nil || h.m.ctx.Err() == nil {
+		t.Fatalf("aborted %v, quit cmd %v, context %v", h.m.aborted, quit, h.m.ctx.Err())
+	}
+	if !errors.Is(ErrAborted, context.Canceled) || !errors.Is(ErrAborted, huh.ErrUserAborted) {
+		t.Fatal("ErrAborted must match context.Canceled and huh.ErrUserAborted")
+	}
+}
+
+// TestMissingScopesAreNamedBeforeChanges: the scopes the credentials lack
+// are named on the Connected screen and again before each change.
+func TestMissingScopesAreNamedBeforeChanges(t *testing.T) {
+	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.runner.missing = []string{"create:clients"} })
+	want := "✗ create:clients — to " + steps.ScopeReason("create:clients")
+	h.expectView("! The Management credentials lack scopes this setup needs:", want)
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter")
+	h.expectStep(stepConfirmUI)
+	h.expectView(`+ create application "OpenMetadata"`, want)
+}

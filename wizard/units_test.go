@@ -1,0 +1,192 @@
+package wizard
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+func TestValidators(t *testing.T) {
+	tests := []struct {
+		name     string
+		validate func(string) error
+		in       string
+		wantErr  string // "" means valid
+	}{
+		{"domain", validDomain, "acme.us.auth0.com", ""},
+		{"domain https", validDomain, "https://acme.us.auth0.com/", ""},
+		{"domain loopback http", validDomain, "http://127.0.0.1:4000", ""},
+		{"domain http", validDomain, "http://acme.us.auth0.com", "https only"},
+		{"domain path", validDomain, "acme.us.auth0.com/x", "host only"},
+		{"om url", validOMURL, "https://om.acme.internal:8585", ""},
+		{"om url no scheme", validOMURL, "om.acme.internal", "http:// or https://"},
+		{"om url query", validOMURL, "https://om?x=1", "base URL only"},
+		{"om url empty", validOMURL, "  ", "base URL"},
+		{"version", validVersion, "1.12.6-release", ""},
+		{"version old", validVersion, "0.12.0", "not supported"},
+		{"principals", validPrincipals, "alice, bob.smith", ""},
+		{"principals empty", validPrincipals, " , ", "at least one admin"},
+		{"principals space", validPrincipals, "bob smith", "has a space"},
+		{"principals email", validPrincipals, "bob@acme.com", `("bob")`},
+		{"principal domain", validPrincipalDomain, "acme.co.uk", ""},
+		{"principal domain email", validPrincipalDomain, "bob@acme.com", `("acme.com")`},
+		{"principal domain bad", validPrincipalDomain, "acme_com", "not a domain name"},
+		{"jwt empty", validJWT, "", ""},
+		{"jwt", validJWT, "eyJhbGciOi.eyJzdWIiOi.c2ln", ""},
+		{"jwt two parts", validJWT, "eyJ.eyJ", "three parts"},
+		{"name", nonEmpty("the name"), "OpenMetadata", ""},
+		{"name blank", nonEmpty("the name"), " ", "the name is required"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.validate(tt.in)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Fatalf("%q: unexpected error %v", tt.in, err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("%q: error %v, want one containing %q", tt.in, err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestClientTypeFits(t *testing.T) {
+	for _, tt := range []struct {
+		ct      render.ClientType
+		version string
+		ok      bool
+	}{
+		{render.Public, "1.0.2", true}, {render.Confidential, "1.4.9", false},
+		{render.Confidential, "1.5.0", true}, {render.Confidential, "2.0.2", true},
+	} {
+		v, _ := render.ParseVersion(tt.version)
+		if err := clientTypeFits(tt.ct, v); (err == nil) != tt.ok {
+			t.Errorf("%s on %s: %v", tt.ct, tt.version, err)
+		}
+	}
+}
+
+func TestMaskSecrets(t *testing.T) {
+	text := "OIDC_CLIENT_SECRET=s3cret-value\nJWT=eyJ.a.b-token\nshort=abc"
+	secrets := []string{"s3cret-value", "eyJ.a.b-token", "abc", ""}
+	got := maskSecrets(text, secrets, false)
+	if strings.Contains(got, "s3cret-value") || strings.Contains(got, "eyJ.a.b-token") || !strings.Contains(got, "SECRET="+mask) {
+		t.Fatalf("masked:\n%s", got)
+	}
+	if !strings.Contains(got, "short=abc") {
+		t.Fatal("a value too short to be a secret was masked")
+	}
+	if maskSecrets(text, secrets, true) != text {
+		t.Fatal("revealed text was changed")
+	}
+}
+
+// TestStepOrder: every step belongs to a section, in order, and each kind
+// is what the drivers expect.
+func TestStepOrder(t *testing.T) {
+	prev := secConnect
+	for s := stepID(0); s < numSteps; s++ {
+		if s.section() < prev {
+			t.Fatalf("step %d goes back to section %d", s, s.section())
+		}
+		prev = s.section()
+		if s.writes() && s.kind() != kindWork {
+			t.Fatalf("step %d writes but is not an Auth0 call", s)
+		}
+	}
+	if stepDone.section() != secDone || stepVerified.section() != secService || stepConnected.section() != secConnect {
+		t.Fatal("sections are misassigned")
+	}
+}
+
+func TestPlanText(t *testing.T) {
+	p := steps.NewPlan([]steps.Change{
+		{Action: steps.Keep, Resource: "application", Name: "OpenMetadata"},
+		{Action: steps.Update, Resource: "client grant", Name: "https://acme/api/v2/",
+			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
+	}, nil)
+	got := planText(plainStyles(), "acme.us.auth0.com", p)
+	for _, want := range []string{"About to change tenant acme.us.auth0.com", `= keep application "OpenMetadata" as it is`,
+		`~ update client grant "https://acme/api/v2/"`, "read:users → read:clients", "Nothing else changes."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("plan text lacks %q:\n%s", want, got)
+		}
+	}
+	if got := planText(plainStyles(), "acme", steps.NewPlan([]steps.Change{{Action: steps.Keep, Resource: "application", Name: "x"}}, nil)); !strings.HasPrefix(got, "Nothing to change") {
+		t.Errorf("a plan that keeps everything reads %q", got)
+	}
+}
+
+func manyApps(n int) []steps.AppSummary {
+	apps := make([]steps.AppSummary, n)
+	for i := range apps {
+		apps[i] = steps.AppSummary{ClientID: fmt.Sprintf("client%06d", i), Name: fmt.Sprintf("App %d", i), AppType: []string{"spa", "regular_web", "non_interactive"}[i%3]}
+	}
+	return apps
+}
+
+func TestAppPicker(t *testing.T) {
+	p := newAppPicker(newAppIndex(manyApps(5000)), "client004999", 10)
+	if p.cursor != 5000 || p.offset != 4991 {
+		t.Fatalf("cursor %d offset %d: the given application is not selected", p.cursor, p.offset)
+	}
+	for _, r := range "app 12" {
+		p.update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	// "app 12" matches App 12, App 120–129, App 1200–1299: 111 applications.
+	if len(p.matches) != 111 || p.cursor != 1 {
+		t.Fatalf("%d matches, cursor %d", len(p.matches), p.cursor)
+	}
+	view := p.view(plainStyles(), 98)
+	if !strings.Contains(view, "111 of 5000 applications") || strings.Count(view, "\n") != 11 {
+		t.Fatalf("view:\n%s", view)
+	}
+	chosen, id, _ := p.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !chosen || id != "client000012" {
+		t.Fatalf("chose %v %q", chosen, id)
+	}
+	p.update(tea.KeyPressMsg{Code: tea.KeyUp})
+	if chosen, id, _ := p.update(tea.KeyPressMsg{Code: tea.KeyEnter}); !chosen || id != "" {
+		t.Fatalf("row 0 should create a new application, got %v %q", chosen, id)
+	}
+	if !p.clearFilter() || len(p.matches) != 5000 || p.clearFilter() {
+		t.Fatal("clearing the filter")
+	}
+}
+
+// BenchmarkAppPickerKeystroke is one filter keystroke and a redraw over
+// 5000 applications: it must stay well under a frame (16 ms).
+func BenchmarkAppPickerKeystroke(b *testing.B) {
+	p := newAppPicker(newAppIndex(manyApps(5000)), "", 20)
+	st := plainStyles()
+	keys := []tea.KeyPressMsg{{Code: '1', Text: "1"}, {Code: tea.KeyBackspace}}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		p.update(keys[i%2])
+		_ = p.view(st, 98)
+	}
+}
+
+func TestWrapLines(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"short", []string{"short"}},
+		{"  label      value one two three", []string{"  label      value one two", "             three"}},
+		{"  plain words that go on and on", []string{"  plain words that go on and", "  on"}},
+		{"  helm upgrade --reuse-values --values x.yaml", []string{"  helm upgrade", "  --reuse-values --values", "  x.yaml"}},
+		{"  Key  aVeryLongTokenWithoutAnySpacesAtAll", []string{"  Key  aVeryLongTokenWithout", "       AnySpacesAtAll"}},
+	}
+	for _, tt := range tests {
+		if got := wrapLines(tt.in, 28); !slices.Equal(got, tt.want) {
+			t.Errorf("wrapLines(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

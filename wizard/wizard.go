@@ -1,0 +1,104 @@
+// Package wizard is om-auth0's interactive setup: the sections of
+// OpenMetadata's "Auth0 SSO" guide (Connect, Create Server Credentials,
+// Create Service Account, Deployment, Configure Ingestion, Done) as a
+// terminal UI, or as line-by-line prompts for screen readers.
+//
+// The setup command calls Run when it can prompt:
+//
+//	res, err := wizard.Run(ctx, wizard.Options{IO: ios, Config: cfg, Connect: connect})
+//
+// The UI draws on stderr, so stdout stays clean for --json. Both drivers walk
+// the same steps (flow.go), build the same huh forms (forms.go) and make the
+// same steps.Runner calls; only the presentation differs.
+package wizard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+// Options are the wizard's inputs and dependencies.
+type Options struct {
+	IO *iostreams.IOStreams
+	// Config is pre-filled from flags, environment and the answers file; the
+	// wizard asks for the rest and offers what is there as defaults.
+	Config *setup.Config
+	// Connect opens a session with the tenant (steps.Connect in production).
+	Connect func(ctx context.Context, req steps.ConnectRequest) (steps.Runner, error)
+	// DetectVersion reads {om}/api/v1/system/version; nil skips detection.
+	DetectVersion func(ctx context.Context, omURL string) (render.Version, error)
+	// Accessible asks line by line (huh's accessible mode), for screen readers;
+	// TERM=dumb does too.
+	Accessible bool
+	// Yes skips the confirmation screens, except the explicit one a plan with a consequence needs.
+	Yes bool
+	// RevealSecrets shows secrets unmasked from the start.
+	RevealSecrets bool
+	// Sandbox says on every screen that the tenant is simulated and nothing real is created.
+	Sandbox bool
+}
+
+// Run runs the wizard until Done and returns the run's result. When the
+// operator quits with Ctrl+C it lists on stderr what was already created in
+// Auth0 and returns an error matching context.Canceled and huh.ErrUserAborted
+// (exit 130). Quitting from an error view returns that error (exit 1).
+func Run(ctx context.Context, opts Options) (*setup.Result, error) {
+	if opts.IO == nil {
+		return nil, errors.New("wizard: no IO streams")
+	}
+	f := newFlow(opts)
+	// A dumb terminal cannot draw the full-screen UI; it gets the prompts.
+	if opts.Accessible || opts.IO.Getenv("TERM") == "dumb" {
+		f.accessible = true
+		return runAccessible(ctx, f)
+	}
+	return runTUI(ctx, f)
+}
+
+func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
+	ios := f.opts.IO
+	m := newModel(ctx, f)
+	defer m.cancel()
+	popts := []tea.ProgramOption{tea.WithContext(ctx), tea.WithOutput(ios.ErrOut), tea.WithInput(ios.In)}
+	if !ios.ColorEnabled() {
+		popts = append(popts, tea.WithColorProfile(colorprofile.ASCII))
+	}
+	final, err := tea.NewProgram(m, popts...).Run()
+	if fm, ok := final.(*model); ok {
+		m = fm
+	}
+	w := styledWriter(ios)
+	switch {
+	case m.aborted || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
+		fmt.Fprint(w, createdText(f.created()))
+		return nil, ErrAborted
+	case err != nil:
+		return nil, fmt.Errorf("wizard: %w", err)
+	case m.quitErr != nil:
+		fmt.Fprint(w, createdText(f.created()))
+		return nil, m.quitErr
+	}
+	// Not wrapped: the terminal's own soft wrap keeps long commands copyable.
+	fmt.Fprint(w, f.doneText(m.st)+f.nextStepsText(m.st))
+	return f.result(), nil
+}
+
+// styledWriter writes styled text to stderr in the colours it can show.
+func styledWriter(ios *iostreams.IOStreams) io.Writer {
+	profile := colorprofile.ASCII
+	if ios.ColorEnabled() {
+		profile = colorprofile.Detect(ios.ErrOut, os.Environ())
+	}
+	return &colorprofile.Writer{Forward: ios.ErrOut, Profile: profile}
+}
