@@ -44,6 +44,11 @@ func Parse(s string) (Domain, error) {
 		return Domain{}, fmt.Errorf("tenant domain %q has an invalid port", s)
 	}
 	d := Domain{Scheme: strings.ToLower(u.Scheme), Host: host}
+	// Auth0 names its identifiers without the default port (the Management
+	// audience is https://acme.us.auth0.com/api/v2/), so ":443" must not leak into them.
+	if p := u.Port(); d.Scheme == "https" && p == "443" || d.Scheme == "http" && p == "80" {
+		d.Host = strings.TrimSuffix(host, ":"+p)
+	}
 	switch d.Scheme {
 	case "https":
 	case "http":

@@ -14,6 +14,9 @@ func TestParse(t *testing.T) {
 	}{
 		{in: "acme.us.auth0.com", want: "https://acme.us.auth0.com", audience: "https://acme.us.auth0.com/api/v2/"},
 		{in: " https://Acme.US.auth0.com/ ", want: "https://acme.us.auth0.com", audience: "https://acme.us.auth0.com/api/v2/"},
+		{in: "https://acme.us.auth0.com:443", want: "https://acme.us.auth0.com", audience: "https://acme.us.auth0.com/api/v2/"},
+		{in: "https://acme.us.auth0.com:8443", want: "https://acme.us.auth0.com:8443", audience: "https://acme.us.auth0.com:8443/api/v2/"},
+		{in: "http://localhost:80", want: "http://localhost", audience: "http://localhost/api/v2/"},
 		{in: "http://127.0.0.1:8080", want: "http://127.0.0.1:8080", audience: "http://127.0.0.1:8080/api/v2/"},
 		{in: "http://localhost:9", want: "http://localhost:9", audience: "http://localhost:9/api/v2/"},
 		{in: "http://[::1]:9", want: "http://[::1]:9", audience: "http://[::1]:9/api/v2/"},
