@@ -27,7 +27,14 @@ type tenantUnderTest struct {
 
 func newTenant(t testing.TB, scopes []string) *tenantUnderTest {
 	t.Helper()
-	srv := sandbox.NewTest(t, sandbox.Options{RateLimit: -1, TenantName: "Acme"})
+	return newTenantWith(t, sandbox.Options{RateLimit: -1, TenantName: "Acme"}, scopes)
+}
+
+// newTenantWith is newTenant on a tenant started with opts (e.g. Auth0's
+// rate limit), closed when t cleans up.
+func newTenantWith(t sandbox.TB, opts sandbox.Options, scopes []string) *tenantUnderTest {
+	t.Helper()
+	srv := sandbox.NewTest(t, opts)
 	id, secret := srv.CreateM2MApp("om-auth0 admin", scopes)
 	return &tenantUnderTest{Server: srv, req: steps.ConnectRequest{Domain: srv.Domain(), ClientID: id, ClientSecret: secret}}
 }
