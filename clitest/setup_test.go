@@ -19,6 +19,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/answers"
 	"github.com/om-auth0/om-auth0/sandbox"
+	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -284,6 +285,67 @@ func TestDryRun(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, "~ update application \"OpenMetadata\"") {
 		t.Errorf("with --json the plan for a person goes to stderr:\n%s", r.stderr)
+	}
+}
+
+// --dry-run --json names the applications and the grant the plan found,
+// with their client ids; only what is still to be created has none.
+func TestDryRunReportsWhatItFound(t *testing.T) {
+	tn := newTenant(t)
+	dir := t.TempDir()
+	args := []string{"setup", "--no-input", "--json", "--om-url", omURL, "--om-version", "1.6.4", "--client-type", "confidential",
+		"--service-account", "separate", "--scopes", "read:clients", "--admin", "alice", "--principal-domain", "example.com", "--out", "out"}
+
+	// A fresh tenant: everything is to be created.
+	r := run(t, dir, tn.env(), "", append(args, "--dry-run")...)
+	if r.code != 0 {
+		t.Fatalf("%v", r)
+	}
+	res := parseResult(t, r.stdout)
+	if res.UIApp != (setup.AppResult{Name: "OpenMetadata", AppType: "regular_web"}) {
+		t.Errorf("fresh dry run ui_app = %+v", res.UIApp)
+	}
+	if sa := res.ServiceAccount; sa == nil || *sa != (setup.AppResult{Name: "OpenMetadata Ingestion Bot", AppType: "non_interactive"}) {
+		t.Errorf("fresh dry run service_account = %+v", sa)
+	}
+	if g := res.Grant; g == nil || g.ID != "" || g.Audience != tn.URL()+"/api/v2/" || !slices.Equal(g.Scopes, []string{"read:clients"}) || g.Created {
+		t.Errorf("fresh dry run grant = %+v", g)
+	}
+
+	if r := run(t, dir, tn.env(), "", args...); r.code != 0 {
+		t.Fatalf("%v", r)
+	}
+	ui, bot := tn.client(t, "OpenMetadata"), tn.client(t, "OpenMetadata Ingestion Bot")
+	grants := tn.ClientGrants()
+	grantID := ""
+	for _, g := range grants {
+		if g.ClientID == bot.ClientID {
+			grantID = g.ID
+		}
+	}
+
+	// Everything exists: the dry run keeps it all, and says which it found.
+	r = run(t, dir, tn.env(), "", append(args, "--dry-run")...)
+	if r.code != 0 {
+		t.Fatalf("%v", r)
+	}
+	res = parseResult(t, r.stdout)
+	for _, c := range res.Plan {
+		if c.Action != steps.Keep {
+			t.Errorf("the second dry run plans %+v", c)
+		}
+	}
+	if res.UIApp != (setup.AppResult{ClientID: ui.ClientID, Name: "OpenMetadata", AppType: "regular_web"}) {
+		t.Errorf("dry run ui_app = %+v, the tenant has %s", res.UIApp, ui.ClientID)
+	}
+	if sa := res.ServiceAccount; sa == nil || *sa != (setup.AppResult{ClientID: bot.ClientID, Name: "OpenMetadata Ingestion Bot", AppType: "non_interactive"}) {
+		t.Errorf("dry run service_account = %+v, the tenant has %s", sa, bot.ClientID)
+	}
+	if g := res.Grant; g == nil || grantID == "" || g.ID != grantID || !slices.Equal(g.Scopes, []string{"read:clients"}) || g.Created {
+		t.Errorf("dry run grant = %+v, the tenant has %+v", g, grants)
+	}
+	if strings.Contains(r.stdout, ui.ClientSecret) || strings.Contains(r.stdout, bot.ClientSecret) {
+		t.Errorf("the dry run's result shows a secret:\n%s", r.stdout)
 	}
 }
 

@@ -207,6 +207,10 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 			Yes:           opts.Yes,
 			RevealSecrets: opts.RevealSecrets,
 		})
+		if errors.Is(err, context.Canceled) {
+			// The wizard has said what was created; Main says "Interrupted.".
+			return ErrInterrupted
+		}
 		if err != nil {
 			return asUsage(err)
 		}

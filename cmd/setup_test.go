@@ -198,6 +198,29 @@ func TestSetupExitCodes(t *testing.T) {
 	}
 }
 
+// Quitting the wizard is an interrupt like Ctrl+C during --no-input: exit
+// 130, what was created, then "Interrupted.", not an error message.
+func TestSetupWizardAbortIsInterrupted(t *testing.T) {
+	ios, _, stdout, stderr := iostreams.Test()
+	ios.SetTTY(true) // the wizard runs; its input ends at the first question, which stops it
+	code := Main([]string{"setup", "--accessible"}, ios)
+	got := stderr.String()
+	if code != ExitInterrupted || !strings.Contains(got, "Nothing was created in Auth0.") || !strings.HasSuffix(got, "Interrupted.\n") ||
+		strings.Contains(got, "Error:") || stdout.Len() > 0 {
+		t.Fatalf("exit %d\nstderr:\n%s", code, got)
+	}
+
+	// setupRun maps the wizard's abort (Ctrl+C in the full-screen UI too) to ErrInterrupted.
+	opts, err := parseSetup(t, ios)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Wizard = func(context.Context, wizard.Options) (*setup.Result, error) { return nil, wizard.ErrAborted }
+	if err := setupRun(context.Background(), opts); !errors.Is(err, ErrInterrupted) || ExitCode(err) != ExitInterrupted {
+		t.Fatalf("setupRun = %v, want ErrInterrupted", err)
+	}
+}
+
 // `om-auth0` alone is `om-auth0 setup`, with the same flags.
 func TestRootRunsSetup(t *testing.T) {
 	ios, _, stdout, stderr := iostreams.Test()

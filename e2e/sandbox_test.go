@@ -172,19 +172,22 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Space")
 	p.wait("[x] read:clients", "1 selected")
 	p.keys("Enter")
-	save("confirm-service-account", p.wait(`+ create application "OpenMetadata Ingestion Bot"`, "+ create client grant", "Create in Auth0?"))
+	// The grant names the bot, still to be created, as such (it has no client
+	// id yet), and every value stands apart from its label.
+	save("confirm-service-account", p.wait(`+ create application "OpenMetadata Ingestion Bot"`, "+ create client grant",
+		"token endpoint auth method  client_secret_basic", "OpenMetadata Ingestion Bot (to be created)", "Create in Auth0?"))
 	p.keys("Enter")
 	save("verification", p.wait("Verify", "✓ granted scopes = requested (read:clients)"))
 	p.keys("Enter")
 
-	// Deployment: every target, the admins and principal domain asked.
+	// Deployment: every target, the admins and principal domain asked. An
+	// operator types emails; the principal domain left empty is theirs.
 	p.wait("┃ Where does OpenMetadata run?", "> All of them")
 	p.keys("Enter")
 	p.wait("┃ Admin principals")
-	p.typ("Alice, bob")
+	p.typ("Alice@Acme.com, bob")
 	p.keys("Enter")
-	p.wait("┃ Principal domain")
-	p.typ("acme.com")
+	p.wait("┃ Principal domain", "┃ > acme.com")
 	p.keys("Enter")
 	save("deployment-preview", p.wait("▸ Docker", "docker/openmetadata_auth0.env  mode 0", "w/enter write"))
 	p.keys("Tab")
@@ -209,7 +212,11 @@ func TestSandboxWizard(t *testing.T) {
 		}
 	}
 	p.keys("Enter")
-	save("after-exit", p.wait("EXIT=0", "Next: Docker", "Simulated tenant: nothing real was created"))
+	after := p.wait("EXIT=0", "Next: Kubernetes", "Next: Ingestion", "Simulated tenant: nothing real was created")
+	save("after-exit", after)
+	if n := strings.Count(after, "Settings > Bots > ingestion-bot"); n != 1 {
+		t.Errorf("the ingestion steps are printed %d times after exit, want once:\n%s", n, after)
+	}
 
 	checkFiles(t, out, state)
 }

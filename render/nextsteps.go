@@ -97,9 +97,10 @@ func (h howTo) lines() []string {
 }
 
 // NextSteps is what the operator does with target t's files: the commands
-// that apply them (paths relative to the output folder), the extra step an
-// existing OpenMetadata ≥ 1.10 deployment needs, and where the ingestion-bot
-// JWT comes from when it was not given. It is "" for an unknown target.
+// that apply them (paths relative to the output folder) and the extra step an
+// existing OpenMetadata ≥ 1.10 deployment needs. The ingestion config is the
+// same for every target, so its steps are IngestionNextSteps, printed once.
+// It is "" for an unknown target.
 func NextSteps(in Input, t Target) string {
 	if _, err := orderTargets([]Target{t}); err != nil {
 		return ""
@@ -108,24 +109,32 @@ func NextSteps(in Input, t Target) string {
 	if ct == "" {
 		ct = Public
 	}
-	lines := howToApply(in.Version, ct, t).lines()
-	lines = append(lines, ingestionStep(in)...)
-	return strings.Join(lines, "\n") + "\n"
+	return strings.Join(howToApply(in.Version, ct, t).lines(), "\n") + "\n"
 }
 
-// ingestionStep says how to finish the ingestion config, if anything is left to do.
-func ingestionStep(in Input) []string {
-	if in.Version.Band() == BandLegacy && in.ServiceAccount != nil {
-		return []string{"Ingestion: " + IngestionPath + " signs in to Auth0 as the service account; keep it private."}
+// IngestionNextSteps is what the operator does with the ingestion config,
+// whatever the targets: first what is left to put into it (the
+// ingestion-bot's JWT, when it was not given) or how to keep it (it holds a
+// secret), then how the metadata CLI uses it.
+func IngestionNextSteps(in Input) string {
+	const where = IngestionPath + " (in the output folder)"
+	var lines []string
+	switch {
+	case in.Version.Band() == BandLegacy && in.ServiceAccount != nil:
+		lines = []string{where + " signs in to Auth0 as the service", "account with its client secret: keep it private."}
+	case strings.TrimSpace(in.IngestionJWT) == "":
+		// Also OpenMetadata ≤ 1.0 without a service account: the file then
+		// has the ingestion-bot JWT placeholder (see ingestionConfig).
+		lines = []string{
+			"Once you can sign in, copy the token from Settings > Bots > ingestion-bot into",
+			where + " as securityConfig.jwtToken",
+			"(or run om-auth0 again with --ingestion-jwt or OM_INGESTION_BOT_JWT).",
+		}
+	default:
+		lines = []string{where + " holds the ingestion-bot's token:", "keep it private."}
 	}
-	if strings.TrimSpace(in.IngestionJWT) != "" {
-		return nil
-	}
-	return []string{
-		"Ingestion: once you can sign in, copy the token from Settings > Bots > ingestion-bot into",
-		IngestionPath + " as securityConfig.jwtToken",
-		"(or run om-auth0 again with --ingestion-jwt or OM_INGESTION_BOT_JWT).",
-	}
+	lines = append(lines, "Put its workflowConfig into each connector's YAML and run:", "  metadata ingest -c <connector>.yaml")
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // applyHeader is the "how to apply" part of a file's comment header.

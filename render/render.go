@@ -5,7 +5,8 @@
 //
 //	files, err := render.Render(in, []render.Target{render.Docker})
 //	// files: docker/openmetadata_auth0.env, ingestion/workflow-config.yaml
-//	fmt.Println(render.NextSteps(in, render.Docker))
+//	fmt.Println(render.NextSteps(in, render.Docker))  // how to apply the Docker files
+//	fmt.Println(render.IngestionNextSteps(in))         // how to use the ingestion config, once
 //
 // The output follows OpenMetadata's own configuration for the version in
 // in.Version: ≤ 1.0 (ingestion signs in to Auth0 with client credentials),

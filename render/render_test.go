@@ -81,6 +81,7 @@ func TestGolden(t *testing.T) {
 			for _, target := range AllTargets {
 				got["next-steps/"+string(target)+".txt"] = []byte(NextSteps(tc.in, target))
 			}
+			got["next-steps/ingestion.txt"] = []byte(IngestionNextSteps(tc.in))
 			if *update {
 				if err := os.RemoveAll(dir); err != nil {
 					t.Fatal(err)
@@ -351,8 +352,9 @@ func TestNextSteps(t *testing.T) {
 		notWant []string
 	}{
 		{"docker 1.6", fixture("1.6.4", Public), Docker,
-			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d", "Settings > Bots > ingestion-bot"},
-			[]string{"remove-security-config"}},
+			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d"},
+			// The ingestion steps are the same for every target: IngestionNextSteps.
+			[]string{"remove-security-config", "Settings > Bots > ingestion-bot", IngestionPath}},
 		{"docker 2.0", fixture("2.0.2", Public), Docker,
 			[]string{dockerUp, dockerOps, dockerRestart, "Settings > SSO"}, nil},
 		{"kubernetes public 2.0", fixture("2.0.2", Public), Kubernetes,
@@ -394,6 +396,49 @@ func TestNextSteps(t *testing.T) {
 	}
 	if got := NextSteps(fixture("2.0.2", Public), "swarm"); got != "" {
 		t.Errorf("NextSteps(unknown target) = %q, want empty", got)
+	}
+}
+
+// TestIngestionNextSteps: the ingestion steps, printed once whatever the
+// targets, for each way the workflowConfig signs in.
+func TestIngestionNextSteps(t *testing.T) {
+	legacySA := fixture("1.0.2", Public)
+	legacySA.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "s"}
+	withJWT := fixture("1.4.0", Public)
+	withJWT.IngestionJWT = "a.b.c"
+	jwtSteps := []string{"Settings > Bots > ingestion-bot", "securityConfig.jwtToken", "--ingestion-jwt or OM_INGESTION_BOT_JWT"}
+	tests := []struct {
+		name    string
+		in      Input
+		want    []string
+		notWant []string
+	}{
+		{"1.0 with a service account", legacySA, []string{"signs in to Auth0 as the service", "client secret: keep it private"}, jwtSteps},
+		// Without a service account, 1.0 gets the ingestion-bot JWT placeholder.
+		{"1.0 with the service account skipped", fixture("1.0.2", Public), jwtSteps, []string{"service account"}},
+		{"1.6 without a JWT", fixture("1.6.4", Public), jwtSteps, []string{"service account", "keep it private"}},
+		{"1.4 with a JWT", withJWT, []string{"holds the ingestion-bot's token", "keep it private"}, jwtSteps},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := IngestionNextSteps(tt.in)
+			for _, w := range append([]string{IngestionPath, "metadata ingest -c"}, tt.want...) {
+				if !strings.Contains(got, w) {
+					t.Errorf("ingestion steps lack %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(got, w) {
+					t.Errorf("ingestion steps contain %q:\n%s", w, got)
+				}
+			}
+			// Read from a workflow file, the config's own file, not a target's.
+			for _, target := range AllTargets {
+				if strings.Contains(NextSteps(tt.in, target), IngestionPath) {
+					t.Errorf("NextSteps(%s) repeats the ingestion steps:\n%s", target, NextSteps(tt.in, target))
+				}
+			}
+		})
 	}
 }
 

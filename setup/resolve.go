@@ -240,22 +240,13 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 
 	principalDomain, _ := r.str("principal-domain", func(l *Layer) string { return l.Answers.PrincipalDomain })
 	cfg.PrincipalDomain = strings.ToLower(strings.TrimPrefix(principalDomain, "@"))
-	admins, from := r.list("admin", func(l *Layer) []string { return l.Answers.Admins })
-	for _, a := range admins {
-		// alice@acme.com is principal alice (the renderers keep the local
-		// part) in principal domain acme.com.
-		if _, domain, isEmail := strings.Cut(a, "@"); isEmail {
-			domain = strings.ToLower(domain)
-			switch cfg.PrincipalDomain {
-			case "":
-				cfg.PrincipalDomain = domain
-			case domain:
-			default:
-				return nil, nil, inputErrorf("%s: %q is not in the principal domain %q", from, a, cfg.PrincipalDomain)
-			}
+	// alice@acme.com is principal alice in principal domain acme.com; none
+	// given is named by Missing.
+	if admins, from := r.list("admin", func(l *Layer) []string { return l.Answers.Admins }); len(admins) > 0 {
+		if cfg.Admins, cfg.PrincipalDomain, err = Principals(admins, cfg.PrincipalDomain); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
 		}
 	}
-	cfg.Admins = admins
 
 	cfg.IngestionJWT, _ = r.str("ingestion-jwt", func(l *Layer) string { return l.Secrets.IngestionJWT })
 	cfg.Out, _ = r.str("out", func(l *Layer) string { return l.Answers.Out })

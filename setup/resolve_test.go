@@ -157,13 +157,56 @@ func TestResolveErrorsNameTheSource(t *testing.T) {
 	}
 }
 
+// Admins given as emails are their local parts, lowercased (as the
+// renderers and OpenMetadata take them), in the emails' principal domain.
 func TestResolveAdminEmails(t *testing.T) {
 	cfg, _, err := Resolve(Layer{Answers: answers.Answers{Admins: []string{"Alice@Acme.com", "bob", "alice@acme.com"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(cfg.Admins, []string{"Alice@Acme.com", "bob", "alice@acme.com"}) || cfg.PrincipalDomain != "acme.com" {
+	if !slices.Equal(cfg.Admins, []string{"alice", "bob"}) || cfg.PrincipalDomain != "acme.com" {
 		t.Fatalf("admins %q, principal domain %q", cfg.Admins, cfg.PrincipalDomain)
+	}
+}
+
+// TestPrincipals: the one reading of admin principals, shared by the
+// command line and the wizard.
+func TestPrincipals(t *testing.T) {
+	tests := []struct {
+		name       string
+		given      []string
+		domain     string
+		want       []string
+		wantDomain string
+		wantErr    string
+	}{
+		{"local parts", []string{"alice", "Bob.Smith"}, "acme.com", []string{"alice", "bob.smith"}, "acme.com", ""},
+		{"email fills the domain", []string{"Alice@Acme.com"}, "", []string{"alice"}, "acme.com", ""},
+		{"comma separated, mixed", []string{"Alice@Acme.com, bob ,alice"}, "", []string{"alice", "bob"}, "acme.com", ""},
+		{"blank entries skipped", []string{"alice, ,bob,"}, "acme.com", []string{"alice", "bob"}, "acme.com", ""},
+		{"given domain normalized", []string{"alice@acme.com"}, " @ACME.com", []string{"alice"}, "acme.com", ""},
+		{"local parts leave the domain unset", []string{"alice"}, "", []string{"alice"}, "", ""},
+		{"space inside a name", []string{"bob smith"}, "acme.com", nil, "", `"bob smith" has a space: separate principals with commas`},
+		{"nothing given", []string{" , "}, "acme.com", nil, "", "give at least one admin"},
+		{"nothing before @", []string{"@acme.com"}, "", nil, "", `"@acme.com" has nothing before @`},
+		{"nothing after @", []string{"alice@"}, "", nil, "", `"alice@" is not an email address`},
+		{"two @", []string{"alice@acme.com@evil.com"}, "", nil, "", "is not an email address"},
+		{"outside the given domain", []string{"eve@evil.com"}, "acme.com", nil, "", `"eve@evil.com" is not in the principal domain "acme.com"`},
+		{"emails disagree", []string{"alice@acme.com,eve@evil.com"}, "", nil, "", `"eve@evil.com" is not in the principal domain "acme.com" (of "alice@acme.com")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, dom, err := Principals(tt.given, tt.domain)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("Principals(%q, %q) error = %v, want one containing %q", tt.given, tt.domain, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(got, tt.want) || dom != tt.wantDomain {
+				t.Fatalf("Principals(%q, %q) = %q, %q, %v; want %q, %q", tt.given, tt.domain, got, dom, err, tt.want, tt.wantDomain)
+			}
+		})
 	}
 }
 

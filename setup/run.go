@@ -131,6 +131,11 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 		return err
 	}
 	planned := &steps.App{Name: c.AppName, AppType: AppType(c.ClientType)}
+	if found := uiPlan.App(); found != nil && s.opts.DryRun {
+		// The application as the plan found it: a dry run reports its client
+		// id, and plans the service account against it.
+		planned = found
+	}
 	if !uiPlan.Writes() && !s.opts.DryRun {
 		// Applying a plan that changes nothing costs no request, and gives the
 		// service-account step the application as it is.
@@ -146,6 +151,9 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 	s.plan = append(append([]steps.Change{}, uiPlan.Changes...), saPlan.Changes...)
 	if s.opts.DryRun {
 		s.ui = planned
+		if c.ServiceAccount != steps.Skip {
+			s.sa = &steps.ServiceAccount{Mode: c.ServiceAccount, App: saPlan.App(), Grant: saPlan.Grant()}
+		}
 		return s.dryRun()
 	}
 	if err := s.confirm(uiPlan, saPlan); err != nil {
@@ -377,8 +385,9 @@ func (s *run) report() {
 		filepath.Join(s.cfg.Out, AnswersFile))
 }
 
-// WriteNextSteps lists the files written into out and, for each target, how
-// to apply them (render.NextSteps).
+// WriteNextSteps lists the files written into out, how to apply each
+// target's (render.NextSteps), then, once, how to use the ingestion config
+// (render.IngestionNextSteps).
 func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, targets []render.Target) {
 	fmt.Fprintf(w, "\nFiles in %s (files holding a secret are readable by you only, mode 0600):\n", out)
 	for _, p := range paths {
@@ -394,6 +403,8 @@ func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, ta
 		}
 		fmt.Fprintf(w, "\nNext steps for %s:\n%s\n", targetTitle(t), indent(text, "  "))
 	}
+	text := strings.TrimRight(render.IngestionNextSteps(in), "\n")
+	fmt.Fprintf(w, "\nNext steps for ingestion:\n%s\n", indent(text, "  "))
 }
 
 func targetTitle(t render.Target) string {

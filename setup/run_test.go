@@ -151,6 +151,30 @@ ok: wrote 3 files into ` + cfg.Out + "\n"
 	}
 }
 
+// TestRunReportsIngestionStepsOnce: the summary says how to apply each
+// target's files, and how to use the ingestion config once, not per target.
+func TestRunReportsIngestionStepsOnce(t *testing.T) {
+	cfg := testConfig(t, answers.Answers{}) // every target
+	var report bytes.Buffer
+	if _, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{Report: &report, ASCII: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := report.String()
+	for _, want := range []string{"Next steps for Docker:", "Next steps for bare metal:", "Next steps for Kubernetes:"} {
+		if strings.Count(got, want) != 1 {
+			t.Errorf("report has %q %d times, want once:\n%s", want, strings.Count(got, want), got)
+		}
+	}
+	for _, once := range []string{"Next steps for ingestion:", "Settings > Bots > ingestion-bot", "metadata ingest -c"} {
+		if n := strings.Count(got, once); n != 1 {
+			t.Errorf("report has %q %d times, want once:\n%s", once, n, got)
+		}
+	}
+	if strings.Index(got, "Next steps for ingestion:") < strings.Index(got, "Next steps for Kubernetes:") {
+		t.Errorf("the ingestion steps come before a target's:\n%s", got)
+	}
+}
+
 func TestRunProgressMarks(t *testing.T) {
 	for _, ascii := range []bool{true, false} {
 		var progress bytes.Buffer

@@ -226,9 +226,13 @@ func (st *saState) grantChange() Change {
 	to := strings.Join(st.scopes, " ")
 	switch {
 	case st.grant == nil:
-		return Change{Action: Create, Resource: "client grant", Name: st.audience, Fields: []FieldChange{
-			{Field: "client_id", To: firstNonEmpty(st.target.ClientID, st.target.Name)},
-			{Field: "scope", To: to}}}
+		// An application still to be created has no client id yet: the
+		// grant names it instead, and says so.
+		app := FieldChange{Field: "client_id", To: st.target.ClientID}
+		if app.To == "" {
+			app = FieldChange{Field: "application", To: st.target.Name + " (to be created)"}
+		}
+		return Change{Action: Create, Resource: "client grant", Name: st.audience, Fields: []FieldChange{app, {Field: "scope", To: to}}}
 	case !slices.Equal(sortedUnique(st.grant.Scopes), st.scopes):
 		return Change{Action: Update, Resource: "client grant", Name: st.audience, Fields: []FieldChange{
 			{Field: "scope", From: strings.Join(sortedUnique(st.grant.Scopes), " "), To: to}}}

@@ -429,6 +429,90 @@ func TestPlanChangesNothing(t *testing.T) {
 	}
 }
 
+// TestPlanOutcome: a plan names the application and grant it ends with:
+// before the first run, to be created (no client id, and the grant names
+// its application "to be created" rather than putting a name where an id
+// belongs); on a later run, the existing ones with their ids.
+func TestPlanOutcome(t *testing.T) {
+	tt := newTenant(t, append(slices.Clone(sandbox.WizardScopes), "delete:client_grants")) // to arrange a bot without its grant
+	ctx := context.Background()
+	c := choices(render.Public, steps.Separate)
+	c.Scopes = []string{"read:users", "read:clients"}
+
+	s := tt.connect(t)
+	up, err := s.PlanUIApp(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := up.App(); a == nil || a.ClientID != "" || a.Name != "OpenMetadata" || a.AppType != "spa" || a.Created {
+		t.Fatalf("UI plan's application before the first run = %+v", a)
+	}
+	sp, err := s.PlanServiceAccount(ctx, c, up.App())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := sp.App(); a == nil || a.ClientID != "" || a.Name != "OpenMetadata Ingestion Bot" || a.AppType != "non_interactive" {
+		t.Fatalf("service-account plan's application before the first run = %+v", a)
+	}
+	if g := sp.Grant(); g == nil || g.ID != "" || g.ClientID != "" || g.Audience != tt.Domain().ManagementAudience() ||
+		!slices.Equal(g.Scopes, []string{"read:clients", "read:users"}) {
+		t.Fatalf("grant before the first run = %+v", sp.Grant())
+	}
+	grant := sp.Changes[len(sp.Changes)-1]
+	if grant.Resource != "client grant" || len(grant.Fields) == 0 ||
+		grant.Fields[0] != (steps.FieldChange{Field: "application", To: "OpenMetadata Ingestion Bot (to be created)"}) {
+		t.Fatalf("grant change = %+v", grant)
+	}
+	if w := tt.writes(); len(w) > 0 {
+		t.Fatalf("planning wrote %v", w)
+	}
+
+	first := runSetup(t, s, c)
+
+	// A later run (another session) finds both applications and the grant.
+	s = tt.connect(t)
+	c.Scopes = []string{"read:clients"}
+	up, err = s.PlanUIApp(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := up.App(); a == nil || a.ClientID != first.ui.ClientID || a.Name != "OpenMetadata" || a.AppType != "spa" || a.Created {
+		t.Fatalf("UI plan's application on the second run = %+v, first run made %+v", a, first.ui)
+	}
+	sp, err = s.PlanServiceAccount(ctx, c, up.App())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := sp.App(); a == nil || a.ClientID != first.sa.App.ClientID || a.Created {
+		t.Fatalf("service-account plan's application on the second run = %+v", a)
+	}
+	if g := sp.Grant(); g == nil || g.ID != first.sa.Grant.ID || g.ClientID != first.sa.App.ClientID || !slices.Equal(g.Scopes, []string{"read:clients"}) {
+		t.Fatalf("grant on the second run = %+v, first run made %+v", g, first.sa.Grant)
+	}
+
+	// An existing bot without a grant: the grant to create names its client id.
+	if err := tt.admin(t).ClientGrant.Delete(ctx, first.sa.Grant.ID); err != nil {
+		t.Fatal(err)
+	}
+	s = tt.connect(t)
+	sp, err = s.PlanServiceAccount(ctx, c, first.ui)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grant = sp.Changes[len(sp.Changes)-1]
+	if grant.Action != steps.Create || grant.Fields[0] != (steps.FieldChange{Field: "client_id", To: first.sa.App.ClientID}) {
+		t.Fatalf("grant change for an existing bot = %+v", grant)
+	}
+	if g := sp.Grant(); g == nil || g.ID != "" || g.ClientID != first.sa.App.ClientID {
+		t.Fatalf("grant to create for an existing bot = %+v", g)
+	}
+
+	skipped, err := s.PlanServiceAccount(ctx, choices(render.Public, steps.Skip), first.ui)
+	if err != nil || skipped.App() != nil || skipped.Grant() != nil || up.Grant() != nil {
+		t.Fatalf("a skipped service account's plan names %+v, %+v (%v); the UI plan a grant %+v", skipped.App(), skipped.Grant(), err, up.Grant())
+	}
+}
+
 func TestUnknownScopeRefusedBeforeAnyWrite(t *testing.T) {
 	tt := newTenant(t, sandbox.WizardScopes)
 	s := tt.connect(t)

@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/om-auth0/om-auth0/render"
@@ -115,7 +116,7 @@ const (
 
 // FieldChange is one field a planned change sets.
 type FieldChange struct {
-	Field string `json:"field"`          // Auth0 field name, e.g. "callbacks"
+	Field string `json:"field"`          // Auth0 field name, e.g. "callbacks"; "application" names a grant's application still to be created
 	From  string `json:"from,omitempty"` // empty for a create
 	To    string `json:"to"`
 }
@@ -144,6 +145,43 @@ func NewPlan(changes []Change, state any) *Plan { return &Plan{Changes: changes,
 
 // State returns the step's private data.
 func (p *Plan) State() any { return p.state }
+
+// App is the application the plan ends with, as far as it is known before
+// it is applied: an existing application's client id, name and type as the
+// plan leaves them (and its secret when it was read), or a new one's name
+// and type with an empty client id. Created is false: nothing is created
+// until the plan is applied. It is nil for a plan without an application
+// (the service account skipped) and for plans that PlanUIApp or
+// PlanServiceAccount of a *Session did not make.
+func (p *Plan) App() *App {
+	if st, ok := planState[*uiState](p); ok {
+		return st.target.app(false)
+	}
+	if st, ok := planState[*saState](p); ok && st.mode != Skip {
+		return st.target.app(false)
+	}
+	return nil
+}
+
+// Grant is the Management API client grant a service-account plan ends
+// with: the existing grant's id (empty for one to be created), its
+// application's client id (empty while that is to be created) and the
+// scopes it will hold. It is nil for other plans and when the service
+// account is skipped. Created is false, as for App.
+func (p *Plan) Grant() *Grant {
+	st, ok := planState[*saState](p)
+	if !ok || st.mode == Skip {
+		return nil
+	}
+	g := &Grant{ClientID: st.target.ClientID, Audience: st.audience, Scopes: slices.Clone(st.scopes)}
+	if g.Scopes == nil {
+		g.Scopes = []string{}
+	}
+	if st.grant != nil {
+		g.ID = st.grant.ID
+	}
+	return g
+}
 
 // Writes reports whether applying the plan changes the tenant.
 func (p *Plan) Writes() bool {

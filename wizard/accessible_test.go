@@ -97,6 +97,32 @@ func TestAccessibleWalk(t *testing.T) {
 	}
 }
 
+// TestAccessibleAdminEmails: line by line too, admins may be emails, and an
+// empty principal domain is theirs.
+func TestAccessibleAdminEmails(t *testing.T) {
+	cfg := completeConfig(t)
+	_, res, out, err := runAccessibleWith(t, cfg,
+		"https://om.acme.internal", // OpenMetadata URL
+		"", "", "", "",             // version (detected), client type, create, name
+		"",  // create in Auth0? [Y/n]
+		"3", // skip the service account
+		"1", // Docker
+		"Alice@Acme.com, Bob.Smith@acme.com, alice", // admins
+		"", // principal domain: the emails'
+		"", // write the Docker file
+		"", // write the ingestion files
+	)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	if !slices.Equal(cfg.Admins, []string{"alice", "bob.smith"}) || cfg.PrincipalDomain != "acme.com" || res == nil {
+		t.Fatalf("admins %q, principal domain %q\n%s", cfg.Admins, cfg.PrincipalDomain, out)
+	}
+	if strings.Contains(out, "give the part before @") || strings.Contains(out, "give your users' email domain") {
+		t.Fatalf("an answer was rejected:\n%s", out)
+	}
+}
+
 // TestAccessibleEndOfInput: input that ends early stops the wizard like
 // Ctrl+C, and says what was created.
 func TestAccessibleEndOfInput(t *testing.T) {

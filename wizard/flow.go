@@ -388,8 +388,15 @@ func (f *flow) submit(s stepID) error {
 		}
 		cfg.Targets = targets
 		if f.askPrincipals {
-			cfg.Admins = splitPrincipals(d.admins)
-			cfg.PrincipalDomain = strings.ToLower(strings.TrimSpace(d.principalDomain))
+			admins, dom, err := setup.Principals([]string{d.admins}, d.principalDomain)
+			if err != nil {
+				return err
+			}
+			if err := validPrincipalDomain(dom); err != nil {
+				return err
+			}
+			cfg.Admins, cfg.PrincipalDomain = admins, dom
+			d.principalDomain = dom // shown when the form comes back
 		}
 	case stepIngestForm:
 		cfg.IngestionJWT = strings.TrimSpace(d.jwt)
@@ -677,16 +684,6 @@ func targetKey(targets []render.Target) string {
 		parts[i] = string(t)
 	}
 	return strings.Join(parts, ",")
-}
-
-func splitPrincipals(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.ToLower(strings.TrimSpace(p)); p != "" && !slices.Contains(out, p) {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // abortError is the operator stopping the wizard. It matches both

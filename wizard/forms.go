@@ -91,9 +91,14 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 	case stepDeployForm:
 		fields = append(fields, f.choose("target", "Where does OpenMetadata run?", "", &d.target, targetOptions(d.target)...))
 		if f.askPrincipals {
+			dom := f.input("principalDomain", "Principal domain", "Your users' email domain, like acme.com; left empty, the domain of the admins' emails.",
+				&d.principalDomain, validPrincipalDomainFor(&d.admins))
+			if !f.accessible {
+				dom.PlaceholderFunc(func() string { return emailDomain(d.admins) }, &d.admins)
+			}
 			fields = append(fields,
-				f.input("admins", "Admin principals", "Email local parts of OpenMetadata's admins, comma separated: john.doe for john.doe@acme.com.", &d.admins, validPrincipals),
-				f.input("principalDomain", "Principal domain", "Your users' email domain: acme.com for john.doe@acme.com.", &d.principalDomain, validPrincipalDomain))
+				f.input("admins", "Admin principals", "OpenMetadata's admins, comma separated: emails like john.doe@acme.com, or the part before @.", &d.admins, validPrincipals),
+				dom)
 		}
 	case stepIngestForm:
 		fields = append(fields, f.secret("jwt", "Ingestion-bot JWT (optional)",

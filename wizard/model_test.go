@@ -12,6 +12,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/tenant"
 )
@@ -333,8 +334,9 @@ func TestLiveValidation(t *testing.T) {
 
 	t.Run("principals", func(t *testing.T) {
 		for typed, want := range map[string]string{
-			"john doe":      `"john doe" has a space: separate principals with commas`,
-			"john@acme.com": `give the part before @ ("john"), not the whole email`,
+			"john doe":  `"john doe" has a space: separate principals with commas`,
+			"@acme.com": `"@acme.com" has nothing before @`,
+			" , ":       "give at least one admin",
 		} {
 			h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Yes = true })
 			h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
@@ -343,6 +345,56 @@ func TestLiveValidation(t *testing.T) {
 			h.typ(typed)
 			h.expectView("✗ " + want)
 		}
+	})
+}
+
+// TestAdminEmails: the Deployment form takes admins as the command line
+// does (setup.Principals): emails or local parts, lowercased, and the
+// principal domain left empty is the emails' domain.
+func TestAdminEmails(t *testing.T) {
+	toDeployForm := func(t *testing.T) (*harness, *setup.Config) {
+		cfg := completeConfig(t)
+		h := newHarness(t, cfg, func(_ *harness, o *Options) { o.Yes = true })
+		h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
+		h.expectStep(stepDeployForm)
+		h.keys("enter")
+		return h, cfg
+	}
+
+	t.Run("domain from the emails", func(t *testing.T) {
+		h, cfg := toDeployForm(t)
+		h.typ("Alice@Acme.com, Bob.Smith@acme.com")
+		h.keys("enter")
+		h.expectView("> acme.com") // the empty domain's placeholder: what it defaults to
+		if strings.Contains(h.view(), "✗") {
+			t.Fatalf("emails rejected:\n%s", h.view())
+		}
+		h.keys("enter")
+		h.expectStep(stepDeployFiles)
+		if !slices.Equal(cfg.Admins, []string{"alice", "bob.smith"}) || cfg.PrincipalDomain != "acme.com" {
+			t.Fatalf("admins %q, principal domain %q", cfg.Admins, cfg.PrincipalDomain)
+		}
+	})
+
+	t.Run("email outside the domain given", func(t *testing.T) {
+		h, cfg := toDeployForm(t)
+		h.typ("alice@acme.com")
+		h.keys("enter")
+		h.typ("other.com")
+		h.keys("enter")
+		h.expectView(`✗ "alice@acme.com" is not in the principal domain "other.com"`)
+		h.expectStep(stepDeployForm)
+		if cfg.Admins != nil {
+			t.Fatalf("admins %q were taken", cfg.Admins)
+		}
+	})
+
+	t.Run("local parts need the domain", func(t *testing.T) {
+		h, _ := toDeployForm(t)
+		h.typ("alice")
+		h.keys("enter", "enter")
+		h.expectView("✗ give your users' email domain, like acme.com")
+		h.expectStep(stepDeployForm)
 	})
 }
 

@@ -2,7 +2,6 @@ package wizard
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
@@ -44,19 +43,10 @@ func (f *flow) tabs(s stepID) ([]fileTab, error) {
 	return tabs, nil
 }
 
-// ingestApply says how the workflowConfig is used, and for 1.1+ where the
-// ingestion-bot JWT comes from.
+// ingestApply is how to use the workflowConfig, and where the ingestion-bot
+// JWT comes from when it was not given: the same text setup prints.
 func (f *flow) ingestApply() string {
-	path := filepath.Join(f.cfg.Out, "ingestion", "workflow-config.yaml")
-	var b strings.Builder
-	fmt.Fprintf(&b, "Use its workflowConfig in each connector's YAML, then run: metadata ingest -c <connector>.yaml\n(the file alone: %s)", path)
-	switch {
-	case f.cfg.Choices.Version.Band() == render.BandLegacy:
-		b.WriteString("\nOpenMetadata ≤ 1.0: ingestion signs in to Auth0 with the service account's client credentials.")
-	case f.cfg.IngestionJWT == "":
-		b.WriteString("\nReplace the JWT placeholder with the token from OpenMetadata: Settings > Bots > ingestion-bot.")
-	}
-	return b.String()
+	return strings.TrimRight(render.IngestionNextSteps(f.cfg.RenderInput(f.ui, f.sa)), "\n")
 }
 
 // ingestIntro describes the workflowConfig the chosen version gets.

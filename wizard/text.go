@@ -92,6 +92,14 @@ func planText(st *Styles, tenantHost string, p *steps.Plan) string {
 		verb = "Nothing to change in tenant "
 	}
 	b.WriteString(verb + st.Value.Render(tenantHost) + "\n")
+	// One column for the values of every change, two spaces after the
+	// longest label (a row's wrapped value continues under it: hangingIndent).
+	width := 0
+	for _, c := range p.Changes {
+		for _, fc := range c.Fields {
+			width = max(width, len(fieldLabel(fc.Field)))
+		}
+	}
 	for _, c := range p.Changes {
 		mark := map[steps.Action]string{steps.Create: "+", steps.Update: "~", steps.Keep: "="}[c.Action]
 		what := fmt.Sprintf("%s %s %q", c.Action, c.Resource, c.Name)
@@ -107,7 +115,7 @@ func planText(st *Styles, tenantHost string, p *steps.Plan) string {
 			if val == "" {
 				val = "(none)"
 			}
-			fmt.Fprintf(&b, "      %s %s\n", st.Label.Render(fmt.Sprintf("%-26s", strings.ReplaceAll(fc.Field, "_", " "))), val)
+			fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, fieldLabel(fc.Field))), val)
 		}
 		if c.Consequence != "" {
 			fmt.Fprintf(&b, "    %s\n", st.Warn.Render("! "+c.Consequence))
@@ -118,6 +126,9 @@ func planText(st *Styles, tenantHost string, p *steps.Plan) string {
 	}
 	return b.String()
 }
+
+// fieldLabel is an Auth0 field name as the plan shows it: "grant types".
+func fieldLabel(field string) string { return strings.ReplaceAll(field, "_", " ") }
 
 // appReadyText is the application's credentials, the secret masked unless
 // revealed; revealKey adds the key that reveals it.
@@ -298,12 +309,20 @@ func (f *flow) doneText(st *Styles) string {
 	return b.String()
 }
 
-// nextStepsText is how to apply each target's files, printed when the
-// wizard ends so the commands stay in the terminal's scrollback.
+// nextStepsText is how to apply each target's files, then how to use the
+// ingestion config (once, whatever the targets), printed when the wizard
+// ends so the commands stay in the terminal's scrollback.
 func (f *flow) nextStepsText(st *Styles) string {
-	tabs, err := f.tabs(stepDeployFiles)
-	if err != nil || len(f.written[stepDeployFiles]) == 0 {
-		return ""
+	var tabs []fileTab
+	if len(f.written[stepDeployFiles]) > 0 {
+		deploy, err := f.tabs(stepDeployFiles)
+		if err != nil {
+			return ""
+		}
+		tabs = deploy
+	}
+	if len(f.written[stepIngestFiles]) > 0 {
+		tabs = append(tabs, fileTab{name: "Ingestion", apply: f.ingestApply()})
 	}
 	var b strings.Builder
 	for _, t := range tabs {

@@ -33,7 +33,10 @@ func TestValidators(t *testing.T) {
 		{"principals", validPrincipals, "alice, bob.smith", ""},
 		{"principals empty", validPrincipals, " , ", "at least one admin"},
 		{"principals space", validPrincipals, "bob smith", "has a space"},
-		{"principals email", validPrincipals, "bob@acme.com", `("bob")`},
+		{"principals email", validPrincipals, "Bob@Acme.com", ""},
+		{"principals emails and local parts", validPrincipals, "bob@acme.com, alice", ""},
+		{"principals nothing before @", validPrincipals, "@acme.com", "nothing before @"},
+		{"principals emails in two domains", validPrincipals, "bob@acme.com, eve@evil.com", `"eve@evil.com" is not in the principal domain "acme.com"`},
 		{"principal domain", validPrincipalDomain, "acme.co.uk", ""},
 		{"principal domain email", validPrincipalDomain, "bob@acme.com", `("acme.com")`},
 		{"principal domain bad", validPrincipalDomain, "acme_com", "not a domain name"},
@@ -120,6 +123,70 @@ func TestPlanText(t *testing.T) {
 	}
 	if got := planText(plainStyles(), "acme", steps.NewPlan([]steps.Change{{Action: steps.Keep, Resource: "application", Name: "x"}}, nil)); !strings.HasPrefix(got, "Nothing to change") {
 		t.Errorf("a plan that keeps everything reads %q", got)
+	}
+}
+
+// TestNextStepsTextIngestionOnce: the text left in the scrollback says how
+// to apply each target's files, then how to use the ingestion config once
+// (the real renderers' text, not one copy per target).
+func TestNextStepsTextIngestionOnce(t *testing.T) {
+	cfg := completeConfig(t)
+	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: render.Version{Major: 1, Minor: 6, Patch: 4}, ClientType: render.Public}
+	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
+	f := newFlow(Options{Config: cfg})
+	f.renderFiles = fakeFiles(cfg)
+	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
+	f.written[stepDeployFiles] = []string{"docker/openmetadata_auth0.env", "bare-metal/openmetadata-auth0.yaml", "kubernetes/values-auth0.yaml"}
+	f.written[stepIngestFiles] = []string{"ingestion/workflow-config.yaml", "answers.yaml"}
+
+	got := f.nextStepsText(plainStyles())
+	for _, once := range []string{"Next: Docker", "Next: Bare Metal", "Next: Kubernetes", "Next: Ingestion",
+		"Settings > Bots > ingestion-bot", "metadata ingest -c"} {
+		if n := strings.Count(got, once); n != 1 {
+			t.Errorf("%q appears %d times, want once:\n%s", once, n, got)
+		}
+	}
+	if strings.Index(got, "Next: Ingestion") < strings.Index(got, "Next: Kubernetes") {
+		t.Errorf("ingestion comes before a target:\n%s", got)
+	}
+	// The Ingestion tab's steps are that same text.
+	tabs, err := f.tabs(stepIngestFiles)
+	if err != nil || len(tabs) != 1 || !strings.Contains(got, indent(tabs[0].apply, "  ")) {
+		t.Errorf("ingestion tab %+v (%v) differs from the text printed at the end:\n%s", tabs, err, got)
+	}
+}
+
+// TestPlanTextColumns: every value starts in one column, at least two spaces
+// after the longest label ("token endpoint auth method" is 26 characters).
+func TestPlanTextColumns(t *testing.T) {
+	p := steps.NewPlan([]steps.Change{
+		{Action: steps.Create, Resource: "application", Name: "OpenMetadata Ingestion Bot", Fields: []steps.FieldChange{
+			{Field: "app_type", To: "non_interactive"},
+			{Field: "token_endpoint_auth_method", To: "client_secret_post"},
+			{Field: "grant_types", To: "client_credentials"}}},
+		{Action: steps.Update, Resource: "client grant", Name: "https://acme/api/v2/",
+			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
+	}, nil)
+	got := planText(plainStyles(), "acme.us.auth0.com", p)
+	col := -1
+	for _, want := range []string{"non_interactive", "client_secret_post", "client_credentials", "read:users → read:clients"} {
+		var line string
+		for l := range strings.SplitSeq(got, "\n") {
+			if strings.HasSuffix(l, want) {
+				line = l
+			}
+		}
+		i := strings.Index(line, want)
+		if i < 2 || line[i-2:i] != "  " {
+			t.Errorf("value %q is not two spaces after its label:\n%s", want, got)
+		}
+		if col >= 0 && i != col {
+			t.Errorf("value %q starts at column %d, the others at %d:\n%s", want, i, col, got)
+		}
+		col = i
+	}
+	if !strings.Contains(got, "token endpoint auth method  client_secret_post") {
+		t.Errorf("plan text:\n%s", got)
 	}
 }
 

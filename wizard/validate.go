@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -47,33 +48,46 @@ func nonEmpty(what string) func(string) error {
 	}
 }
 
-// validPrincipals accepts comma-separated email local parts.
+// validPrincipals accepts comma-separated emails or their local parts, as
+// the command line does (setup.Principals).
 func validPrincipals(s string) error {
-	n := 0
-	for _, p := range strings.Split(s, ",") {
-		p = strings.TrimSpace(p)
-		switch {
-		case p == "":
-			continue
-		case strings.ContainsAny(p, " \t"):
-			return fmt.Errorf("%q has a space: separate principals with commas", p)
-		case strings.Contains(p, "@"):
-			local, _, _ := strings.Cut(p, "@")
-			return fmt.Errorf("give the part before @ (%q), not the whole email", local)
+	_, _, err := setup.Principals([]string{s}, "")
+	return err
+}
+
+// emailDomain is the principal domain the admins' emails give, "" when they
+// are local parts (or invalid).
+func emailDomain(admins string) string {
+	_, dom, err := setup.Principals([]string{admins}, "")
+	if err != nil {
+		return ""
+	}
+	return dom
+}
+
+// validPrincipalDomainFor checks the principal domain against the admins
+// typed so far: left empty, it is their emails' domain; given, their emails
+// must be in it.
+func validPrincipalDomainFor(admins *string) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" && emailDomain(*admins) != "" {
+			return nil
 		}
-		n++
+		if err := validPrincipalDomain(s); err != nil {
+			return err
+		}
+		if _, _, err := setup.Principals([]string{*admins}, s); err != nil && validPrincipals(*admins) == nil {
+			return err
+		}
+		return nil
 	}
-	if n == 0 {
-		return errors.New("give at least one admin: the part before @ of their email, like john.doe")
-	}
-	return nil
 }
 
 // validPrincipalDomain accepts an email domain such as acme.com.
 func validPrincipalDomain(s string) error {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return errors.New("give your users' email domain, like acme.com")
+		return errors.New("give your users' email domain, like acme.com (or give the admins as emails)")
 	}
 	if strings.Contains(s, "@") {
 		_, dom, _ := strings.Cut(s, "@")
