@@ -120,12 +120,7 @@ func (s *Server) listAPIs(w http.ResponseWriter, r *http.Request, _ *accessToken
 // getAPI reads a resource server by id or by URL-escaped identifier; the
 // doubly escaped form (%252F) works too [REC TestAccDataSourceResourceServer].
 func (s *Server) getAPI(w http.ResponseWriter, r *http.Request, _ *accessToken) {
-	q := r.URL.Query()
-	if err := checkQuery(q, "fields", "include_fields"); err != nil {
-		err.write(w)
-		return
-	}
-	fields, err := parseFields(q)
+	fields, err := singleResourceFields(r)
 	if err != nil {
 		err.write(w)
 		return
@@ -156,12 +151,7 @@ var scopesReadTenant = []string{"read:tenant_settings"}
 // getTenantSettings answers GET /tenants/settings with the tenant's
 // friendly name and a few of the settings a real tenant returns.
 func (s *Server) getTenantSettings(w http.ResponseWriter, r *http.Request, _ *accessToken) {
-	q := r.URL.Query()
-	if err := checkQuery(q, "fields", "include_fields"); err != nil {
-		err.write(w)
-		return
-	}
-	fields, err := parseFields(q)
+	fields, err := singleResourceFields(r)
 	if err != nil {
 		err.write(w)
 		return

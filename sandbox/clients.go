@@ -445,12 +445,7 @@ func (s *Server) listClients(w http.ResponseWriter, r *http.Request, tok *access
 }
 
 func (s *Server) getClient(w http.ResponseWriter, r *http.Request, tok *accessToken) {
-	q := r.URL.Query()
-	if err := checkQuery(q, "fields", "include_fields"); err != nil {
-		err.write(w)
-		return
-	}
-	fields, err := parseFields(q)
+	fields, err := singleResourceFields(r)
 	if err != nil {
 		err.write(w)
 		return

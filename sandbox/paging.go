@@ -159,6 +159,16 @@ type fieldFilter struct {
 	include bool
 }
 
+// singleResourceFields reads the query of an endpoint that answers one
+// resource: only fields and include_fields are allowed.
+func singleResourceFields(r *http.Request) (fieldFilter, *apiError) {
+	q := r.URL.Query()
+	if err := checkQuery(q, "fields", "include_fields"); err != nil {
+		return fieldFilter{}, err
+	}
+	return parseFields(q)
+}
+
 func parseFields(q url.Values) (fieldFilter, *apiError) {
 	include, set, err := queryBool(q, "include_fields")
 	if err != nil {
