@@ -131,10 +131,11 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 		return err
 	}
 	planned := &steps.App{Name: c.AppName, AppType: AppType(c.ClientType)}
-	if found := uiPlan.App(); found != nil && s.opts.DryRun {
-		// The application as the plan found it: a dry run reports its client
-		// id, and plans the service account against it.
-		planned = found
+	if target := uiPlan.App(); target != nil {
+		// The application as the UI plan leaves it, with the client id of an
+		// existing one: "same" mode then finds and keeps its grant even when
+		// the UI application is still to be updated, and a dry run reports it.
+		planned = target
 	}
 	if !uiPlan.Writes() && !s.opts.DryRun {
 		// Applying a plan that changes nothing costs no request, and gives the
@@ -310,11 +311,14 @@ func countWrites(changes []steps.Change) int {
 // serviceAccountLines report the service-account step.
 func (s *run) serviceAccountLines(p *steps.Plan) {
 	if s.sa == nil || s.sa.Mode == steps.Skip || s.sa.App == nil {
+		// workflow-config.yaml then holds the ingestion-bot's JWT (or its
+		// placeholder) for every version; the report's ingestion steps
+		// (render.IngestionNextSteps) say where the token comes from.
+		instead := ""
 		if s.cfg.Choices.Version.Band() == render.BandLegacy {
-			s.p.warn("service account skipped: OpenMetadata %s ingestion signs in with an Auth0 service account, so workflow-config.yaml has placeholders for it", s.cfg.Choices.Version)
-		} else {
-			s.p.ok("service account skipped: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT", s.cfg.Choices.Version)
+			instead = " instead of an Auth0 service account"
 		}
+		s.p.ok("service account skipped: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT%s", s.cfg.Choices.Version, instead)
 		return
 	}
 	if s.sa.Mode == steps.Separate {
@@ -328,8 +332,19 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 		if len(g.Scopes) > 0 {
 			scopes = "scopes " + strings.Join(g.Scopes, ", ")
 		}
-		s.p.ok("client grant for %s %s (%s)", g.Audience, actionWord(p, "client grant", g.Audience, g.Created), scopes)
+		s.p.ok("client grant for %s %s (%s)", g.Audience, grantWord(p, g), scopes)
 	}
+}
+
+// grantWord says what the run did to the grant. A grant planned for
+// creation that this run did not create was found in place when Auth0
+// refused a duplicate (409): it is not reported as created.
+func grantWord(p *steps.Plan, g *steps.Grant) string {
+	word := actionWord(p, "client grant", g.Audience, g.Created)
+	if word == "created" && !g.Created {
+		return "already existed"
+	}
+	return word
 }
 
 // appLine is the progress line of an application the plan created, updated or kept.
@@ -386,8 +401,9 @@ func (s *run) report() {
 }
 
 // WriteNextSteps lists the files written into out, how to apply each
-// target's (render.NextSteps), then, once, how to use the ingestion config
-// (render.IngestionNextSteps).
+// target's (render.NextStepsIn, naming the files by their absolute path so
+// the commands work as pasted from any folder), then, once, how to use the
+// ingestion config (render.IngestionNextSteps).
 func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, targets []render.Target) {
 	fmt.Fprintf(w, "\nFiles in %s (files holding a secret are readable by you only, mode 0600):\n", out)
 	for _, p := range paths {
@@ -396,8 +412,9 @@ func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, ta
 		}
 		fmt.Fprintf(w, "  %s\n", filepath.ToSlash(p))
 	}
+	dir := AbsDir(out)
 	for _, t := range targets {
-		text := strings.TrimRight(render.NextSteps(in, t), "\n")
+		text := strings.TrimRight(render.NextStepsIn(in, t, dir), "\n")
 		if text == "" {
 			continue
 		}

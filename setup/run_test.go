@@ -403,3 +403,67 @@ func TestRunConnectFailure(t *testing.T) {
 		t.Fatalf("error = %v (%T)", err, err)
 	}
 }
+
+// The grant's progress line says what this run did: a grant planned for
+// creation but found in place (Auth0 answered 409 and the steps took the
+// existing one, Created false) is not reported as created.
+func TestRunReportsWhatHappenedToTheGrant(t *testing.T) {
+	const aud = "https://acme.us.auth0.com/api/v2/"
+	tests := map[string]struct {
+		plan    steps.Action
+		created bool
+		want    string
+	}{
+		"created by this run":          {steps.Create, true, "client grant for " + aud + " created (scopes read:clients)"},
+		"planned, but found in place":  {steps.Create, false, "client grant for " + aud + " already existed (scopes read:clients)"},
+		"kept":                         {steps.Keep, false, "client grant for " + aud + " already set up (scopes read:clients)"},
+		"scopes changed on one it had": {steps.Update, false, "client grant for " + aud + " updated (scope) (scopes read:clients)"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := newFake()
+			grantChange := steps.Change{Action: tc.plan, Resource: "client grant", Name: aud}
+			if tc.plan == steps.Update {
+				grantChange.Fields = []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}
+			}
+			r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Keep, Resource: "application", Name: "Bot"}, grantChange}, nil)
+			r.sa = &steps.ServiceAccount{Mode: steps.Separate,
+				App:   &steps.App{ClientID: "bot-id", ClientSecret: botSecret, Name: "Bot", AppType: "non_interactive"},
+				Grant: &steps.Grant{ID: "cgr_1", ClientID: "bot-id", Audience: aud, Scopes: []string{"read:clients"}, Created: tc.created}}
+			cfg := testConfig(t, answers.Answers{ServiceAccount: "separate", Scopes: []string{"read:clients"}})
+			var progress bytes.Buffer
+			if _, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, ASCII: true}); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(progress.String(), "ok: "+tc.want+"\n") {
+				t.Errorf("progress lacks %q:\n%s", tc.want, progress.String())
+			}
+		})
+	}
+}
+
+// OpenMetadata 1.0 with the service account skipped: its ingestion config
+// holds the ingestion-bot's JWT placeholder (authProvider openmetadata), and
+// the run says so once, in the ingestion steps, with no warning about
+// service-account placeholders the file does not have.
+func TestRunLegacySkipNamesTheJWT(t *testing.T) {
+	cfg := testConfig(t, answers.Answers{OMVersion: "1.0.2", ServiceAccount: "skip", Targets: []string{"docker"}})
+	var progress, report bytes.Buffer
+	if _, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{Progress: &progress, Report: &report, ASCII: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "ok: service account skipped: OpenMetadata 1.0.2 ingestion signs in with the ingestion-bot's JWT instead of an Auth0 service account\n"
+	if !strings.Contains(progress.String(), want) || strings.Contains(progress.String(), "warning:") {
+		t.Errorf("progress:\n%s\nwant the line %q and no warning", progress.String(), want)
+	}
+	config, err := os.ReadFile(filepath.Join(cfg.Out, "ingestion", "workflow-config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(config), "authProvider: openmetadata") || !strings.Contains(string(config), render.IngestionJWTPlaceholder) {
+		t.Errorf("workflow-config.yaml does not hold the ingestion-bot JWT placeholder:\n%s", config)
+	}
+	if n := strings.Count(report.String(), "Settings > Bots > ingestion-bot"); n != 1 {
+		t.Errorf("the report names the ingestion-bot's token %d times, want once:\n%s", n, report.String())
+	}
+}

@@ -154,8 +154,8 @@ func marker(role, omURL string) map[string]string {
 func normalizeURL(u string) string { return strings.TrimRight(strings.TrimSpace(u), "/") }
 
 // ListApps implements Runner. All pages are read, the first alone (it tells
-// the total), the rest concurrently; the listing is kept for the steps that
-// find applications by marker or name.
+// the total and the tenant's rate limit), the rest concurrently; the listing
+// is kept for the steps that find applications by marker or name.
 func (s *Session) ListApps(ctx context.Context) ([]AppSummary, error) {
 	apps, err := s.listApps(ctx, false)
 	if err != nil {
@@ -169,38 +169,44 @@ func (s *Session) ListApps(ctx context.Context) ([]AppSummary, error) {
 }
 
 // listApps returns the non-global applications, from the session's listing
-// unless fresh is set (after a create whose answer was lost).
+// unless fresh is set (after a create whose answer was lost). The listing is
+// shared, not copied: callers must not change it, nor the slices and maps
+// of its applications (findApp hands out copies for that). The session
+// replaces it instead of changing it (see updateApp).
 func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error) {
 	s.mu.Lock()
 	if s.apps != nil && !fresh {
-		apps := slices.Clone(s.apps)
+		apps := slices.Clip(s.apps)
 		s.mu.Unlock()
 		return apps, nil
 	}
 	s.mu.Unlock()
 
-	o := op{Name: "list applications", Scope: "read:clients"}
-	page := func(ctx context.Context, n int) (*management.ClientList, error) {
-		var l *management.ClientList
-		err := s.do(ctx, o, func(ctx context.Context) (err error) {
+	// A failed listing keeps nothing: the next run reads every page again.
+	o := op{Name: "list applications", Scope: "read:clients", Read: true,
+		Rerun: "running it again lists the applications again from the first page"}
+	page := func(ctx context.Context, n int) (l *management.ClientList, budget rateBudget, err error) {
+		err = s.do(ctx, o, func(ctx context.Context) (err error) {
 			l, err = s.m.Client.List(ctx, management.Page(n), management.PerPage(perPage), management.IncludeTotals(true),
 				management.Parameter("is_global", "false"), management.IncludeFields(listFields...))
+			budget = callFrom(ctx).rateBudget()
 			return err
 		})
-		return l, err
+		return l, budget, err
 	}
-	first, err := page(ctx, 0)
+	first, budget, err := page(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
+	total := max(first.Total, len(first.Clients))
 	pages := [][]*management.Client{first.Clients}
 	if n := (first.Total + perPage - 1) / perPage; n > 1 && len(first.Clients) > 0 {
 		pages = append(pages, make([][]*management.Client, n-1)...)
 		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(listParallelism)
+		g.SetLimit(listConcurrency(budget))
 		for i := 1; i < n; i++ {
 			g.Go(func() error {
-				l, err := page(gctx, i)
+				l, _, err := page(gctx, i)
 				if err != nil {
 					return err
 				}
@@ -212,24 +218,38 @@ func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error)
 			return nil, err
 		}
 	}
-	seen := map[string]bool{}
-	var apps []remoteApp
+	seen := make(map[string]struct{}, total)
+	apps := make([]remoteApp, 0, total)
 	for _, p := range pages {
 		for _, c := range p {
 			// A create between two page reads shifts the pages; drop the repeat.
-			if id := c.GetClientID(); !seen[id] {
-				seen[id] = true
+			id := c.GetClientID()
+			if _, dup := seen[id]; !dup {
+				seen[id] = struct{}{}
 				apps = append(apps, fromManagement(c))
 			}
 		}
 	}
-	if apps == nil {
-		apps = []remoteApp{}
-	}
+	apps = slices.Clip(apps)
 	s.mu.Lock()
 	s.apps = apps
 	s.mu.Unlock()
-	return slices.Clone(apps), nil
+	return apps, nil
+}
+
+// listConcurrency is how many pages are read at once after the first:
+// listParallelism, or fewer when the first page announced a small rate
+// limit. x-ratelimit-limit is the burst the tenant admits; one reader per
+// two requests of it leaves room for the reads that overlap the listing
+// (PlanUIApp's scopes), so a free tenant (2 requests/s, bursts of 2) is
+// read one page at a time instead of by four readers racing for two
+// requests. x-ratelimit-remaining is not used: it is the budget of one
+// moment, which refills within a second on a paid tenant.
+func listConcurrency(b rateBudget) int {
+	if b.limit == 0 {
+		return listParallelism
+	}
+	return max(1, min(listParallelism, b.limit/2))
 }
 
 // rememberCreated notes an application the session created and adds it to the listing.
@@ -249,6 +269,7 @@ func (s *Session) rememberCreated(r remoteApp) {
 			return
 		}
 	}
+	// The listing handed out is clipped, so this never writes into what a caller holds.
 	s.apps = append(s.apps, r)
 }
 
@@ -349,11 +370,12 @@ func (s *Session) updateApp(ctx context.Context, current remoteApp, patch *manag
 		return remoteApp{}, err
 	}
 	s.mu.Lock()
-	for i, a := range s.apps {
-		if a.ClientID == current.ClientID {
-			s.apps[i] = a.merge(&c)
-			s.apps[i].ClientSecret = ""
-		}
+	if i := slices.IndexFunc(s.apps, func(a remoteApp) bool { return a.ClientID == current.ClientID }); i >= 0 {
+		// A new listing: callers may be reading the one they were given.
+		apps := slices.Clone(s.apps)
+		apps[i] = apps[i].merge(&c)
+		apps[i].ClientSecret = ""
+		s.apps = apps
 	}
 	s.mu.Unlock()
 	return current.merge(&c), nil

@@ -320,11 +320,11 @@ func (s *Session) managementToken(ctx context.Context, clientID, secret string) 
 // service account (Verify).
 func (s *Session) tokenFailure(opName, clientID string, err error, mgmt bool) error {
 	if ce := contextError(err); ce != nil {
-		return ce.with(opName)
+		return ce.with(opName, rerunHint)
 	}
 	var te *tokenError
 	if !errors.As(err, &te) || te.Status == 0 {
-		return s.networkError(opName, err)
+		return s.networkError(opName, rerunHint, err)
 	}
 	desc := firstNonEmpty(te.Body.ErrorDescription, te.Body.Message)
 	e := &Error{Op: opName, Status: te.Status, Code: te.Body.Error, Auth0Message: desc, Err: err}

@@ -24,10 +24,17 @@ type Options struct {
 	HTTPClient *http.Client
 	// RequestTimeout caps each Auth0 call; 0 means 30s.
 	RequestTimeout time.Duration
-	// MaxRetries for 429 and transient failures; 0 means go-auth0's default (2). Negative disables.
+	// MaxRetries caps the retries of an idempotent request after a network
+	// error, a timeout or a 5xx answer; 0 means go-auth0's default (2).
+	// Negative disables every retry, 429s included.
 	MaxRetries int
-	// MaxBackoff caps the wait between retries; tests shrink it (they do not switch retries off).
+	// MaxBackoff caps each wait between retries; tests shrink it (they do not switch retries off).
 	MaxBackoff time.Duration
+	// RateLimitWait caps how long one request waits out Auth0's rate limit in
+	// total: a 429 is retried, after the wait X-RateLimit-Reset or
+	// Retry-After asks for (at most MaxBackoff), until the waits would add up
+	// to more than this. 0 means 60s.
+	RateLimitWait time.Duration
 }
 
 // Runner is everything the wizard and the non-interactive setup ask of a

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -190,13 +189,13 @@ func diffApp(cur, t remoteApp) diff {
 	return d
 }
 
-// checkOMURL accepts an absolute http(s) URL and drops a trailing slash.
+// checkOMURL is render.CheckOMURL, the one OpenMetadata URL check, failing
+// with an *Error like every step.
 func checkOMURL(raw string) (string, error) {
-	omURL := normalizeURL(raw)
-	u, err := url.Parse(omURL)
-	if omURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		return "", &Error{Op: "check the OpenMetadata URL", Meaning: strconvQuote(raw) + " is not an absolute http(s) URL",
-			Hint: "give it like https://openmetadata.example.com"}
+	omURL, err := render.CheckOMURL(raw)
+	if err != nil {
+		return "", &Error{Op: "check the OpenMetadata URL", Meaning: err.Error(), Err: err,
+			Hint: "give OpenMetadata's base URL, the address its users open, like https://openmetadata.example.com"}
 	}
 	return omURL, nil
 }

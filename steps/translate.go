@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/auth0/go-auth0/management"
 )
@@ -24,7 +25,15 @@ type op struct {
 	Scope        string // the scope the call needs
 	NotFound     string // what a 404 means here; empty for a generic text
 	NotFoundHint string
+	// Rerun says what running again does after this call failed; empty
+	// for rerunHint, which is true of the steps' writes but not of a call
+	// that starts over, like the listing.
+	Rerun string
+	// Read says the call changes nothing, so an interrupted one left nothing behind.
+	Read bool
 }
+
+func (o op) rerun() string { return firstNonEmpty(o.Rerun, rerunHint) }
 
 // do runs one Management API call and turns its failure into an *Error.
 func (s *Session) do(ctx context.Context, o op, fn func(ctx context.Context) error) error {
@@ -42,7 +51,10 @@ var expectedScopes = regexp.MustCompile(`expected (?:any|all) of:\s*([a-z_:, ]+)
 func (s *Session) translate(o op, c *call, err error) error {
 	e := &Error{Op: o.Name, Err: err}
 	if ce := contextError(err); ce != nil {
-		return ce.with(o.Name)
+		if o.Read {
+			return ce.read(o.Name, o.rerun())
+		}
+		return ce.with(o.Name, o.rerun())
 	}
 	status, body, attempts := c.snapshot()
 	var mErr management.Error
@@ -53,7 +65,7 @@ func (s *Session) translate(o op, c *call, err error) error {
 		}
 	}
 	if status == 0 {
-		return s.networkError(o.Name, err)
+		return s.networkError(o.Name, o.rerun(), err)
 	}
 	e.Status = status
 	e.Code = firstNonEmpty(body.ErrorCode, body.Error)
@@ -79,22 +91,25 @@ func (s *Session) translate(o op, c *call, err error) error {
 		e.Hint = "check the permissions of " + s.subject() + " under " + s.where()
 	case status == http.StatusNotFound:
 		e.Meaning = firstNonEmpty(o.NotFound, "it does not exist in tenant "+s.domain.Host+": "+msg)
-		e.Hint = firstNonEmpty(o.NotFoundHint, "it may have been deleted meanwhile; "+rerunHint)
+		e.Hint = firstNonEmpty(o.NotFoundHint, "it may have been deleted meanwhile; "+o.rerun())
 	case status == http.StatusConflict:
 		e.Meaning = "it already exists: " + msg
-		e.Hint = rerunHint + ", and finds the existing one"
+		e.Hint = o.rerun() + ", and finds the existing one"
 	case status == http.StatusBadRequest:
 		e.Meaning = "Auth0 rejected the request: " + msg
 		e.Hint = "check the values (the OpenMetadata URL must be an absolute http(s) URL); if they are right, report this with the --json output"
 	case status == http.StatusTooManyRequests:
 		e.Meaning = fmt.Sprintf("Auth0's rate limit was still exceeded after %d attempts", max(attempts, 1))
-		e.Hint = "wait a minute and run again; " + rerunHint
+		if w := c.rateLimitWait(); w > 0 {
+			e.Meaning += fmt.Sprintf(" over %s", w.Round(time.Millisecond))
+		}
+		e.Hint = "other clients may be spending the tenant's Management API budget: wait a minute and run again; " + o.rerun()
 	case status >= 500:
 		e.Meaning = fmt.Sprintf("Auth0 failed with %d %s", status, firstNonEmpty(msg, http.StatusText(status)))
-		e.Hint = "try again in a moment (see status.auth0.com); " + rerunHint
+		e.Hint = "try again in a moment (see status.auth0.com); " + o.rerun()
 	default:
 		e.Meaning = fmt.Sprintf("Auth0 answered %d: %s", status, msg)
-		e.Hint = rerunHint
+		e.Hint = o.rerun()
 	}
 	return e
 }
@@ -123,17 +138,18 @@ func (s *Session) where() string {
 	return whereM2M
 }
 
-// networkError is a call that got no answer at all.
-func (s *Session) networkError(opName string, err error) *Error {
+// networkError is a call that got no answer at all; rerun says what running
+// again does.
+func (s *Session) networkError(opName, rerun string, err error) *Error {
 	var te *timeoutError
 	if errors.As(err, &te) {
 		return &Error{Op: opName, Err: err,
 			Meaning: fmt.Sprintf("Auth0 did not answer within %s", te.after),
-			Hint:    "try again in a moment; " + rerunHint}
+			Hint:    "try again in a moment; " + rerun}
 	}
 	return &Error{Op: opName, Err: err,
 		Meaning: "could not reach " + s.domain.String() + ": " + rootCause(err),
-		Hint:    "check the tenant domain, your network and any proxy (HTTPS_PROXY); " + rerunHint}
+		Hint:    "check the tenant domain, your network and any proxy (HTTPS_PROXY); " + rerun}
 }
 
 // contextErr is the operator's interrupt or the caller's deadline.
@@ -150,13 +166,20 @@ func contextError(err error) *contextErr {
 	return nil
 }
 
-func (c *contextErr) with(opName string) *Error {
+func (c *contextErr) with(opName, rerun string) *Error {
 	if errors.Is(c.err, context.Canceled) {
 		return &Error{Op: opName, Err: c.err, Meaning: "interrupted before Auth0 answered",
-			Hint: "it may or may not have been applied; " + rerunHint}
+			Hint: "it may or may not have been applied; " + rerun}
 	}
 	return &Error{Op: opName, Err: c.err, Meaning: "ran out of time before Auth0 answered",
-		Hint: "it may or may not have been applied; " + rerunHint}
+		Hint: "it may or may not have been applied; " + rerun}
+}
+
+// read is the interrupt of a call that changes nothing.
+func (c *contextErr) read(opName, rerun string) *Error {
+	e := c.with(opName, rerun)
+	e.Hint = rerun
+	return e
 }
 
 // answerLost reports whether a write failed in a way that leaves open whether

@@ -21,8 +21,15 @@ const (
 	defaultRequestTimeout = 30 * time.Second
 	defaultMaxRetries     = 2 // go-auth0's default
 	defaultMaxBackoff     = 10 * time.Second
-	baseBackoff           = time.Second
-	maxErrorBody          = 64 << 10
+	// defaultRateLimitWait is how long one request waits out Auth0's rate
+	// limit in total. A count of retries is not enough: requests sent
+	// together wake together after a reset and some lose again, and a free
+	// tenant (2 requests/s) makes a reader lose several times in a row. A
+	// minute covers any burst of om-auth0's own (at most 5 in flight) and
+	// tells a tenant whose budget someone else spends apart from a slow one.
+	defaultRateLimitWait = time.Minute
+	baseBackoff          = time.Second
+	maxErrorBody         = 64 << 10
 )
 
 // newHTTPClient wraps the base client's transport with Auth0 error capture,
@@ -43,11 +50,15 @@ func newHTTPClient(o Options) *http.Client {
 		timeout = defaultRequestTimeout
 	}
 	retries := o.MaxRetries
+	rateLimitWait := o.RateLimitWait
+	if rateLimitWait <= 0 {
+		rateLimitWait = defaultRateLimitWait
+	}
 	switch {
 	case retries == 0:
 		retries = defaultMaxRetries
 	case retries < 0:
-		retries = 0
+		retries, rateLimitWait = 0, 0
 	}
 	backoff := o.MaxBackoff
 	if backoff <= 0 {
@@ -58,6 +69,7 @@ func newHTTPClient(o Options) *http.Client {
 			base:           rt,
 			maxRetries:     retries,
 			maxBackoff:     backoff,
+			rateLimitWait:  rateLimitWait,
 			attemptTimeout: timeout,
 		}},
 		CheckRedirect: base.CheckRedirect,
@@ -67,14 +79,16 @@ func newHTTPClient(o Options) *http.Client {
 }
 
 // retryTransport retries 429 answers (any method: Auth0 refused the request
-// before doing anything) and, for idempotent requests only, network errors,
-// timeouts and 5xx answers. A create is never resent blindly: its answer may
-// have been lost after Auth0 committed it, and the steps recover that case by
-// reading the tenant instead.
+// before doing anything) for as long as their waits add up to at most
+// rateLimitWait, and, for idempotent requests only, network errors, timeouts
+// and 5xx answers at most maxRetries times. A create is never resent blindly:
+// its answer may have been lost after Auth0 committed it, and the steps
+// recover that case by reading the tenant instead.
 type retryTransport struct {
 	base           http.RoundTripper
-	maxRetries     int
-	maxBackoff     time.Duration
+	maxRetries     int           // retries of a network error, timeout or 5xx
+	maxBackoff     time.Duration // caps each wait
+	rateLimitWait  time.Duration // caps the waits for 429s of one request, together
 	attemptTimeout time.Duration
 	now            func() time.Time // nil: time.Now
 }
@@ -83,6 +97,10 @@ type retryTransport struct {
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	parent := req.Context()
 	info := callFrom(parent)
+	var (
+		transient, limited int           // retries after a network error, timeout or 5xx; after a 429
+		waited             time.Duration // the waits for 429s so far
+	)
 	for attempt := 0; ; attempt++ {
 		r := req
 		if attempt > 0 {
@@ -103,8 +121,26 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if info != nil {
 			info.addAttempt()
 		}
-		delay, retry := t.retryable(req, attempt, resp, err)
-		if !retry || attempt >= t.maxRetries || parent.Err() != nil {
+		var (
+			delay time.Duration
+			retry bool
+		)
+		if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+			delay = t.rateLimitDelay(limited, resp.Header)
+			retry = waited+delay <= t.rateLimitWait
+			if retry {
+				limited++
+				waited += delay
+				if info != nil {
+					info.addWait(delay)
+				}
+			}
+		} else {
+			delay, retry = t.retryable(req, transient, resp, err)
+			retry = retry && transient < t.maxRetries
+			transient++
+		}
+		if !retry || parent.Err() != nil {
 			if resp != nil {
 				resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 			} else {
@@ -127,20 +163,19 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// retryable decides whether the attempt is retried and after how long.
-func (t *retryTransport) retryable(req *http.Request, attempt int, resp *http.Response, err error) (time.Duration, bool) {
+// retryable decides whether a failure other than a 429 is retried, and
+// after how long; retries is how many such retries the request had so far.
+func (t *retryTransport) retryable(req *http.Request, retries int, resp *http.Response, err error) (time.Duration, bool) {
 	if err != nil {
 		if req.Context().Err() != nil || !idempotent(req) || permanentNetError(err) {
 			return 0, false
 		}
-		return t.backoff(attempt), true
+		return t.backoff(retries), true
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests:
-		return t.rateLimitDelay(attempt, resp.Header), true
 	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		if idempotent(req) {
-			return t.backoff(attempt), true
+			return t.backoff(retries), true
 		}
 	}
 	return 0, false
@@ -149,7 +184,8 @@ func (t *retryTransport) retryable(req *http.Request, attempt int, resp *http.Re
 // backoff is go-auth0's exponential backoff with jitter (1 s · 2^attempt +
 // [0, 1 s)), capped at maxBackoff.
 func (t *retryTransport) backoff(attempt int) time.Duration {
-	d := time.Duration(float64(baseBackoff)*math.Pow(2, float64(attempt))) + time.Duration(rand.Int64N(int64(baseBackoff)))
+	// 2^16 s is past any cap; a larger exponent would overflow a Duration.
+	d := time.Duration(float64(baseBackoff)*math.Pow(2, float64(min(attempt, 16)))) + time.Duration(rand.Int64N(int64(baseBackoff)))
 	return min(d, t.maxBackoff)
 }
 
@@ -230,8 +266,23 @@ func (c *cancelOnClose) Close() error {
 type call struct {
 	mu       sync.Mutex
 	attempts int
+	waited   time.Duration // waiting out 429s
 	status   int
 	body     auth0ErrorBody
+	budget   rateBudget // of the last answer
+}
+
+// rateBudget is the Management API rate limit an answer announced in its
+// x-ratelimit-limit header: the most requests the tenant admits at once
+// (its burst). limit is 0 when the answer announced none.
+type rateBudget struct{ limit int }
+
+func budgetOf(h http.Header) rateBudget {
+	limit, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit")))
+	if err != nil || limit < 0 {
+		return rateBudget{}
+	}
+	return rateBudget{limit: limit}
 }
 
 type callKey struct{}
@@ -263,21 +314,48 @@ func (c *call) addAttempt() {
 	c.mu.Unlock()
 }
 
+func (c *call) addWait(d time.Duration) {
+	c.mu.Lock()
+	c.waited += d
+	c.mu.Unlock()
+}
+
 func (c *call) snapshot() (status int, body auth0ErrorBody, attempts int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.status, c.body, c.attempts
 }
 
-// captureTransport copies the error body of a failed answer into the call
-// recorded in the request's context, leaving the body readable for go-auth0.
+// rateLimitWait is how long the call waited out Auth0's rate limit.
+func (c *call) rateLimitWait() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.waited
+}
+
+// rateBudget is the rate limit the call's last answer announced.
+func (c *call) rateBudget() rateBudget {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.budget
+}
+
+// captureTransport copies the rate limit an answer announces, and the error
+// body of a failed answer, into the call recorded in the request's context,
+// leaving the body readable for go-auth0.
 type captureTransport struct{ base http.RoundTripper }
 
 // RoundTrip implements http.RoundTripper.
 func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req)
 	c := callFrom(req.Context())
-	if c == nil || err != nil || resp.StatusCode < 400 {
+	if c == nil || err != nil {
+		return resp, err
+	}
+	c.mu.Lock()
+	c.budget = budgetOf(resp.Header)
+	c.mu.Unlock()
+	if resp.StatusCode < 400 {
 		return resp, err
 	}
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))

@@ -59,7 +59,8 @@ func writeTestJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func fastOptions() Options {
-	return Options{MaxBackoff: time.Millisecond, RequestTimeout: 2 * time.Second}
+	// Two 1 ms waits for 429s, then the request gives up: three attempts.
+	return Options{MaxBackoff: time.Millisecond, RateLimitWait: 2 * time.Millisecond, RequestTimeout: 2 * time.Second}
 }
 
 func TestRequiredScopes(t *testing.T) {
@@ -339,20 +340,26 @@ func TestRateLimitDelay(t *testing.T) {
 }
 
 func TestRetryTransport(t *testing.T) {
+	// Every wait is 1 ms (MaxBackoff); 429s may wait 2 ms in total.
 	tests := map[string]struct {
 		method    string
 		answers   []int // status per attempt; 0 closes the connection
 		wantTries int
 		wantCode  int
 		wantErr   bool
+		opts      func(*Options) // changes fastOptions
 	}{
-		"429 then OK":                    {http.MethodPost, []int{429, 200}, 2, 200, false},
-		"429 exhausted after 2 retries":  {http.MethodGet, []int{429, 429, 429, 429}, 3, 429, false},
-		"GET 503 retried":                {http.MethodGet, []int{503, 200}, 2, 200, false},
-		"POST 503 not retried":           {http.MethodPost, []int{503, 200}, 1, 503, false},
-		"GET dropped connection retried": {http.MethodGet, []int{0, 200}, 2, 200, false},
-		"POST dropped connection lost":   {http.MethodPost, []int{0, 200}, 1, 0, true},
-		"400 not retried":                {http.MethodGet, []int{400, 200}, 1, 400, false},
+		"429 then OK":                             {http.MethodPost, []int{429, 200}, 2, 200, false, nil},
+		"429 given up when the waits pass 2 ms":   {http.MethodGet, []int{429, 429, 429, 429}, 3, 429, false, nil},
+		"POST 429 retried within the wait budget": {http.MethodPost, []int{429, 429, 429, 429, 429, 200}, 6, 200, false, func(o *Options) { o.RateLimitWait = 5 * time.Millisecond }},
+		"429s do not use up the 5xx retries":      {http.MethodGet, []int{429, 429, 429, 503, 503, 200}, 6, 200, false, func(o *Options) { o.RateLimitWait = 3 * time.Millisecond }},
+		"429 retries off with MaxRetries < 0":     {http.MethodGet, []int{429, 200}, 1, 429, false, func(o *Options) { o.MaxRetries = -1 }},
+		"GET 503 retried":                         {http.MethodGet, []int{503, 200}, 2, 200, false, nil},
+		"GET 503 given up after 2 retries":        {http.MethodGet, []int{503, 503, 503, 200}, 3, 503, false, nil},
+		"POST 503 not retried":                    {http.MethodPost, []int{503, 200}, 1, 503, false, nil},
+		"GET dropped connection retried":          {http.MethodGet, []int{0, 200}, 2, 200, false, nil},
+		"POST dropped connection lost":            {http.MethodPost, []int{0, 200}, 1, 0, true, nil},
+		"400 not retried":                         {http.MethodGet, []int{400, 200}, 1, 400, false, nil},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -361,6 +368,10 @@ func TestRetryTransport(t *testing.T) {
 			var bodies []string
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				i := int(n.Add(1)) - 1
+				if i >= len(tt.answers) {
+					w.WriteHeader(http.StatusTeapot) // more attempts than the test expects
+					return
+				}
 				b := make([]byte, 64)
 				k, _ := r.Body.Read(b)
 				mu.Lock()
@@ -376,7 +387,11 @@ func TestRetryTransport(t *testing.T) {
 				w.WriteHeader(tt.answers[i])
 			}))
 			defer srv.Close()
-			client := newHTTPClient(fastOptions())
+			opts := fastOptions()
+			if tt.opts != nil {
+				tt.opts(&opts)
+			}
+			client := newHTTPClient(opts)
 			req, _ := http.NewRequest(tt.method, srv.URL, strings.NewReader("payload"))
 			start := time.Now()
 			resp, err := client.Do(req)
@@ -620,5 +635,31 @@ func TestConnectAPIToken(t *testing.T) {
 		if _, err := Connect(context.Background(), ConnectRequest{Domain: d, APIToken: tok}, fastOptions()); err == nil {
 			t.Errorf("%s accepted", name)
 		}
+	}
+}
+
+func TestListConcurrency(t *testing.T) {
+	tests := map[string]struct {
+		header string // x-ratelimit-limit; "" when the answer has none
+		want   int
+	}{
+		"no rate limit announced":           {"", listParallelism},
+		"free tenant, bursts of 2":          {"2", 1},
+		"bursts of 1":                       {"1", 1},
+		"bursts of 5: two readers":          {"5", 2},
+		"paid tenant, bursts of 50":         {"50", listParallelism},
+		"a header that is not a number":     {"lots", listParallelism},
+		"zero: taken as no limit announced": {"0", listParallelism},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			h := http.Header{}
+			if tt.header != "" {
+				h.Set("X-RateLimit-Limit", tt.header)
+			}
+			if got := listConcurrency(budgetOf(h)); got != tt.want {
+				t.Errorf("listConcurrency = %d, want %d", got, tt.want)
+			}
+		})
 	}
 }

@@ -14,13 +14,16 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/om-auth0/om-auth0/render"
 )
 
 // Names of the verification checks (screens.md "Verification"). Names that
 // carry a value are built by the Check* functions.
 const (
 	CheckTokenBasic = "token with HTTP Basic, as the guide configures it"
-	CheckTokenForm  = "token with the secret in the form body, as OpenMetadata ≤ 1.0 ingestion sends it"
+	// CheckTokenForm runs for OpenMetadata ≤ 1.0 only (render.BandLegacy).
+	CheckTokenForm = "token with the secret in the form body, as OpenMetadata ≤ 1.0 ingestion sends it"
 )
 
 // CheckSignature names the signature check against the tenant's JWKS.
@@ -52,8 +55,12 @@ func CheckAppURLs(omURL string) string {
 }
 
 // Verify implements Runner. The independent requests (discovery document,
-// JWKS, the two token requests) run in parallel; the checks that need their
-// answers follow.
+// JWKS, the token requests) run in parallel; the checks that need their
+// answers follow. The service account's token is requested with HTTP Basic,
+// as the guide configures it, and for OpenMetadata ≤ 1.0 also with the
+// secret in the form body, the way its ingestion asks; later versions'
+// ingestion signs in with the ingestion-bot's JWT, so nothing sends that
+// form and it is not checked.
 func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification {
 	var (
 		wg                sync.WaitGroup
@@ -74,9 +81,12 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	if ui != nil || bot != nil {
 		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
 	}
+	legacy := c.Version.Band() == render.BandLegacy
 	if bot != nil && bot.ClientSecret != "" {
 		wg.Go(func() { basic, basicErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleBasic) })
-		wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleLegacyOM) })
+		if legacy {
+			wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleLegacyOM) })
+		}
 	}
 	wg.Wait()
 
@@ -92,11 +102,15 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	}
 	if bot.ClientSecret == "" {
 		why := firstNonEmpty(bot.SecretUnavailable, "the client secret is unknown")
-		v.Checks = append(v.Checks, Check{Name: CheckTokenBasic, Detail: why}, Check{Name: CheckTokenForm, Detail: why})
+		v.Checks = append(v.Checks, Check{Name: CheckTokenBasic, Detail: why})
+		if legacy {
+			v.Checks = append(v.Checks, Check{Name: CheckTokenForm, Detail: why})
+		}
 	} else {
-		v.Checks = append(v.Checks,
-			result(CheckTokenBasic, s.botTokenError(bot, basicErr)),
-			result(CheckTokenForm, s.botTokenError(bot, formErr)))
+		v.Checks = append(v.Checks, result(CheckTokenBasic, s.botTokenError(bot, basicErr)))
+		if legacy {
+			v.Checks = append(v.Checks, result(CheckTokenForm, s.botTokenError(bot, formErr)))
+		}
 	}
 	token := ""
 	switch {
