@@ -24,7 +24,9 @@ type RenderOptions struct {
 	Flags setup.Layer
 	// UI is the OpenMetadata application; Bot the ≤ 1.0 ingestion service account.
 	UI, Bot render.Credentials
-	JSON    bool
+	// ClientAuthMethod is the confidential client's token endpoint auth method.
+	ClientAuthMethod string
+	JSON             bool
 }
 
 // Environment variables of the render-only secrets.
@@ -83,11 +85,15 @@ their environment variables, or "-" to read one from stdin.`,
 	addServerFlags(f, a, render.Newest.String())
 	f.StringVar(&opts.UI.ClientID, "ui-client-id", "", "client id of the Auth0 application OpenMetadata signs in with")
 	f.StringVar(&opts.UI.ClientSecret, "ui-client-secret", "", "its client secret (confidential client only), or - to read it from stdin [$"+envUIClientSecret+"]")
+	f.StringVar(&opts.ClientAuthMethod, "client-auth-method", render.ConfidentialAuthMethod,
+		"confidential client: "+render.ConfidentialAuthMethod+" or "+render.BasicAuthMethod+
+			", matching the application's Token Endpoint Authentication Method in Auth0")
 	f.StringVar(&opts.Bot.ClientID, "bot-client-id", "", "OpenMetadata 1.0 and earlier: the ingestion service account's client id")
 	f.StringVar(&opts.Bot.ClientSecret, "bot-client-secret", "", "OpenMetadata 1.0 and earlier: its client secret, or - to read it from stdin [$"+envBotClientSecret+"]")
 	addOutputFlags(f, a, &sec.IngestionJWT)
 	f.BoolVar(&opts.JSON, "json", false, "write a machine-readable result to stdout")
 	completeConfigFlags(cmd)
+	completeValues(cmd, "client-auth-method", render.ConfidentialAuthMethod, render.BasicAuthMethod)
 	for _, name := range []string{"ui-client-id", "ui-client-secret", "bot-client-id", "bot-client-secret"} {
 		completeValues(cmd, name)
 	}
@@ -149,6 +155,7 @@ func renderRun(opts *RenderOptions) error {
 		sa = &steps.ServiceAccount{Mode: steps.Separate, App: &steps.App{ClientID: bot.ClientID, ClientSecret: bot.ClientSecret}}
 	}
 	in := cfg.RenderInput(uiApp, sa)
+	in.ClientAuthMethod = opts.ClientAuthMethod
 	files, err := render.Render(in, cfg.Targets)
 	var invalid *render.InvalidInputError
 	if errors.As(err, &invalid) {

@@ -116,10 +116,10 @@ func TestSandboxWizard(t *testing.T) {
 	p.wait("┃ OpenMetadata URL")
 	p.keys("C-u")
 	p.typ("om.acme.internal")
-	save("server-url-invalid", p.wait("> om.acme.internal", "✗ give a URL with http:// or https://"))
+	save("server-url-invalid", p.wait("> om.acme.internal", `✗ OpenMetadata URL "om.acme.internal" must start with http:// or https://`))
 	p.keys("C-u")
 	p.typ(om)
-	p.waitGone("✗ give a URL")
+	p.waitGone("must start with http://")
 	p.keys("Enter")
 	save("server-form", p.wait("detected 1.6.4 from /api/v1/system/version", "┃ OpenMetadata version"))
 

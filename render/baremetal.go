@@ -75,7 +75,7 @@ func (c *config) openMetadataSections() openMetadataSections {
 			DiscoveryURI:               c.Tenant.DiscoveryURL(),
 			CallbackURL:                c.callbackURL(),
 			ServerURL:                  c.om,
-			ClientAuthenticationMethod: ConfidentialAuthMethod,
+			ClientAuthenticationMethod: c.authMethod,
 		}
 	}
 	return s

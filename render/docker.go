@@ -26,7 +26,7 @@ func (c *config) dockerEnv() []envVar {
 			envVar{"OIDC_DISCOVERY_URI", serverText(c.Tenant.DiscoveryURL())},
 			envVar{"OIDC_CALLBACK", serverText(c.callbackURL())},
 			envVar{"OIDC_SERVER_URL", serverText(c.om)},
-			envVar{"OIDC_CLIENT_AUTH_METHOD", ConfidentialAuthMethod},
+			envVar{"OIDC_CLIENT_AUTH_METHOD", c.authMethod},
 		)
 	}
 	return vars

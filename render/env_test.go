@@ -51,6 +51,9 @@ func intendedEnv(c *config) map[string]any {
 		m["OIDC_CALLBACK"] = c.om + "/callback"
 		m["OIDC_SERVER_URL"] = c.om
 		m["OIDC_CLIENT_AUTH_METHOD"] = "client_secret_post"
+		if strings.EqualFold(strings.TrimSpace(c.ClientAuthMethod), "client_secret_basic") {
+			m["OIDC_CLIENT_AUTH_METHOD"] = "client_secret_basic"
+		}
 	}
 	return m
 }

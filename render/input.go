@@ -30,10 +30,19 @@ func ParseClientType(s string) (ClientType, error) {
 	return "", fmt.Errorf("client type %q: use public or confidential", s)
 }
 
-// ConfidentialAuthMethod is the token endpoint auth method of a confidential UI
-// application. It is OpenMetadata's default OIDC_CLIENT_AUTH_METHOD, and the
-// Auth0 application is created with the same method so the two always match.
-const ConfidentialAuthMethod = "client_secret_post"
+// Token endpoint auth methods of a confidential client: how OpenMetadata's
+// server authenticates to Auth0 when it exchanges the sign-in code. The Auth0
+// application's "Token Endpoint Authentication Method" must be the same, or
+// Auth0 refuses the exchange (notes/openmetadata-config.md §1b).
+const (
+	// ConfidentialAuthMethod is the default: OpenMetadata's default
+	// OIDC_CLIENT_AUTH_METHOD, and the method om-auth0 creates the Auth0
+	// application with.
+	ConfidentialAuthMethod = "client_secret_post"
+	// BasicAuthMethod is the guide's "Basic", which the application gets when
+	// it is also the service account (--service-account same).
+	BasicAuthMethod = "client_secret_basic"
+)
 
 // Target is a deployment target whose configuration is rendered.
 type Target string
@@ -177,6 +186,10 @@ type Input struct {
 	ClientType ClientType
 	// UI is the application behind the sign-in page; its secret is used only for a confidential client.
 	UI Credentials
+	// ClientAuthMethod is a confidential client's token endpoint auth method,
+	// ConfidentialAuthMethod or BasicAuthMethod; empty means
+	// ConfidentialAuthMethod. It must match the UI application's in Auth0.
+	ClientAuthMethod string
 	// ServiceAccount is the ingestion bot's Auth0 application; used only for ≤ 1.0 ingestion. Nil when skipped.
 	ServiceAccount *Credentials
 	// AdminPrincipals are email local parts; the renderers lowercase them.

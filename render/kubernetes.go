@@ -84,7 +84,7 @@ func (c *config) helmValues() helmValues {
 			DiscoveryURI:               c.Tenant.DiscoveryURL(),
 			CallbackURL:                c.callbackURL(),
 			ServerURL:                  c.om,
-			ClientAuthenticationMethod: ConfidentialAuthMethod,
+			ClientAuthenticationMethod: c.authMethod,
 		}
 	}
 	v.OpenMetadata.Config.Authentication = auth
@@ -115,7 +115,7 @@ func (c *config) kubernetes() ([]File, error) {
 	files := []File{{Path: HelmValuesPath, Data: values}}
 	if c.confidential() {
 		head := []string{c.title("the confidential client's credentials, read by the chart"),
-			"Apply before the Helm upgrade: " + kubectlSecret}
+			"Apply before the Helm upgrade, in the output folder: " + kubectlSecret("")}
 		secret, err := yamlFile(head, c.oidcSecret())
 		if err != nil {
 			return nil, err

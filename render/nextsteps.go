@@ -2,26 +2,61 @@ package render
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
-// Commands that apply the rendered files; paths are relative to the output folder.
+// Commands that do not name a rendered file.
 const (
-	dockerUp       = "docker compose --env-file " + DockerEnvPath + " up -d"
 	dockerOps      = "docker exec openmetadata_server ./bootstrap/openmetadata-ops.sh remove-security-config --force"
 	dockerRestart  = "docker restart openmetadata_server"
-	kubectlSecret  = "kubectl apply -f " + HelmSecretPath
 	kubectlOps     = "kubectl exec deploy/openmetadata -- ./bootstrap/openmetadata-ops.sh remove-security-config --force"
 	kubectlRestart = "kubectl rollout restart deploy/openmetadata"
 	bareMetalOps   = "./bootstrap/openmetadata-ops.sh remove-security-config --force"
 )
 
+// outDir is the output folder the commands name the rendered files in: a
+// folder (absolute, so the commands work from any folder, which
+// `docker compose --env-file` needs, as it reads the file relative to the
+// current folder), or "" for paths relative to the output folder.
+type outDir string
+
+// path is the rendered file p (slash-separated, as in File.Path) in d,
+// quoted for a POSIX shell when it needs to be.
+func (d outDir) path(p string) string {
+	if d == "" {
+		return p
+	}
+	return shellQuote(filepath.Join(string(d), filepath.FromSlash(p)))
+}
+
+// shellQuote is s as one POSIX shell word: unchanged when it has only
+// characters no shell treats specially, else in single quotes.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func dockerUp(d outDir) string {
+	return "docker compose --env-file " + d.path(DockerEnvPath) + " up -d"
+}
+
+func kubectlSecret(d outDir) string { return "kubectl apply -f " + d.path(HelmSecretPath) }
+
 // helmUpgrade upgrades the release with the rendered values on top of its
 // current ones. --version pins the chart so the upgrade does not also move
-// OpenMetadata to the newest chart in the repository cache.
-func helmUpgrade(v Version) string {
+// OpenMetadata to the newest chart in the repository cache. The
+// open-metadata/openmetadata chart is versioned like OpenMetadata itself
+// (the chart copied in shared/reference/openmetadata/helm is chart version
+// and appVersion 1.13.1; see its SOURCES.md), so the pin is v, the version
+// the files are rendered for.
+func helmUpgrade(v Version, d outDir) string {
 	return "helm upgrade --install openmetadata open-metadata/openmetadata --version " + v.String() +
-		" --reuse-values --values " + HelmValuesPath
+		" --reuse-values --values " + d.path(HelmValuesPath)
 }
 
 // howTo is how to apply one target's files: text, then commands, then the
@@ -34,7 +69,7 @@ type howTo struct {
 	outro       string
 }
 
-func howToApply(v Version, ct ClientType, t Target) howTo {
+func howToApply(v Version, ct ClientType, t Target, d outDir) howTo {
 	settingsInDB := v.SettingsInDatabase()
 	label := fmt.Sprintf("%d.%d", v.Major, v.Minor)
 	reseedIntro := func(source, clear string) string {
@@ -45,16 +80,23 @@ func howToApply(v Version, ct ClientType, t Target) howTo {
 	var h howTo
 	switch t {
 	case Docker:
-		h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file\n" +
-			"(paths are relative to the output folder):"
-		h.apply = []string{dockerUp}
+		h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file:"
+		if d == "" {
+			h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file\n" +
+				"(give its full path: compose reads --env-file from the current folder):"
+		}
+		h.apply = []string{dockerUp(d)}
 		if settingsInDB {
 			h.reseedIntro = reseedIntro("the env file", "Clear them and restart the server")
 			h.reseed = []string{dockerOps, dockerRestart}
 		}
 	case BareMetal:
+		file := d.path(BareMetalPath)
+		if d == "" {
+			file += " in the output folder"
+		}
 		h.intro = "In conf/openmetadata.yaml, set the keys of authorizerConfiguration and authenticationConfiguration\n" +
-			"to those in " + BareMetalPath + " (keep your other keys)."
+			"to those in " + file + " (keep your other keys)."
 		h.outro = "Then restart the OpenMetadata server."
 		if settingsInDB {
 			h.reseedIntro = reseedIntro("conf/openmetadata.yaml", "Clear them in the OpenMetadata folder")
@@ -62,15 +104,20 @@ func howToApply(v Version, ct ClientType, t Target) howTo {
 			h.outro = "Then restart every OpenMetadata server."
 		}
 	case Kubernetes:
-		h.intro = "Upgrade the Helm release with these values, keeping --version at your release's chart\n" +
-			"version (helm list shows it; paths are relative to the output folder):"
+		h.intro = "Upgrade the Helm release with these values."
 		if ct == Confidential {
-			h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these\n" +
-				"values, keeping --version at your release's chart version (helm list shows it; paths are\n" +
-				"relative to the output folder):"
-			h.apply = []string{kubectlSecret}
+			h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these values."
+			h.apply = []string{kubectlSecret(d)}
 		}
-		h.apply = append(h.apply, helmUpgrade(v))
+		h.intro += "\n--version " + v.String() + " is the chart of OpenMetadata " + v.String() + ", the version these files are for\n" +
+			"(the open-metadata/openmetadata chart's version matches the OpenMetadata release); if your\n" +
+			"release uses another chart version (helm list shows it), change --version to it"
+		if d == "" {
+			h.intro += ".\nPaths are relative to the output folder:"
+		} else {
+			h.intro += ":"
+		}
+		h.apply = append(h.apply, helmUpgrade(v, d))
 		if settingsInDB {
 			h.reseedIntro = reseedIntro("the Helm values", "Clear them and restart every replica")
 			h.reseed = []string{kubectlOps, kubectlRestart}
@@ -96,12 +143,17 @@ func (h howTo) lines() []string {
 	return out
 }
 
-// NextSteps is what the operator does with target t's files: the commands
-// that apply them (paths relative to the output folder) and the extra step an
-// existing OpenMetadata ≥ 1.10 deployment needs. The ingestion config is the
-// same for every target, so its steps are IngestionNextSteps, printed once.
-// It is "" for an unknown target.
-func NextSteps(in Input, t Target) string {
+// NextSteps is NextStepsIn with paths relative to the output folder.
+func NextSteps(in Input, t Target) string { return NextStepsIn(in, t, "") }
+
+// NextStepsIn is what the operator does with target t's files, written into
+// the output folder dir: the commands that apply them, naming the files by
+// their path in dir, so that they work as pasted when dir is absolute (the
+// caller makes it so; dir "" gives paths relative to the output folder), and
+// the extra step an existing OpenMetadata ≥ 1.10 deployment needs. The
+// ingestion config is the same for every target, so its steps are
+// IngestionNextSteps, printed once. It is "" for an unknown target.
+func NextStepsIn(in Input, t Target, dir string) string {
 	if _, err := orderTargets([]Target{t}); err != nil {
 		return ""
 	}
@@ -109,7 +161,7 @@ func NextSteps(in Input, t Target) string {
 	if ct == "" {
 		ct = Public
 	}
-	return strings.Join(howToApply(in.Version, ct, t).lines(), "\n") + "\n"
+	return strings.Join(howToApply(in.Version, ct, t, outDir(dir)).lines(), "\n") + "\n"
 }
 
 // IngestionNextSteps is what the operator does with the ingestion config,
@@ -137,15 +189,9 @@ func IngestionNextSteps(in Input) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// applyHeader is the "how to apply" part of a file's comment header.
+// applyHeader is the "how to apply" part of a file's comment header: the
+// next steps with paths relative to the output folder, as a file cannot know
+// where it is written.
 func (c *config) applyHeader(t Target) []string {
-	h := howToApply(c.Version, c.clientType, t)
-	switch len(h.apply) {
-	case 0:
-	case 1:
-		h.intro, h.apply = "Apply: "+h.apply[0], nil
-	default:
-		h.intro = "Apply:"
-	}
-	return h.lines()
+	return howToApply(c.Version, c.clientType, t, "").lines()
 }

@@ -5,8 +5,8 @@
 //
 //	files, err := render.Render(in, []render.Target{render.Docker})
 //	// files: docker/openmetadata_auth0.env, ingestion/workflow-config.yaml
-//	fmt.Println(render.NextSteps(in, render.Docker))  // how to apply the Docker files
-//	fmt.Println(render.IngestionNextSteps(in))         // how to use the ingestion config, once
+//	fmt.Println(render.NextStepsIn(in, render.Docker, "/abs/out")) // how to apply the Docker files
+//	fmt.Println(render.IngestionNextSteps(in))                     // how to use the ingestion config, once
 //
 // The output follows OpenMetadata's own configuration for the version in
 // in.Version: ≤ 1.0 (ingestion signs in to Auth0 with client credentials),
@@ -105,6 +105,7 @@ type config struct {
 	Input
 	om              string // OpenMetadata base URL, no trailing slash
 	clientType      ClientType
+	authMethod      string   // confidential client's token endpoint auth method
 	admins          []string // lowercased email local parts, unique
 	principalDomain string
 	jwt             string // ingestion-bot JWT, trimmed; empty renders the placeholder

@@ -46,12 +46,16 @@ func fixture(v string, ct ClientType) Input {
 }
 
 // goldenCases cover every version band (1.0.2 legacy, 1.4.0 JWT, 1.6.4 OIDC,
-// 2.0.2 OIDC with settings in the database) and every valid client type.
+// 2.0.2 OIDC with settings in the database), every valid client type and
+// both token endpoint auth methods of a confidential client.
 func goldenCases() []renderCase {
 	legacySA := fixture("1.0.2", Public)
 	legacySA.ServiceAccount = &Credentials{ClientID: "BotQ2pLmN4oR7sT1uV3wX5yZ8aB0cDeF", ClientSecret: "Bot-SeCrEt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK"}
 	withJWT := fixture("2.0.2", Public)
 	withJWT.IngestionJWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpbmdlc3Rpb24tYm90In0.c2lnbmF0dXJl"
+	// --service-account same: the UI application's method became Basic.
+	basic := fixture("2.0.2", Confidential)
+	basic.ClientAuthMethod = BasicAuthMethod
 	return []renderCase{
 		{"1.0.2-public-service-account", legacySA},
 		{"1.0.2-public", fixture("1.0.2", Public)},
@@ -61,8 +65,12 @@ func goldenCases() []renderCase {
 		{"2.0.2-public", fixture("2.0.2", Public)},
 		{"2.0.2-public-jwt", withJWT},
 		{"2.0.2-confidential", fixture("2.0.2", Confidential)},
+		{"2.0.2-confidential-basic", basic},
 	}
 }
+
+// goldenOut is the output folder the golden next steps name the files in.
+const goldenOut = "/home/ops/openmetadata-auth0"
 
 // TestGolden compares every file and every target's next steps with
 // testdata/golden/<case>/; run `go test ./render -update` to rewrite them.
@@ -79,7 +87,7 @@ func TestGolden(t *testing.T) {
 				got[f.Path] = f.Data
 			}
 			for _, target := range AllTargets {
-				got["next-steps/"+string(target)+".txt"] = []byte(NextSteps(tc.in, target))
+				got["next-steps/"+string(target)+".txt"] = []byte(NextStepsIn(tc.in, target, goldenOut))
 			}
 			got["next-steps/ingestion.txt"] = []byte(IngestionNextSteps(tc.in))
 			if *update {
@@ -266,7 +274,7 @@ func TestContent(t *testing.T) {
 				"AUTHENTICATION_CALLBACK_URL=https://openmetadata.acme.internal/callback\n",
 			}
 			if tc.in.ClientType == Confidential {
-				wantEnv = append(wantEnv, "OIDC_TYPE=auth0\n", "OIDC_CLIENT_AUTH_METHOD="+ConfidentialAuthMethod+"\n",
+				wantEnv = append(wantEnv, "OIDC_TYPE=auth0\n", "OIDC_CLIENT_AUTH_METHOD="+c.authMethod+"\n",
 					"OIDC_DISCOVERY_URI=https://acme.us.auth0.com/.well-known/openid-configuration\n")
 			}
 			for _, w := range wantEnv {
@@ -352,16 +360,16 @@ func TestNextSteps(t *testing.T) {
 		notWant []string
 	}{
 		{"docker 1.6", fixture("1.6.4", Public), Docker,
-			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d"},
+			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d", "give its full path"},
 			// The ingestion steps are the same for every target: IngestionNextSteps.
 			[]string{"remove-security-config", "Settings > Bots > ingestion-bot", IngestionPath}},
 		{"docker 2.0", fixture("2.0.2", Public), Docker,
-			[]string{dockerUp, dockerOps, dockerRestart, "Settings > SSO"}, nil},
+			[]string{dockerUp(""), dockerOps, dockerRestart, "Settings > SSO"}, nil},
 		{"kubernetes public 2.0", fixture("2.0.2", Public), Kubernetes,
 			[]string{"helm upgrade --install openmetadata open-metadata/openmetadata --version 2.0.2 --reuse-values --values kubernetes/values-auth0.yaml",
-				kubectlOps, kubectlRestart, "every replica"}, []string{kubectlSecret}},
+				kubectlOps, kubectlRestart, "every replica", "relative to the output folder"}, []string{kubectlSecret("")}},
 		{"kubernetes confidential 1.6", fixture("1.6.4", Confidential), Kubernetes,
-			[]string{kubectlSecret, "helm upgrade --install openmetadata open-metadata/openmetadata --version 1.6.4 "},
+			[]string{kubectlSecret(""), "helm upgrade --install openmetadata open-metadata/openmetadata --version 1.6.4 "},
 			[]string{"remove-security-config"}},
 		{"bare metal 2.0", fixture("2.0.2", Public), BareMetal,
 			[]string{bareMetalOps, "conf/openmetadata.yaml", "restart every OpenMetadata server"}, nil},
@@ -369,12 +377,12 @@ func TestNextSteps(t *testing.T) {
 			in := fixture("1.0.2", Public)
 			in.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "s"}
 			return in
-		}(), Docker, []string{dockerUp}, []string{"Settings > Bots", "remove-security-config"}},
+		}(), Docker, []string{dockerUp("")}, []string{"Settings > Bots", "remove-security-config"}},
 		{"JWT given", func() Input {
 			in := fixture("1.4.0", Public)
 			in.IngestionJWT = "a.b.c"
 			return in
-		}(), Docker, []string{dockerUp}, []string{"Settings > Bots"}},
+		}(), Docker, []string{dockerUp("")}, []string{"Settings > Bots"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -449,5 +457,136 @@ func TestRenderRejectsInvalidInput(t *testing.T) {
 	var inv *InvalidInputError
 	if !errors.As(err, &inv) {
 		t.Fatalf("err = %v, want *InvalidInputError", err)
+	}
+}
+
+// TestNextStepsIn: the printed commands name every rendered file by its path
+// in the output folder, so they work as pasted from any folder (compose reads
+// --env-file from the current folder), quoted for the shell when needed.
+func TestNextStepsIn(t *testing.T) {
+	tests := []struct {
+		name   string
+		in     Input
+		target Target
+		dir    string
+		want   []string
+	}{
+		{"docker", fixture("2.0.2", Public), Docker, "/srv/om",
+			[]string{"  docker compose --env-file /srv/om/docker/openmetadata_auth0.env up -d\n"}},
+		{"docker, folder with a space", fixture("2.0.2", Public), Docker, "/home/jo/om out",
+			[]string{"  docker compose --env-file '/home/jo/om out/docker/openmetadata_auth0.env' up -d\n"}},
+		{"docker, folder with a quote", fixture("2.0.2", Public), Docker, "/home/o'brien",
+			[]string{`  docker compose --env-file '/home/o'\''brien/docker/openmetadata_auth0.env' up -d` + "\n"}},
+		{"kubernetes confidential", fixture("2.0.2", Confidential), Kubernetes, "/srv/om",
+			[]string{"  kubectl apply -f /srv/om/kubernetes/oidc-secrets.yaml\n",
+				" --reuse-values --values /srv/om/kubernetes/values-auth0.yaml\n"}},
+		{"kubernetes, folder with a space", fixture("1.6.4", Public), Kubernetes, "/srv/om auth0",
+			[]string{" --reuse-values --values '/srv/om auth0/kubernetes/values-auth0.yaml'\n"}},
+		{"bare metal", fixture("2.0.2", Public), BareMetal, "/srv/om",
+			[]string{"to those in /srv/om/bare-metal/openmetadata-auth0.yaml (keep your other keys)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := NextStepsIn(tt.in, tt.target, tt.dir)
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("next steps lack %q:\n%s", w, got)
+				}
+			}
+			for _, rel := range []string{" " + DockerEnvPath, " " + HelmValuesPath, " " + HelmSecretPath, " " + BareMetalPath, "relative to the output folder"} {
+				if strings.Contains(got, rel) {
+					t.Errorf("next steps name a file relative to the output folder (%q):\n%s", rel, got)
+				}
+			}
+		})
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/srv/om-auth0/docker/x.env", "/srv/om-auth0/docker/x.env"},
+		{"/a b", "'/a b'"},
+		{"/a$b", "'/a$b'"},
+		{"it's", `'it'\''s'`},
+		{"", "''"},
+	}
+	for _, tt := range tests {
+		if got := shellQuote(tt.in); got != tt.want {
+			t.Errorf("shellQuote(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestClientAuthMethod: a confidential client's auth method reaches every
+// file that configures it, and must be one Auth0 and OpenMetadata share.
+func TestClientAuthMethod(t *testing.T) {
+	oidcMethod := func(t *testing.T, files []File) (env, bareMetal, helm any) {
+		t.Helper()
+		for _, f := range files {
+			switch f.Path {
+			case DockerEnvPath:
+				for _, line := range strings.Split(string(f.Data), "\n") {
+					if v, ok := strings.CutPrefix(line, "OIDC_CLIENT_AUTH_METHOD="); ok {
+						env = v
+					}
+				}
+			case BareMetalPath:
+				authn := parseYAML(t, f)["authenticationConfiguration"].(map[string]any)
+				if oidc, ok := authn["oidcConfiguration"].(map[string]any); ok {
+					bareMetal = oidc["clientAuthenticationMethod"]
+				}
+			case HelmValuesPath:
+				authn := parseYAML(t, f)["openmetadata"].(map[string]any)["config"].(map[string]any)["authentication"].(map[string]any)
+				if oidc, ok := authn["oidcConfiguration"].(map[string]any); ok {
+					helm = oidc["clientAuthenticationMethod"]
+				}
+			}
+		}
+		return env, bareMetal, helm
+	}
+	tests := []struct {
+		method string
+		want   string
+	}{
+		{"", ConfidentialAuthMethod},
+		{ConfidentialAuthMethod, ConfidentialAuthMethod},
+		{BasicAuthMethod, BasicAuthMethod},
+		{" Client_Secret_Basic ", BasicAuthMethod},
+	}
+	for _, tt := range tests {
+		t.Run("method "+tt.method, func(t *testing.T) {
+			in := fixture("2.0.2", Confidential)
+			in.ClientAuthMethod = tt.method
+			files, err := Render(in, AllTargets)
+			if err != nil {
+				t.Fatal(err)
+			}
+			env, bm, helm := oidcMethod(t, files)
+			if env != tt.want || bm != tt.want || helm != tt.want {
+				t.Errorf("env %v, bare metal %v, helm %v; want %s in each", env, bm, helm, tt.want)
+			}
+		})
+	}
+	t.Run("public client", func(t *testing.T) {
+		in := fixture("2.0.2", Public)
+		in.ClientAuthMethod = BasicAuthMethod
+		files, err := Render(in, AllTargets)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if env, bm, helm := oidcMethod(t, files); env != nil || bm != nil || helm != nil {
+			t.Errorf("a public client has no auth method, got env %v, bare metal %v, helm %v", env, bm, helm)
+		}
+	})
+	for _, bad := range []string{"private_key_jwt", "none", "basic"} {
+		t.Run("invalid "+bad, func(t *testing.T) {
+			in := fixture("2.0.2", Confidential)
+			in.ClientAuthMethod = bad
+			var inv *InvalidInputError
+			if err := Validate(in); !errors.As(err, &inv) || len(inv.Problems) != 1 || inv.Problems[0].Field != "client-auth-method" ||
+				!strings.Contains(inv.Problems[0].Message, BasicAuthMethod) {
+				t.Errorf("Validate = %v, want one client-auth-method problem naming the valid methods", err)
+			}
+		})
 	}
 }

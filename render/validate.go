@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -81,13 +82,11 @@ func prepare(in Input) (*config, error) {
 		add("domain", "%v", err)
 	}
 
-	if text("om-url", "the OpenMetadata URL", in.OMURL) {
-		om, err := checkOMURL(in.OMURL)
-		if err != nil {
-			add("om-url", "%v", err)
-		}
-		c.om = om
+	om, err := CheckOMURL(in.OMURL)
+	if err != nil {
+		add("om-url", "%v", err)
 	}
+	c.om = om
 
 	if in.Version.Less(Version{0, 13, 0}) {
 		add("om-version", "the OpenMetadata version is missing or older than 0.13 (give it like 1.6.4)")
@@ -118,6 +117,16 @@ func prepare(in Input) (*config, error) {
 		} else {
 			text("client-secret", "the client secret", in.UI.ClientSecret)
 		}
+	}
+
+	switch m := strings.ToLower(strings.TrimSpace(in.ClientAuthMethod)); m {
+	case "", ConfidentialAuthMethod:
+		c.authMethod = ConfidentialAuthMethod
+	case BasicAuthMethod:
+		c.authMethod = BasicAuthMethod
+	default:
+		add("client-auth-method", "client auth method %q: use %s or %s (the Auth0 application's token endpoint auth method)",
+			in.ClientAuthMethod, ConfidentialAuthMethod, BasicAuthMethod)
 	}
 
 	valid := true
@@ -168,12 +177,22 @@ func prepare(in Input) (*config, error) {
 
 func spaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 
-// checkOMURL accepts an http(s) URL with a host and no query, fragment or
-// credentials, and returns it without a trailing slash.
-func checkOMURL(raw string) (string, error) {
+// CheckOMURL is the one check of an OpenMetadata base URL, used by the
+// wizard, the command line, the renderers and the steps that change the
+// tenant. It accepts an http(s) URL with a host and no query, fragment,
+// credentials, spaces or control characters, which every output file can
+// hold as it is, and returns it trimmed and without a trailing slash.
+func CheckOMURL(raw string) (string, error) {
 	s := strings.TrimRight(strings.TrimSpace(raw), "/")
-	if s == "" {
-		return "", fmt.Errorf("the OpenMetadata URL is missing (give it like https://openmetadata.example.com)")
+	switch {
+	case s == "":
+		return "", errors.New("the OpenMetadata URL is missing (give it like https://openmetadata.example.com)")
+	case !utf8.ValidString(s):
+		return "", errors.New("the OpenMetadata URL is not valid UTF-8 text")
+	case strings.Contains(s, "${"):
+		return "", errors.New("the OpenMetadata URL contains ${, which OpenMetadata would read as a variable")
+	case strings.IndexFunc(s, spaceOrControl) >= 0:
+		return "", fmt.Errorf("OpenMetadata URL %q contains a space or control character", raw)
 	}
 	u, err := url.Parse(s)
 	if err != nil {
@@ -187,9 +206,6 @@ func checkOMURL(raw string) (string, error) {
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.ContainsAny(s, "?#") {
 		return "", fmt.Errorf("OpenMetadata URL %q must be the base URL only, without credentials, query or fragment", raw)
-	}
-	if strings.IndexFunc(s, spaceOrControl) >= 0 {
-		return "", fmt.Errorf("OpenMetadata URL %q contains a space or control character", raw)
 	}
 	return s, nil
 }

@@ -44,7 +44,26 @@ func (c *Config) RenderInput(ui *steps.App, sa *steps.ServiceAccount) render.Inp
 	if sa != nil && sa.App != nil {
 		in.ServiceAccount = &render.Credentials{ClientID: sa.App.ClientID, ClientSecret: sa.App.ClientSecret}
 	}
+	in.ClientAuthMethod = clientAuthMethod(ui, sa)
 	return in
+}
+
+// clientAuthMethod is the token endpoint auth method the UI application ended
+// with, which OpenMetadata's confidential client must use too: Basic when the
+// application is also the service account (the steps switch it to Basic, as
+// the guide does), else the application's own method when OpenMetadata
+// supports it, else "" (render.ConfidentialAuthMethod).
+func clientAuthMethod(ui *steps.App, sa *steps.ServiceAccount) string {
+	if sa != nil && sa.Mode == steps.Same {
+		return render.BasicAuthMethod
+	}
+	if ui != nil {
+		switch ui.TokenEndpointAuthMethod {
+		case render.ConfidentialAuthMethod, render.BasicAuthMethod:
+			return ui.TokenEndpointAuthMethod
+		}
+	}
+	return ""
 }
 
 // Answers is the replayable, secret-free form of the configuration.

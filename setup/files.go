@@ -2,6 +2,7 @@ package setup
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/om-auth0/om-auth0/answers"
 	"github.com/om-auth0/om-auth0/output"
@@ -33,4 +34,15 @@ func (c *Config) WriteFiles(ui *steps.App, sa *steps.ServiceAccount) ([]string, 
 		return nil, err
 	}
 	return output.Write(c.Out, files)
+}
+
+// AbsDir is dir made absolute, so that the commands naming files in it
+// (render.NextStepsIn) work from any folder; dir as it is when the working
+// folder cannot be read.
+func AbsDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	return abs
 }

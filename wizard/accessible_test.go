@@ -68,7 +68,7 @@ func TestAccessibleWalk(t *testing.T) {
 	}
 	for _, want := range []string{
 		"== Connect ==", "Connected to tenant acme.us.auth0.com (Acme)",
-		"== Create Server Credentials ==", "give a URL with http:// or https://",
+		"== Create Server Credentials ==", "must start with http:// or https://",
 		"detected 1.6.4 from /api/v1/system/version",
 		`+ create application "OpenMetadata"`, "Client Secret  " + mask,
 		"== Create Service Account ==", "Authorize the Auth0 Management API", "3.   read:clients",

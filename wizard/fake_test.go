@@ -211,7 +211,7 @@ func fakeFiles(cfg *setup.Config) func(ui *steps.App, sa *steps.ServiceAccount) 
 	}
 }
 
-func fakeNextSteps(in render.Input, t render.Target) string {
+func fakeNextSteps(in render.Input, t render.Target, _ string) string {
 	return fmt.Sprintf("Apply    (%s) apply the files for OpenMetadata %s", t, in.Version)
 }
 

@@ -186,7 +186,7 @@ type flow struct {
 
 	// renderFiles and nextSteps are the renderers (tests substitute them).
 	renderFiles func(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error)
-	nextSteps   func(in render.Input, t render.Target) string
+	nextSteps   func(in render.Input, t render.Target, dir string) string
 
 	// Form plumbing: live validators, secret inputs and which ones show
 	// their text, by field key.
@@ -208,7 +208,7 @@ func newFlow(opts Options) *flow {
 	if cfg.Out == "" {
 		cfg.Out = setup.DefaultOut
 	}
-	f.renderFiles, f.nextSteps = cfg.Files, render.NextSteps
+	f.renderFiles, f.nextSteps = cfg.Files, render.NextStepsIn
 
 	d := f.d
 	if !c.Domain.IsZero() {
@@ -346,7 +346,11 @@ func (f *flow) submit(s stepID) error {
 			cfg.Connect.ClientID, cfg.Connect.ClientSecret, cfg.Connect.APIToken = strings.TrimSpace(d.clientID), d.clientSecret, ""
 		}
 	case stepOMURL:
-		cfg.Choices.OMURL = strings.TrimRight(strings.TrimSpace(d.omURL), "/")
+		om, err := render.CheckOMURL(d.omURL)
+		if err != nil {
+			return err
+		}
+		cfg.Choices.OMURL = om
 	case stepServerForm:
 		v, err := render.ParseVersion(d.version)
 		if err != nil {

@@ -41,10 +41,11 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 		in := f.input("omURL", "OpenMetadata URL", "", &d.omURL, validOMURL)
 		if !f.accessible {
 			in.DescriptionFunc(func() string {
-				if validOMURL(d.omURL) != nil {
+				om, err := render.CheckOMURL(d.omURL)
+				if err != nil {
 					return "The address your users open OpenMetadata at."
 				}
-				return strings.TrimRight(strings.TrimSpace(d.omURL), "/") + "/callback will be an allowed callback."
+				return om + "/callback will be an allowed callback."
 			}, &d.omURL)
 		}
 		fields = append(fields, in)

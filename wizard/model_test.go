@@ -309,7 +309,8 @@ func TestLiveValidation(t *testing.T) {
 		typed string
 		want  string
 	}{
-		{"url without scheme", []string{"enter", "ctrl+u"}, "om.acme.internal", "give a URL with http:// or https://"},
+		{"url without scheme", []string{"enter", "ctrl+u"}, "om.acme.internal", `OpenMetadata URL "om.acme.internal" must start with http:// or https://`},
+		{"url with a space", []string{"enter", "ctrl+u"}, "https://om.acme.internal/a b", `OpenMetadata URL "https://om.acme.internal/a b" contains a space or control character`},
 		{"version", []string{"enter", "enter", "ctrl+u"}, "1.x", `OpenMetadata version "1.x": give it like 1.6.4 or 2.0`},
 		{"empty name", []string{"enter", "enter", "enter", "enter", "enter", "ctrl+u"}, " ", "the application name is required"},
 	}

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
 )
 
 // fileTab is one tab of a file preview: a deployment target's files (or the
@@ -30,9 +31,11 @@ func (f *flow) tabs(s stepID) ([]fileTab, error) {
 		return []fileTab{{name: "Ingestion", files: files, apply: f.ingestApply()}}, nil
 	}
 	in := f.cfg.RenderInput(f.ui, f.sa)
+	// Absolute, so that the commands work as pasted in any folder.
+	dir := setup.AbsDir(f.cfg.Out)
 	var tabs []fileTab
 	for _, t := range f.cfg.Targets {
-		tab := fileTab{name: targetNames[t], apply: strings.TrimRight(f.nextSteps(in, t), "\n")}
+		tab := fileTab{name: targetNames[t], apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
 		for _, file := range files {
 			if targetOf(file) == t {
 				tab.files = append(tab.files, file)

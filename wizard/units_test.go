@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -27,7 +28,9 @@ func TestValidators(t *testing.T) {
 		{"om url", validOMURL, "https://om.acme.internal:8585", ""},
 		{"om url no scheme", validOMURL, "om.acme.internal", "http:// or https://"},
 		{"om url query", validOMURL, "https://om?x=1", "base URL only"},
-		{"om url empty", validOMURL, "  ", "base URL"},
+		{"om url empty", validOMURL, "  ", "missing"},
+		{"om url space", validOMURL, "https://om.acme.internal/a b", "space or control character"},
+		{"om url variable", validOMURL, "https://om.acme.internal/${X}", "${"},
 		{"version", validVersion, "1.12.6-release", ""},
 		{"version old", validVersion, "0.12.0", "not supported"},
 		{"principals", validPrincipals, "alice, bob.smith", ""},
@@ -153,6 +156,39 @@ func TestNextStepsTextIngestionOnce(t *testing.T) {
 	tabs, err := f.tabs(stepIngestFiles)
 	if err != nil || len(tabs) != 1 || !strings.Contains(got, indent(tabs[0].apply, "  ")) {
 		t.Errorf("ingestion tab %+v (%v) differs from the text printed at the end:\n%s", tabs, err, got)
+	}
+}
+
+// TestNextStepsNameFilesByAbsolutePath: the commands the wizard shows and
+// leaves in the scrollback work as pasted from any folder (docker compose
+// reads --env-file from the current folder), even when the output folder was
+// given relative and holds a space.
+func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
+	base := t.TempDir()
+	t.Chdir(base)
+	cfg := completeConfig(t)
+	cfg.Out = "om out"
+	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: render.Version{Major: 2, Minor: 0, Patch: 2}, ClientType: render.Confidential}
+	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
+	f := newFlow(Options{Config: cfg})
+	f.renderFiles = fakeFiles(cfg)
+	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "s3cret", Name: "OpenMetadata", AppType: "regular_web"}
+	f.written[stepDeployFiles] = []string{"om out/docker/openmetadata_auth0.env"}
+
+	got := f.nextStepsText(plainStyles())
+	abs := filepath.Join(base, "om out")
+	for _, want := range []string{
+		"docker compose --env-file '" + filepath.Join(abs, "docker", "openmetadata_auth0.env") + "' up -d",
+		"kubectl apply -f '" + filepath.Join(abs, "kubernetes", "oidc-secrets.yaml") + "'",
+		"--values '" + filepath.Join(abs, "kubernetes", "values-auth0.yaml") + "'",
+		"to those in '" + filepath.Join(abs, "bare-metal", "openmetadata-auth0.yaml") + "'",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("next steps lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "relative to the output folder") {
+		t.Errorf("next steps name files relative to the output folder:\n%s", got)
 	}
 }
 

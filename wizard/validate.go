@@ -3,7 +3,6 @@ package wizard
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/om-auth0/om-auth0/render"
@@ -19,19 +18,10 @@ func validDomain(s string) error {
 	return err
 }
 
+// validOMURL is render.CheckOMURL, the check every part of om-auth0 shares.
 func validOMURL(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return errors.New("give OpenMetadata's base URL, like https://openmetadata.acme.internal")
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
-		return errors.New("give a URL with http:// or https:// and a host, like https://openmetadata.acme.internal")
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return errors.New("give the base URL only: no query, fragment or user")
-	}
-	return nil
+	_, err := render.CheckOMURL(s)
+	return err
 }
 
 func validVersion(s string) error {
