@@ -50,6 +50,10 @@ type Options struct {
 	RateLimit int
 	// TenantName is the tenant's friendly name; "" means "Sandbox".
 	TenantName string
+	// TLS serves https with a self-signed certificate for 127.0.0.1, ::1
+	// and localhost (see CertPEM and HTTPClient), the way a real tenant is
+	// reached; the domain, issuer and Management API audience are then https.
+	TLS bool
 }
 
 // Default rate limit: Auth0's Management API allows paid self-service
@@ -66,7 +70,11 @@ type Server struct {
 	srv    *http.Server
 	mux    *http.ServeMux
 	key    *signingKey
+	cert   *serverCert      // nil without TLS
 	now    func() time.Time // fixed at start; tests inject a fake clock
+
+	clientMu sync.Mutex
+	client   *http.Client // HTTPClient's; nil until asked for
 
 	mu      sync.Mutex
 	clients []*client // creation order, without the global client
@@ -91,8 +99,8 @@ type TB interface {
 	Cleanup(func())
 }
 
-// Start runs a simulated tenant on opts.Addr (default 127.0.0.1:0).
-// It refuses non-loopback addresses: the tenant speaks plain http.
+// Start runs a simulated tenant on opts.Addr (default 127.0.0.1:0), over
+// plain http unless opts.TLS. It refuses non-loopback addresses.
 func Start(opts Options) (*Server, error) {
 	return start(opts, time.Now)
 }
@@ -120,11 +128,19 @@ func start(opts Options, now func() time.Time) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	scheme := "http"
+	var cert *serverCert
+	if opts.TLS {
+		scheme = "https"
+		if cert, err = tlsCert(); err != nil {
+			return nil, err
+		}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	domain, err := tenant.Parse("http://" + ln.Addr().String())
+	domain, err := tenant.Parse(scheme + "://" + ln.Addr().String())
 	if err != nil {
 		_ = ln.Close()
 		return nil, fmt.Errorf("listener address %s: %w", ln.Addr(), err)
@@ -136,6 +152,7 @@ func start(opts Options, now func() time.Time) (*Server, error) {
 		opts:   opts,
 		domain: domain,
 		key:    key,
+		cert:   cert,
 		now:    now,
 		byID:   map[string]*client{},
 	}
@@ -154,7 +171,7 @@ func start(opts Options, now func() time.Time) (*Server, error) {
 	s.global = s.newGlobalClient()
 	s.mux = s.routes()
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = s.srv.Serve(ln) }()
+	go s.serve(ln)
 	return s, nil
 }
 
@@ -175,7 +192,7 @@ func CheckAddr(addr string) error {
 	return nil
 }
 
-// URL is the tenant's base URL, e.g. "http://127.0.0.1:PORT".
+// URL is the tenant's base URL, e.g. "http://127.0.0.1:PORT" ("https://…" with TLS).
 func (s *Server) URL() string { return s.domain.String() }
 
 // Domain is the tenant's domain.
@@ -187,6 +204,11 @@ func (s *Server) Close() error {
 		if err := s.srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.closeErr = fmt.Errorf("close simulated tenant: %w", err)
 		}
+		s.clientMu.Lock()
+		if s.client != nil {
+			s.client.CloseIdleConnections()
+		}
+		s.clientMu.Unlock()
 	})
 	return s.closeErr
 }

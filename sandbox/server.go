@@ -29,9 +29,10 @@ type Fault struct {
 	// (429 with rate limit headers, 500, 503, ...) instead of serving.
 	Status int
 	// DropAfterCommit serves the request (the write happens) and then
-	// closes the connection without answering. Go's transport may resend an
-	// idempotent request (GET) that was dropped on a reused connection, so
-	// use it on writes.
+	// closes the connection without answering (over HTTP/2, which a TLS
+	// tenant speaks, it resets the request's stream instead). Go's
+	// transport may resend an idempotent request (GET) that was dropped on
+	// a reused connection, so use it on writes.
 	DropAfterCommit bool
 	// Latency delays the request before it is served or failed.
 	Latency time.Duration
@@ -189,8 +190,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()
+				return
 			}
 		}
+		// HTTP/2 (a TLS tenant) cannot hijack: abort the stream instead,
+		// which the client sees as a lost answer, as it does a dropped connection.
+		panic(http.ErrAbortHandler)
 	case f != nil && f.Status != 0:
 		s.record(r, f.Status)
 		s.writeFault(w, r, f.Status)

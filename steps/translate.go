@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -147,9 +148,42 @@ func (s *Session) networkError(opName, rerun string, err error) *Error {
 			Meaning: fmt.Sprintf("Auth0 did not answer within %s", te.after),
 			Hint:    "try again in a moment; " + rerun}
 	}
+	if meaning, hint, ok := tlsProblem(s.domain.Host, err); ok {
+		// The request never left this computer: nothing to rerun for.
+		return &Error{Op: opName, Err: err, Meaning: meaning, Hint: hint}
+	}
 	return &Error{Op: opName, Err: err,
 		Meaning: "could not reach " + s.domain.String() + ": " + rootCause(err),
 		Hint:    "check the tenant domain, your network and any proxy (HTTPS_PROXY); " + rerun}
+}
+
+// tlsProblem explains a failed TLS connection to host: a certificate this
+// computer does not trust (most often a proxy that inspects TLS), one for
+// another name, an invalid one, or a server without TLS at all.
+func tlsProblem(host string, err error) (meaning, hint string, ok bool) {
+	var (
+		hostname  x509.HostnameError
+		unknown   x509.UnknownAuthorityError
+		invalid   x509.CertificateInvalidError
+		proxyHint = "a proxy or firewall that inspects TLS can cause this: add its CA certificate to this computer's trust store " +
+			"(on Linux, SSL_CERT_FILE can name a PEM file holding it)"
+	)
+	cause := rootCause(err)
+	switch {
+	case errors.As(err, &hostname):
+		return fmt.Sprintf("the TLS certificate of %s is for another name (%s)", host, cause),
+			"check the tenant domain (Settings > General shows it, like acme.us.auth0.com); " + proxyHint, true
+	case errors.As(err, &unknown), strings.Contains(cause, "certificate is not trusted"):
+		return fmt.Sprintf("the TLS certificate of %s is not trusted (%s)", host, cause),
+			proxyHint + "; otherwise check the tenant domain", true
+	case errors.As(err, &invalid):
+		return fmt.Sprintf("the TLS certificate of %s is invalid (%s)", host, cause),
+			"check this computer's clock and the tenant domain; " + proxyHint, true
+	case errors.Is(err, http.ErrSchemeMismatch):
+		return host + " answers plain http, not https",
+			"Auth0 tenants speak https; for a loopback test server give the domain as http://" + host, true
+	}
+	return "", "", false
 }
 
 // contextErr is the operator's interrupt or the caller's deadline.

@@ -3,6 +3,7 @@ package steps
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
@@ -235,7 +236,8 @@ func permanentNetError(err error) bool {
 	var unknownAuthority x509.UnknownAuthorityError
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
-	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+	var notTLS tls.RecordHeaderError // the server does not speak TLS (http.Client reports plain http as ErrSchemeMismatch)
+	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &notTLS) ||
 		strings.Contains(err.Error(), "certificate is not trusted") ||
 		strings.Contains(err.Error(), "stopped after") && strings.Contains(err.Error(), "redirects")
 }
