@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
 
@@ -162,15 +163,17 @@ func uiTarget(c Choices, omURL, name string, cur *remoteApp) remoteApp {
 	t.Callbacks = ensure(cur.Callbacks, t.Callbacks...)
 	t.WebOrigins = ensure(cur.WebOrigins, t.WebOrigins...)
 	t.LogoutURLs = ensure(cur.LogoutURLs, t.LogoutURLs...)
-	meta := map[string]string{}
-	for k, v := range cur.Metadata {
-		meta[k] = v
-	}
-	for k, v := range t.Metadata {
-		meta[k] = v
-	}
-	t.Metadata = meta
+	t.Metadata = mergedMetadata(cur.Metadata, t.Metadata)
 	return t
+}
+
+// mergedMetadata keeps the operator's client_metadata keys and sets om-auth0's
+// marker over them (Auth0 merges client_metadata on PATCH the same way).
+func mergedMetadata(cur, ours map[string]string) map[string]string {
+	meta := make(map[string]string, len(cur)+len(ours))
+	maps.Copy(meta, cur)
+	maps.Copy(meta, ours)
+	return meta
 }
 
 // diffApp is the PATCH that turns cur into t: only the fields that differ.

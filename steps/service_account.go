@@ -249,14 +249,7 @@ func botTarget(omURL, name string, cur *remoteApp) remoteApp {
 	}
 	t.ClientID, t.ClientSecret, t.Name = cur.ClientID, cur.ClientSecret, cur.Name
 	t.GrantTypes = ensure(cur.GrantTypes, grantClientCreds)
-	meta := map[string]string{}
-	for k, v := range cur.Metadata {
-		meta[k] = v
-	}
-	for k, v := range t.Metadata {
-		meta[k] = v
-	}
-	t.Metadata = meta
+	t.Metadata = mergedMetadata(cur.Metadata, t.Metadata)
 	return t
 }
 
