@@ -24,6 +24,8 @@ type SandboxOptions struct {
 	OMURL         string
 	Accessible    bool
 	RevealSecrets bool
+	// TLS serves the simulated tenant over https, the path real tenants take.
+	TLS bool
 	// StateFile, when set, receives the simulated tenant's applications and
 	// client grants as JSON when the wizard ends (hidden; for tests and demos).
 	StateFile string
@@ -44,6 +46,7 @@ Everything else is as with a real tenant: the same questions, the same Auth0
 calls, the same files. Nothing real is created in Auth0; the files are real.`,
 		Example: `  om-auth0 sandbox
   om-auth0 sandbox --out /tmp/om-auth0-try --om-url https://openmetadata.acme.internal
+  om-auth0 sandbox --tls     # over https, with a certificate only this run trusts
   om-auth0 sandbox serve     # only the simulated tenant, for om-auth0 setup`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -58,6 +61,7 @@ calls, the same files. Nothing real is created in Auth0; the files are real.`,
 	f.StringVar(&opts.OMURL, "om-url", setup.DefaultOMURL, "OpenMetadata base `URL` (the wizard asks, with this as the default)")
 	f.BoolVar(&opts.Accessible, "accessible", false, "line-by-line prompts for screen readers [$ACCESSIBLE]")
 	f.BoolVar(&opts.RevealSecrets, "reveal-secrets", false, "show secrets on screen")
+	f.BoolVar(&opts.TLS, "tls", false, "serve the simulated tenant over https (a self-signed certificate trusted by this run only)")
 	f.StringVar(&opts.StateFile, "state-file", "", "write the simulated tenant's applications and grants to this JSON `file` at the end")
 	_ = f.MarkHidden("state-file")
 	cmd.AddCommand(newSandboxServeCmd(ios))
@@ -75,7 +79,7 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 	if !opts.Accessible && !ios.CanPrompt() {
 		return usageErrorf("om-auth0 sandbox is interactive and needs a terminal; use --accessible for line-by-line prompts")
 	}
-	srv, err := sandbox.Start(sandbox.Options{})
+	srv, err := sandbox.Start(sandbox.Options{TLS: opts.TLS})
 	if err != nil {
 		return fmt.Errorf("start the simulated tenant: %w", err)
 	}
@@ -92,7 +96,8 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 		IO:     ios,
 		Config: cfg,
 		Connect: func(ctx context.Context, req steps.ConnectRequest) (steps.Runner, error) {
-			s, err := steps.Connect(ctx, req, steps.Options{})
+			// srv.HTTPClient trusts the simulated tenant's certificate with --tls, and is a plain client without.
+			s, err := steps.Connect(ctx, req, steps.Options{HTTPClient: srv.HTTPClient()})
 			if err != nil {
 				return nil, err
 			}

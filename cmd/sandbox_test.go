@@ -70,6 +70,21 @@ func TestSandboxNeedsATerminal(t *testing.T) {
 // TestSandboxAccessible runs the whole wizard line by line against the real
 // simulated tenant, Auth0 steps and renderers.
 func TestSandboxAccessible(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		authority string
+	}{
+		{name: "http", authority: "AUTHENTICATION_AUTHORITY=http://127.0.0.1:"},
+		{name: "tls", args: []string{"--tls"}, authority: "AUTHENTICATION_AUTHORITY=https://127.0.0.1:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testSandboxAccessible(t, tc.args, tc.authority) })
+	}
+}
+
+// testSandboxAccessible walks the whole wizard line by line against the real
+// simulated tenant, steps and renderers, and checks the files and the tenant.
+func testSandboxAccessible(t *testing.T, args []string, authority string) {
 	ios, _, stdout, stderr := iostreams.Test()
 	ios.In = &answerLines{
 		"", "", "", "", "", // OpenMetadata URL, version, client type, create, name: the defaults
@@ -82,10 +97,17 @@ func TestSandboxAccessible(t *testing.T) {
 	dir := t.TempDir()
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state.json")
 	cmd := newSandboxCmd(ios)
-	cmd.SetArgs([]string{"--accessible", "--out", out, "--state-file", state, "--om-url", closedURL(t)})
+	cmd.SetArgs(append([]string{"--accessible", "--out", out, "--state-file", state, "--om-url", closedURL(t)}, args...))
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	if err := cmd.ExecuteContext(context.Background()); err != nil {
 		t.Fatalf("sandbox: %v\n%s", err, stderr)
+	}
+	env, err := os.ReadFile(filepath.Join(out, "docker", "openmetadata_auth0.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(env), authority) {
+		t.Errorf("env file lacks %q:\n%s", authority, env)
 	}
 	if stdout.Len() != 0 {
 		t.Errorf("stdout is not clean: %q", stdout)
