@@ -359,7 +359,7 @@ func TestMissingValues(t *testing.T) {
 		want string
 	}{
 		{"nothing", nil, []string{"setup"},
-			"missing: --domain (or AUTH0_DOMAIN), --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET; or --api-token (or AUTH0_API_TOKEN)), --admin, --principal-domain"},
+			"missing: --domain (or AUTH0_DOMAIN), the Management API credentials: --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or --api-token (or AUTH0_API_TOKEN), --admin, --principal-domain"},
 		{"no secret", []string{"AUTH0_DOMAIN=" + tn.URL(), "AUTH0_CLIENT_ID=" + tn.clientID}, []string{"setup", "--no-input", "--admin", "alice"},
 			"missing: --client-secret (or AUTH0_CLIENT_SECRET), --principal-domain"},
 		{"root command is setup", tn.env(), []string{"--principal-domain", "example.com"}, "missing: --admin"},

@@ -79,7 +79,10 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 		Long: `om-auth0 does the Auth0 part of OpenMetadata's "Auth0 SSO" guide through the
 Auth0 Management API (the UI application, the ingestion service account, its
 Management API grant), verifies the result, and writes the configuration for
-Docker, bare metal or Kubernetes plus the ingestion workflowConfig.`,
+Docker, bare metal or Kubernetes plus the ingestion workflowConfig.
+
+New here? 'om-auth0 sandbox' runs the whole wizard against a simulated Auth0
+tenant on this machine: nothing real is created, and the files are real.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -95,7 +95,7 @@ func TestSetupNeverPromptsWithoutATerminal(t *testing.T) {
 				return nil, nil
 			}
 			err = setupRun(context.Background(), opts)
-			want := "missing: --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET; or --api-token (or AUTH0_API_TOKEN)), --admin, --principal-domain"
+			want := "missing: the Management API credentials: --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or --api-token (or AUTH0_API_TOKEN), --admin, --principal-domain"
 			if ExitCode(err) != ExitUsage || !strings.HasPrefix(err.Error(), want) || stdout.Len() > 0 {
 				t.Fatalf("error = %v (exit %d)", err, ExitCode(err))
 			}

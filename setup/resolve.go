@@ -292,7 +292,7 @@ func (c *Config) Missing() []string {
 	if c.Connect.APIToken == "" {
 		switch id, secret := c.Connect.ClientID != "", c.Connect.ClientSecret != ""; {
 		case !id && !secret:
-			missing = append(missing, "--client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET; or "+FlagHint("api-token")+")")
+			missing = append(missing, "the Management API credentials: --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or "+FlagHint("api-token"))
 		case !id:
 			missing = append(missing, FlagHint("client-id"))
 		case !secret:

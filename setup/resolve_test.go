@@ -217,7 +217,7 @@ func TestMissingNamesEverythingAtOnce(t *testing.T) {
 		want  string
 	}{
 		{"nothing given", Layer{},
-			"missing: --domain (or AUTH0_DOMAIN), --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET; or --api-token (or AUTH0_API_TOKEN)), --admin, --principal-domain"},
+			"missing: --domain (or AUTH0_DOMAIN), the Management API credentials: --client-id and --client-secret (or AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET), or --api-token (or AUTH0_API_TOKEN), --admin, --principal-domain"},
 		{"client id without secret", Layer{Answers: answers.Answers{ClientID: "id", Admins: []string{"a"}}},
 			"missing: --domain (or AUTH0_DOMAIN), --client-secret (or AUTH0_CLIENT_SECRET), --principal-domain"},
 		{"secret without client id", Layer{Answers: answers.Answers{Domain: "a.auth0.com", PrincipalDomain: "acme.com"}, Secrets: answers.Secrets{ClientSecret: "s"}},
