@@ -340,45 +340,6 @@ func TestRateLimitedRequestIsRetried(t *testing.T) {
 	}
 }
 
-func TestListAppsAllPages(t *testing.T) {
-	tt := newTenant(t, sandbox.WizardScopes)
-	tt.SeedApps(1234, "spa")
-	tt.SeedApps(10, "non_interactive")
-	s := tt.connect(t)
-	tt.ResetRequests()
-	apps, err := s.ListApps(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(apps) != 1245 {
-		t.Errorf("%d apps, want 1245 (1244 seeded + the admin app)", len(apps))
-	}
-	seen := map[string]bool{}
-	for _, a := range apps {
-		if seen[a.ClientID] || a.Name == "" || a.AppType == "" {
-			t.Fatalf("duplicate or incomplete %+v", a)
-		}
-		seen[a.ClientID] = true
-	}
-	reqs := tt.Requests()
-	if len(reqs) != 13 {
-		t.Errorf("%d requests, want 13 pages of 100", len(reqs))
-	}
-	for _, r := range reqs {
-		if !strings.Contains(r.RawQuery, "per_page=100") || !strings.Contains(r.RawQuery, "is_global=false") || !strings.Contains(r.RawQuery, "include_fields=true") {
-			t.Errorf("request %s?%s", r.Path, r.RawQuery)
-		}
-	}
-	// The listing is kept: finding the application needs no second one.
-	tt.ResetRequests()
-	if _, err := s.PlanUIApp(context.Background(), choices(render.Public, steps.Skip)); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(tt.Requests()); n != 0 {
-		t.Errorf("PlanUIApp after ListApps sent %d requests", n)
-	}
-}
-
 // TestPlanChangesNothing is --dry-run: the plan of a fresh setup in every mode, with no write.
 func TestPlanChangesNothing(t *testing.T) {
 	for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same} {

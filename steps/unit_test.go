@@ -663,3 +663,69 @@ func TestListConcurrency(t *testing.T) {
 		})
 	}
 }
+
+// A checkpoint listing stops, with an error, when a page names the
+// checkpoint it was read from as the next one, instead of reading it forever.
+func TestCheckpointThatDoesNotMove(t *testing.T) {
+	var checkpoints atomic.Int32
+	_, d := fakeAuth0(t, []string{"read:clients"}, func(w http.ResponseWriter, r *http.Request) {
+		if q := r.URL.Query(); !q.Has("take") {
+			if q.Get("page") != "0" {
+				writeTestJSON(w, 400, map[string]any{"statusCode": 400, "error": "Bad Request", "errorCode": "invalid_paging",
+					"message": "Requesting page " + q.Get("page") + " exceeds the allowed maximum of 1000 records. To fetch results beyond 1000, use the checkpoint pagination method."})
+				return
+			}
+			writeTestJSON(w, 200, map[string]any{"total": 1500, "start": 0, "limit": 100, "clients": []any{map[string]any{"client_id": "a"}}})
+			return
+		}
+		checkpoints.Add(1)
+		writeTestJSON(w, 200, map[string]any{"clients": []any{map[string]any{"client_id": "b"}}, "next": "same"})
+	})
+	s, err := Connect(context.Background(), ConnectRequest{Domain: d, ClientID: "mgmt-app", ClientSecret: "s"}, fastOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.ListApps(context.Background())
+	var e *Error
+	if !errors.As(err, &e) || !strings.Contains(e.Meaning, "same checkpoint twice") || checkpoints.Load() != 2 {
+		t.Errorf("err = %v after %d checkpoint requests, want the repeated checkpoint after 2", err, checkpoints.Load())
+	}
+}
+
+// A tenant past 1,000 applications whose Auth0 serves every page (the limit
+// is unverified for /clients) is read by page only: the probe of the last
+// page succeeds, and checkpoint paging, whose support without `q` is also
+// unverified, is never used.
+func TestListBeyondLimitStaysByPageWhenServed(t *testing.T) {
+	const total = 1_500
+	var checkpoints atomic.Int32
+	_, d := fakeAuth0(t, []string{"read:clients"}, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Has("take") {
+			checkpoints.Add(1)
+			writeTestJSON(w, 500, map[string]any{"statusCode": 500, "error": "Internal Server Error", "message": "unexpected checkpoint request"})
+			return
+		}
+		page, _ := strconv.Atoi(q.Get("page"))
+		var clients []any
+		for i := page * 100; i < min(total, page*100+100); i++ {
+			clients = append(clients, map[string]any{"client_id": fmt.Sprintf("c%04d", i), "name": "app", "app_type": "spa"})
+		}
+		writeTestJSON(w, 200, map[string]any{"total": total, "start": page * 100, "limit": 100, "clients": clients})
+	})
+	s, err := Connect(context.Background(), ConnectRequest{Domain: d, ClientID: "mgmt-app", ClientSecret: "s"}, fastOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, err := s.ListApps(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, a := range apps {
+		seen[a.ClientID] = true
+	}
+	if len(apps) != total || len(seen) != total || checkpoints.Load() != 0 {
+		t.Fatalf("listed %d (%d distinct) with %d checkpoint requests, want %d and 0", len(apps), len(seen), checkpoints.Load(), total)
+	}
+}
