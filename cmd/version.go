@@ -39,7 +39,10 @@ func newVersionCmd(ios *iostreams.IOStreams) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print om-auth0's version",
-		Args:  cobra.NoArgs,
+		Example: `  om-auth0 version
+  # a release build sets it at link time:
+  go build -ldflags "-X github.com/om-auth0/om-auth0/cmd.Version=1.2.3" -o om-auth0 .`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(ios.Out, "om-auth0 %s\n", versionString())
 			return err
