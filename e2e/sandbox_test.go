@@ -190,6 +190,12 @@ func TestSandboxWizard(t *testing.T) {
 	p.wait("┃ Principal domain", "┃ > acme.com")
 	p.keys("Enter")
 	save("deployment-preview", p.wait("▸ Docker", "docker/openmetadata_auth0.env  mode 0", "w/enter write"))
+	// The JWKS URLs are wider than the box: the line wraps, its continuation
+	// marked in the gutter (ASCII without colour), and reads whole.
+	p.keys("NPage")
+	p.waitFor("the JWKS URLs wrapped onto a marked row", func(s string) bool {
+		return jwksWrapped.MatchString(s)
+	})
 	p.keys("Tab")
 	p.wait("▸ Bare Metal", "bare-metal/openmetadata-auth0.yaml")
 	p.keys("w")
@@ -220,6 +226,11 @@ func TestSandboxWizard(t *testing.T) {
 
 	checkFiles(t, out, state)
 }
+
+// jwksWrapped is the Docker file's AUTHENTICATION_PUBLIC_KEYS line wrapped
+// in the preview: the line's start on one row, its end on the next, after
+// the continuation mark.
+var jwksWrapped = regexp.MustCompile(`│  AUTHENTICATION_PUBLIC_KEYS=\[http://127\.0\.0\.1:\d+/\.well-known/jwks\.json,[^│]*│\n │> [^│]*/api/v1/system/config/jwks\] *│`)
 
 // screenSaver saves screens with what varies by run replaced by stand-ins
 // of the same width, so the frames stay aligned: the temporary folder, the

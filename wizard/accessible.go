@@ -64,7 +64,7 @@ func (a *accessible) println(s string) { fmt.Fprintln(a.w, strings.TrimRight(s, 
 
 func (a *accessible) run() (*setup.Result, error) {
 	f := a.f
-	a.println("om-auth0 · Auth0 SSO for OpenMetadata")
+	a.println(appTitle)
 	if f.opts.Sandbox {
 		a.println("Simulated tenant: nothing real is created in Auth0.")
 	}

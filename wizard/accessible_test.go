@@ -29,6 +29,15 @@ func (r *lineReader) Read(p []byte) (int, error) {
 
 func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*fakeRunner, *setup.Result, string, error) {
 	t.Helper()
+	return runAccessibleDetecting(t, cfg, func(context.Context, string) (render.Version, error) {
+		return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+	}, lines...)
+}
+
+// runAccessibleDetecting is runAccessibleWith with its own version detection.
+func runAccessibleDetecting(t *testing.T, cfg *setup.Config, detect func(context.Context, string) (render.Version, error),
+	lines ...string) (*fakeRunner, *setup.Result, string, error) {
+	t.Helper()
 	ios, _, _, errOut := iostreams.Test()
 	ios.In = &lineReader{lines: lines}
 	runner := newFakeRunner()
@@ -36,9 +45,7 @@ func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*fakeR
 		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
 			return runner, runner.record("Connect")
 		},
-		DetectVersion: func(context.Context, string) (render.Version, error) {
-			return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
-		},
+		DetectVersion: detect,
 	})
 	f.renderFiles, f.nextSteps = fakeFiles(f.cfg), fakeNextSteps
 	res, err := runAccessible(context.Background(), f)
@@ -94,6 +101,41 @@ func TestAccessibleWalk(t *testing.T) {
 	}
 	if t.Failed() || testing.Verbose() {
 		t.Log(out)
+	}
+}
+
+// TestAccessibleDetectNoteOnce: what version detection found, or that it
+// failed, is said once, on its own line before the version prompt; the
+// prompt does not repeat it.
+func TestAccessibleDetectNoteOnce(t *testing.T) {
+	tests := []struct {
+		name   string
+		detect func(context.Context, string) (render.Version, error)
+		answer string // to the version prompt
+		note   string
+	}{
+		{"detected", func(context.Context, string) (render.Version, error) {
+			return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+		}, "", "detected 1.6.4 from /api/v1/system/version"},
+		{"unreadable", func(context.Context, string) (render.Version, error) {
+			return render.Version{}, errors.New("connection refused")
+		}, "1.6.4", "could not read /api/v1/system/version: give the version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Answers up to the version prompt; the input then ends.
+			_, _, out, err := runAccessibleDetecting(t, completeConfig(t), tt.detect, "https://om.acme.internal", tt.answer)
+			if !errors.Is(err, ErrAborted) {
+				t.Fatalf("err = %v\n%s", err, out)
+			}
+			if n := strings.Count(out, tt.note); n != 1 {
+				t.Fatalf("%q is said %d times, want once:\n%s", tt.note, n, out)
+			}
+			note, prompt := strings.Index(out, tt.note), strings.Index(out, "OpenMetadata version")
+			if prompt < 0 || note > prompt {
+				t.Fatalf("the note should come before the version prompt:\n%s", out)
+			}
+		})
 	}
 }
 

@@ -33,6 +33,9 @@ const (
 
 var sectionNames = [numSections]string{"Connect", "Server Credentials", "Service Account", "Deployment", "Ingestion", "Done"}
 
+// shortSectionNames fit the checklist into 80 columns.
+var shortSectionNames = [numSections]string{"Connect", "Server", "Service Account", "Deployment", "Ingestion", "Done"}
+
 var sectionTitles = [numSections]struct{ title, desc string }{
 	{"Connect", "The Auth0 tenant, and the Management API credentials om-auth0 works with."},
 	{"Create Server Credentials", "The application behind OpenMetadata's sign-in page."},

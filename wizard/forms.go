@@ -50,11 +50,9 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 		}
 		fields = append(fields, in)
 	case stepServerForm:
-		desc := versionHelp("")
-		if note := f.detectNote(); note != "" {
-			desc = note + "; " + desc
-		}
-		ver := f.input("version", "OpenMetadata version", desc, &d.version, validVersion)
+		// The accessible driver says the detect note on its own line just
+		// before this prompt; the TUI shows it in the description below.
+		ver := f.input("version", "OpenMetadata version", versionHelp(""), &d.version, validVersion)
 		if !f.accessible {
 			ver.DescriptionFunc(func() string {
 				if note := f.detectNote(); note != "" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/aymanbagabas/go-udiff"
 	_ "github.com/charmbracelet/x/exp/golden" // defines the -update flag
 
@@ -123,5 +124,14 @@ func TestGoldenErrorView(t *testing.T) {
 	if h.m.err == nil {
 		t.Fatalf("no error view:\n%s", h.view())
 	}
+	requireGolden(t, h.asciiView())
+}
+
+// TestGoldenDeploymentPreview80x24 snapshots the Deployment preview on the
+// smallest terminal supported: the checklist in short names, the JWKS line
+// wrapped in the box, the keys that fit.
+func TestGoldenDeploymentPreview80x24(t *testing.T) {
+	h := walkToDeployPreview(t)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	requireGolden(t, h.asciiView())
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -33,6 +34,7 @@ type model struct {
 
 	step   stepID
 	form   *huh.Form
+	formH  int // the rows the form was last given
 	picker *appPicker
 	prev   *preview
 	spin   spinner.Model
@@ -45,6 +47,7 @@ type model struct {
 	liveKey, liveErr string // the focused field and its validation, as typed
 
 	reveal        bool
+	ascii         bool // no colour (NO_COLOR): the preview marks wrapped lines in ASCII
 	width, height int
 	isDark        bool
 	animate       bool // spinner ticks; off in model tests for determinism
@@ -54,7 +57,7 @@ type model struct {
 	cancel context.CancelFunc
 
 	aborted  bool  // Ctrl+C
-	finished bool  // Done, enter
+	finished bool  // Done, enter (or ctrl+c there)
 	quitErr  error // quit from the error view
 }
 
@@ -64,6 +67,7 @@ func newModel(ctx context.Context, f *flow) *model {
 		f: f, st: NewStyles(true), isDark: true,
 		spin:   spinner.New(spinner.WithSpinner(spinner.Dot)),
 		reveal: f.opts.RevealSecrets,
+		ascii:  !f.opts.IO.ColorEnabled(),
 		width:  100, height: 30,
 		animate: true,
 		ctx:     ctx, cancel: cancel,
@@ -107,8 +111,9 @@ func (m *model) layoutForm() tea.Cmd {
 	if m.form == nil {
 		return nil
 	}
+	m.formH = m.formHeight(m.step)
 	m.form.WithTheme(huh.ThemeFunc(formTheme)).WithShowHelp(false).WithShowErrors(false).
-		WithWidth(m.innerWidth()).WithHeight(m.formHeight(m.step))
+		WithWidth(m.innerWidth()).WithHeight(m.formH)
 	_, cmd := m.form.Update(tea.BackgroundColorMsg{Color: bgColor(m.isDark)})
 	return cmd
 }
@@ -121,22 +126,64 @@ func bgColor(isDark bool) color.Color {
 	return color.White
 }
 
+// rows is how many screen rows text takes in the body, wrapped as render wraps it.
+func (m *model) rows(text string) int {
+	return len(wrapLines(strings.TrimRight(text, "\n"), m.innerWidth()))
+}
+
 // contentHeight is the body minus the section heading.
 func (m *model) contentHeight() int {
-	return m.bodyHeight() - lipgloss.Height(m.heading()) - 1
+	return m.bodyHeight() - m.rows(m.heading()) - 1
 }
 
 // formHeight is what the form of step s may use: the content minus its
-// intro and the validation line.
+// intro and the validation message.
 func (m *model) formHeight(s stepID) int {
-	h := m.contentHeight() - 1
+	h := m.contentHeight() - m.errRows()
 	if intro := m.intro(s); intro != "" {
-		h -= lipgloss.Height(intro) + 1
+		h -= m.rows(intro) + 1
 	}
 	if s == stepScopes {
 		h-- // the "N scopes · k selected" line
 	}
 	return max(h, 4)
+}
+
+// errRows is the rows kept under the form for the validation message: one
+// when there is none, so the form does not jump when a short one appears.
+func (m *model) errRows() int {
+	if m.liveErr == "" {
+		return 1
+	}
+	return m.rows(m.st.Fail.Render("✗ " + m.liveErr))
+}
+
+// fitForm gives the form the rows the validation message leaves it, so a
+// message that wraps is not cut off at the bottom of the screen.
+func (m *model) fitForm() {
+	if m.form == nil {
+		return
+	}
+	if h := m.formHeight(m.step); h != m.formH {
+		m.form.WithHeight(h)
+		m.formH = h
+	}
+}
+
+// layoutPreview fits the file preview to the screen as it is now.
+func (m *model) layoutPreview() {
+	if m.prev == nil {
+		return
+	}
+	h := m.contentHeight()
+	if m.step == stepIngestFiles {
+		h-- // the intro line above it
+	}
+	m.prev.layout(m.st, previewLayout{
+		width: m.innerWidth(), height: h,
+		secrets: m.f.secretValues(), reveal: m.reveal, written: m.f.written[m.step] != nil,
+		status: m.status, ascii: m.ascii,
+	})
 }
 
 // tick starts the spinner unless it is already turning.
@@ -185,6 +232,13 @@ func (m *model) goBack() tea.Cmd {
 
 // Update implements tea.Model.
 func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.fitForm()
+	m.layoutPreview()
+	return m, cmd
+}
+
+func (m *model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		if msg.Width > 0 && msg.Height > 0 {
@@ -194,42 +248,42 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.picker.height = max(m.contentHeight()-3, 3)
 			m.picker.scroll()
 		}
-		return m, m.layoutForm()
+		return m.layoutForm()
 	case tea.BackgroundColorMsg:
 		m.isDark = msg.IsDark()
 		m.st = NewStyles(m.isDark)
-		return m, m.forward(msg)
+		return m.forward(msg)
 	case spinner.TickMsg:
 		if msg.ID != m.spin.ID() {
-			return m, m.forward(msg)
+			return m.forward(msg)
 		}
 		if !m.busy {
 			m.ticking = false
-			return m, nil
+			return nil
 		}
 		var cmd tea.Cmd
 		m.spin, cmd = m.spin.Update(msg)
-		return m, cmd
+		return cmd
 	case errMsg:
 		m.busy = false
 		m.err, m.errStep = msg.err, msg.step
-		return m, nil
+		return nil
 	case filesWrittenMsg:
 		m.busy = false
 		msg.apply(m.f)
 		m.status = writtenText(m.st, m.f.cfg.Out, msg.paths)
-		return m, nil
+		return nil
 	case result:
 		if !m.busy {
-			return m, nil
+			return nil
 		}
 		m.busy = false
 		msg.apply(m.f)
-		return m, m.advance()
+		return m.advance()
 	case tea.KeyPressMsg:
-		return m, m.key(msg)
+		return m.key(msg)
 	}
-	return m, m.forward(msg)
+	return m.forward(msg)
 }
 
 // forward hands a message to the current form and moves on when it completes.
@@ -286,6 +340,11 @@ var (
 // key handles a key press for the current screen.
 func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, keyQuit) {
+		if m.step == stepDone && m.err == nil {
+			// Nothing is left to interrupt: quitting here finishes, so the
+			// next steps are still printed and the exit status is 0.
+			return m.advance()
+		}
 		return m.abort()
 	}
 	if m.busy {
@@ -445,7 +504,7 @@ func (m *model) render() string {
 }
 
 func (m *model) titleLine() string {
-	left := m.st.App.Render("om-auth0 · Auth0 SSO for OpenMetadata")
+	left := m.st.App.Render(appTitle)
 	right := ""
 	if m.f.runner != nil {
 		dom, _ := m.f.runner.Tenant()
@@ -458,6 +517,10 @@ func (m *model) titleLine() string {
 	if m.f.opts.Sandbox {
 		right = m.st.Sandbox.Render("SIMULATED") + " " + right
 	}
+	if lipgloss.Width(left)+1+lipgloss.Width(right) > m.innerWidth() {
+		// Narrow: the tenant matters more than the tagline.
+		left = m.st.App.Render("om-auth0")
+	}
 	gap := m.innerWidth() - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
 		return truncate(left+" "+right, m.innerWidth())
@@ -465,17 +528,29 @@ func (m *model) titleLine() string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
+const appTitle = "om-auth0 · Auth0 SSO for OpenMetadata"
+
+// checklist is the sections with their state, in short names when the full
+// ones do not fit (at 80 columns).
 func (m *model) checklist() string {
+	line := m.checklistOf(sectionNames)
+	if lipgloss.Width(line) > m.innerWidth() {
+		line = truncate(m.checklistOf(shortSectionNames), m.innerWidth())
+	}
+	return line
+}
+
+func (m *model) checklistOf(names [numSections]string) string {
 	cur := m.step.section()
 	parts := make([]string, numSections)
 	for s := section(0); s < numSections; s++ {
 		switch {
 		case s < cur || cur == secDone:
-			parts[s] = m.st.Done.Render("✓ " + sectionNames[s])
+			parts[s] = m.st.Done.Render("✓ " + names[s])
 		case s == cur:
-			parts[s] = m.st.Current.Render("● " + sectionNames[s])
+			parts[s] = m.st.Current.Render("● " + names[s])
 		default:
-			parts[s] = m.st.Todo.Render("○ " + sectionNames[s])
+			parts[s] = m.st.Todo.Render("○ " + names[s])
 		}
 	}
 	return strings.Join(parts, "  ")
@@ -548,11 +623,7 @@ func (m *model) body() string {
 		if m.step == stepIngestFiles {
 			b.WriteString(m.f.ingestIntro() + "\n")
 		}
-		h := m.contentHeight()
-		if m.step == stepIngestFiles {
-			h--
-		}
-		b.WriteString(m.prev.view(m.st, m.innerWidth(), h, m.f.secretValues(), m.reveal, m.f.written[m.step] != nil, m.status))
+		b.WriteString(m.prev.view(m.st))
 		return b.String()
 	case kindInfo:
 		b.WriteString(m.info())
@@ -600,7 +671,9 @@ func (m *model) footer() string {
 		keys = []key.Binding{keyRetry, keyBackB, keyQuitQ}
 	case m.step.kind() == kindForm || m.step.kind() == kindConfirm:
 		for _, b := range m.form.KeyBinds() {
-			if b.Enabled() && b.Help().Key != "" {
+			// ctrl+a works but is not offered: it selects every Management
+			// API scope, the opposite of what the scope step advises.
+			if b.Enabled() && b.Help().Key != "" && b.Help().Key != "ctrl+a" {
 				if b.Help().Desc == "back" {
 					b.SetHelp(b.Help().Key, "previous field")
 				}
@@ -627,13 +700,19 @@ func (m *model) footer() string {
 		if len(m.prev.tabs) > 1 {
 			keys = append(keys, keyTab)
 		}
-		keys = append(keys, keyScroll, keyReveal, keyBack)
+		if m.prev.canScroll() {
+			keys = append(keys, keyScroll)
+		}
+		if m.prev.secret {
+			keys = append(keys, revealKey(m.reveal, ""))
+		}
+		keys = append(keys, keyBack)
 	case m.step == stepDone:
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")))
 	default:
 		keys = append(keys, keyNext)
 		if m.step == stepAppReady && m.f.ui != nil && m.f.ui.ClientSecret != "" {
-			keys = append(keys, key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal secret")))
+			keys = append(keys, revealKey(m.reveal, " secret"))
 		}
 		if _, ok := m.f.back(m.step); ok {
 			keys = append(keys, keyBack)
@@ -642,8 +721,23 @@ func (m *model) footer() string {
 	return m.fitKeys(keys)
 }
 
-// fitKeys renders the keys on one line. The form's own keys come first; when
-// they do not fit, the ones before the last two (back, quit) are dropped.
+// revealKey is r as it works now: it reveals what is masked, or hides it again.
+func revealKey(revealed bool, what string) key.Binding {
+	if revealed {
+		return key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "hide"+what))
+	}
+	return key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal"+what))
+}
+
+// shortHelp is the shorter wording fitKeys falls back to on a narrow screen.
+var shortHelp = map[string]string{"previous section": "back", "next target": "target", "reveal secret": "reveal", "hide secret": "hide"}
+
+// dropFirst is the keys fitKeys leaves out first when the line is still too
+// long, least needed first. Enter, esc and ctrl+c always stay.
+var dropFirst = []string{"/", "shift+tab", "pgup/pgdn", "←/→", "ctrl+r", "r", "↑↓", "tab", "space"}
+
+// fitKeys renders the keys on one line: in short words when the long ones
+// do not fit, then without the keys that matter least.
 func (m *model) fitKeys(keys []key.Binding) string {
 	keys = append(mergeArrows(keys), keyQuit)
 	render := func(ks []key.Binding) string {
@@ -653,8 +747,19 @@ func (m *model) fitKeys(keys []key.Binding) string {
 		}
 		return strings.Join(parts, m.st.KeyDesc.Render(" · "))
 	}
-	for len(keys) > 2 && lipgloss.Width(render(keys)) > m.innerWidth() {
-		keys = append(keys[:len(keys)-3], keys[len(keys)-2:]...)
+	fits := func() bool { return lipgloss.Width(render(keys)) <= m.innerWidth() }
+	if !fits() {
+		for i, k := range keys {
+			if short, ok := shortHelp[k.Help().Desc]; ok {
+				keys[i].SetHelp(k.Help().Key, short)
+			}
+		}
+	}
+	for _, drop := range dropFirst {
+		if fits() {
+			break
+		}
+		keys = slices.DeleteFunc(keys, func(k key.Binding) bool { return k.Help().Key == drop })
 	}
 	return truncate(render(keys), m.innerWidth())
 }

@@ -22,7 +22,7 @@ type appIndex struct {
 func newAppIndex(apps []steps.AppSummary) *appIndex {
 	x := &appIndex{apps: apps, keys: make([]string, len(apps))}
 	for i, a := range apps {
-		x.keys[i] = strings.ToLower(a.Name + "\x00" + a.ClientID + "\x00" + a.AppType + "\x00" + appTypeName(a.AppType))
+		x.keys[i] = strings.ToLower(a.Name + "\x00" + a.ClientID + "\x00" + a.AppType + "\x00" + appTypeName(a.AppType) + "\x00" + shortAppType(a.AppType))
 	}
 	return x
 }
@@ -39,9 +39,32 @@ func (x *appIndex) match(query string, dst []int) []int {
 	return dst
 }
 
-// appRow is one application as the picker and the accessible list show it.
-func appRow(a steps.AppSummary) string {
-	return fmt.Sprintf("%-34s %-24s %s", truncate(a.Name, 34), truncate(appTypeName(a.AppType), 24), a.ClientID)
+// appRow is one application as the picker shows it in width cells. The
+// client id stays whole, as it tells same-named applications apart; on a
+// narrow screen the type is abbreviated and the name gives way.
+func appRow(a steps.AppSummary, width int) string {
+	const idW = 32 // Auth0's client ids
+	typ, typW := appTypeName(a.AppType), 24
+	nameW := min(width-typW-idW-2, 34)
+	if nameW < 24 {
+		typ, typW = shortAppType(a.AppType), 11
+		nameW = min(width-typW-idW-2, 34)
+	}
+	nameW = max(nameW, 8)
+	return fmt.Sprintf("%-*s %-*s %s", nameW, truncate(a.Name, nameW), typW, truncate(typ, typW), a.ClientID)
+}
+
+// shortAppType is appTypeName in at most 11 cells.
+func shortAppType(t string) string {
+	switch t {
+	case "spa":
+		return "SPA"
+	case "regular_web":
+		return "Regular Web"
+	case "non_interactive":
+		return "M2M"
+	}
+	return appTypeName(t)
 }
 
 // pickApp records the operator's pick: an application's client id, or ""
@@ -176,7 +199,7 @@ func (p *appPicker) view(st *Styles, width int) string {
 	for i := p.offset; i < end; i++ {
 		line := "+ Create a new application instead"
 		if i > 0 {
-			line = appRow(p.index.apps[p.matches[i-1]])
+			line = appRow(p.index.apps[p.matches[i-1]], width-3)
 		}
 		line = truncate(line, width-3)
 		if i == p.cursor {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/viewport"
-	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
@@ -93,10 +93,18 @@ type preview struct {
 	tabs   []fileTab
 	active int
 	vp     viewport.Model
+
+	// Set by layout, drawn by view.
+	width       int
+	top, bottom string
+	secret      bool // the active tab's files hold a secret
 }
 
 func newPreview(s stepID, tabs []fileTab) *preview {
 	vp := viewport.New()
+	// A long value (the JWKS URLs, a command) wraps onto more rows instead of
+	// being cut at the box's edge; the viewport scrolls by those rows.
+	vp.SoftWrap = true
 	vp.KeyMap.PageDown.SetKeys("pgdown")
 	vp.KeyMap.PageUp.SetKeys("pgup")
 	vp.KeyMap.HalfPageDown.SetKeys("ctrl+d")
@@ -111,16 +119,55 @@ func (p *preview) next(delta int) {
 	}
 }
 
-// applyLines is how much of the apply steps shows before the files are
+// canScroll reports whether the files are taller than the box.
+func (p *preview) canScroll() bool { return !p.vp.AtTop() || !p.vp.AtBottom() }
+
+// gutterWidth is the cells of continuationGutter's column.
+const gutterWidth = 2
+
+// continuationGutter is the column left of the files' text: blank on a
+// line's first row, a mark on the rows a long line continues on. Being
+// outside the text, the mark cannot be taken for part of a value. Without
+// colour the mark is ASCII, as setup's progress marks are.
+func continuationGutter(st *Styles, ascii bool) viewport.GutterFunc {
+	mark := st.Subtle.Render("↪") + " "
+	if ascii {
+		mark = "> "
+	}
+	return func(c viewport.GutterContext) string {
+		if c.Soft {
+			return mark
+		}
+		return strings.Repeat(" ", gutterWidth)
+	}
+}
+
+// applyLines is how many rows of the apply steps show before the files are
 // written; afterwards they get the room and the box shrinks.
 const applyLines = 3
 
-// view draws the preview in width × height cells.
-func (p *preview) view(st *Styles, width, height int, secrets []string, reveal, written bool, status string) string {
+// minBoxRows is the least the box shows of the files.
+const minBoxRows = 3
+
+// previewLayout is what the preview is drawn with.
+type previewLayout struct {
+	width, height   int // the cells the preview may use
+	secrets         []string
+	reveal, written bool
+	status          string // the line under it ("✓ Wrote…")
+	ascii           bool   // no colour: ASCII marks
+}
+
+// layout fits the preview into l.width × l.height: the lines above and below
+// the box, and the box's size and text. The model calls it after every
+// message, so the viewport scrolls over what is on screen and a resize
+// wraps the files again.
+func (p *preview) layout(st *Styles, l previewLayout) {
 	if len(p.tabs) == 0 {
-		return ""
+		return
 	}
 	tab := p.tabs[p.active]
+	p.width = l.width
 	var top strings.Builder
 	if len(p.tabs) > 1 {
 		parts := make([]string, len(p.tabs))
@@ -137,25 +184,86 @@ func (p *preview) view(st *Styles, width, height int, secrets []string, reveal, 
 	for i, file := range tab.files {
 		names[i] = fileHeading(file)
 	}
-	top.WriteString(st.Subtle.Render(truncate(strings.Join(names, " · "), width)) + "\n")
+	top.WriteString(st.Subtle.Render(truncate(strings.Join(names, " · "), l.width)) + "\n")
+	p.top = top.String()
+	topH := strings.Count(p.top, "\n")
 
-	var bottom strings.Builder
-	if apply := strings.Split(tab.apply, "\n"); tab.apply != "" {
-		if !written && len(apply) > applyLines+1 {
-			apply = append(apply[:applyLines], st.Subtle.Render("… all the steps show once the files are written"))
+	var status []string
+	if l.status != "" {
+		status = wrapLines(l.status, l.width)
+	}
+	var apply []string
+	if tab.apply != "" {
+		apply = wrapLines(tab.apply, l.width)
+	}
+	// The apply steps get what the box leaves; the status line always shows.
+	limit, note := l.height-topH-len(status)-minBoxRows-2, "… the full steps are printed when the wizard finishes"
+	if !l.written {
+		limit, note = min(limit, applyLines+1), "… all the steps show once the files are written"
+	}
+	if len(apply) > limit {
+		apply = apply[:max(limit-1, 0)]
+		if limit > 0 {
+			apply = append(apply, st.Subtle.Render(truncate(note, l.width)))
 		}
-		bottom.WriteString(strings.Join(wrapLines(strings.Join(apply, "\n"), width), "\n") + "\n")
 	}
-	if status != "" {
-		bottom.WriteString(status + "\n")
+	bottom := append(apply, status...)
+	p.bottom = ""
+	if len(bottom) > 0 {
+		p.bottom = strings.Join(bottom, "\n") + "\n"
 	}
-	topH, bottomH := lipgloss.Height(top.String())-1, lipgloss.Height(bottom.String())-1
-	if bottom.Len() == 0 {
-		bottomH = 0
+
+	text := filesText(tab.files, l.secrets, l.reveal)
+	p.secret = text != filesText(tab.files, l.secrets, !l.reveal)
+	lines := strings.Split(text, "\n")
+	// A new width wraps the lines into other rows: keep the line that was
+	// at the top there.
+	w, anchor := l.width-2, -1
+	if old := p.vp.Width(); old != w && old > 0 {
+		anchor = lineAt(lines, old-gutterWidth, p.vp.YOffset())
 	}
-	p.vp.SetWidth(width - 2)
-	p.vp.SetHeight(max(height-topH-bottomH-2, 3))
-	p.vp.SetContent(filesText(tab.files, secrets, reveal))
-	box := st.Box.Width(width).Render(p.vp.View())
-	return top.String() + box + "\n" + bottom.String()
+	p.vp.LeftGutterFunc = continuationGutter(st, l.ascii)
+	p.vp.SetWidth(w)
+	p.vp.SetHeight(max(l.height-topH-len(bottom)-2, minBoxRows))
+	p.vp.SetContentLines(lines) // keeps the scroll position when it is still in range
+	if anchor >= 0 {
+		p.vp.SetYOffset(rowOf(lines, w-gutterWidth, anchor))
+	}
+}
+
+// lineAt is the line shown on display row row when lines wrap at width
+// cells, as the viewport wraps them.
+func lineAt(lines []string, width, row int) int {
+	for i, line := range lines {
+		row -= wrappedRows(line, width)
+		if row < 0 {
+			return i
+		}
+	}
+	return max(len(lines)-1, 0)
+}
+
+// rowOf is the first display row of line i.
+func rowOf(lines []string, width, i int) int {
+	row := 0
+	for _, line := range lines[:min(i, len(lines))] {
+		row += wrappedRows(line, width)
+	}
+	return row
+}
+
+// wrappedRows is how many rows the viewport's soft wrap gives a line.
+func wrappedRows(line string, width int) int {
+	if width <= 0 {
+		return 1
+	}
+	return max(1, (ansi.StringWidth(line)+width-1)/width)
+}
+
+// view draws the preview as the last layout left it.
+func (p *preview) view(st *Styles) string {
+	if len(p.tabs) == 0 {
+		return ""
+	}
+	return p.top + st.Box.Width(p.width).Render(p.vp.View()) + "\n" + p.bottom
 }

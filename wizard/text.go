@@ -423,7 +423,8 @@ func wordWrap(s string, width int) []string {
 }
 
 // hangingIndent is where a line's text continues: after the gap of two or
-// more spaces that ends a row's label, else after its leading spaces.
+// more spaces that ends a row's label, else after its leading spaces and
+// the mark a list item starts with ("✓ ", "+ ").
 func hangingIndent(plain string) int {
 	lead := len(plain) - len(strings.TrimLeft(plain, " "))
 	rest := plain[lead:]
@@ -434,8 +435,16 @@ func hangingIndent(plain string) int {
 		}
 		return ansi.StringWidth(plain[:col])
 	}
+	for _, mark := range listMarks {
+		if strings.HasPrefix(rest, mark+" ") {
+			return lead + ansi.StringWidth(mark) + 1
+		}
+	}
 	return lead
 }
+
+// listMarks start the items of the wizard's lists: checks, plan changes, bullets.
+var listMarks = []string{"✓", "✗", "!", "+", "~", "=", "•"}
 
 // truncate cuts s to width cells, with an ellipsis.
 func truncate(s string, width int) string { return ansi.Truncate(s, width, "…") }

@@ -286,6 +286,8 @@ func TestWrapLines(t *testing.T) {
 		{"  plain words that go on and on", []string{"  plain words that go on and", "  on"}},
 		{"  helm upgrade --reuse-values --values x.yaml", []string{"  helm upgrade", "  --reuse-values --values", "  x.yaml"}},
 		{"  Key  aVeryLongTokenWithoutAnySpacesAtAll", []string{"  Key  aVeryLongTokenWithout", "       AnySpacesAtAll"}},
+		{"  ✓ JWKS answers at https://acme.us.auth0.com/jwks", []string{"  ✓ JWKS answers at", "    https://acme.us.auth0.co", "    m/jwks"}},
+		{"  + create application \"OpenMetadata\"", []string{"  + create application", "    \"OpenMetadata\""}},
 	}
 	for _, tt := range tests {
 		if got := wrapLines(tt.in, 28); !slices.Equal(got, tt.want) {
