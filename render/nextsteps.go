@@ -83,7 +83,8 @@ func howToApply(v Version, ct ClientType, t Target, d outDir) howTo {
 		h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file:"
 		if d == "" {
 			h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file\n" +
-				"(give its full path: compose reads --env-file from the current folder):"
+				"(this path is relative to the output folder: give --env-file the file's full path,\n" +
+				"as compose reads it from the current folder):"
 		}
 		h.apply = []string{dockerUp(d)}
 		if settingsInDB {

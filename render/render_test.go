@@ -360,7 +360,7 @@ func TestNextSteps(t *testing.T) {
 		notWant []string
 	}{
 		{"docker 1.6", fixture("1.6.4", Public), Docker,
-			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d", "give its full path"},
+			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d", "give --env-file the file's full path"},
 			// The ingestion steps are the same for every target: IngestionNextSteps.
 			[]string{"remove-security-config", "Settings > Bots > ingestion-bot", IngestionPath}},
 		{"docker 2.0", fixture("2.0.2", Public), Docker,
