@@ -27,7 +27,9 @@ const (
 // UsageError is bad usage or input: nothing was changed or written.
 type UsageError struct{ Err error }
 
+// Error implements error.
 func (e *UsageError) Error() string { return e.Err.Error() }
+// Unwrap returns the underlying error.
 func (e *UsageError) Unwrap() error { return e.Err }
 
 // usageErrorf builds a UsageError.

@@ -115,7 +115,9 @@ func (l *Layer) origin(flag string) string {
 // InputError is bad usage or input: the run stops before anything changes.
 type InputError struct{ Err error }
 
+// Error implements error.
 func (e *InputError) Error() string { return e.Err.Error() }
+// Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
 
 func inputErrorf(format string, a ...any) error {
