@@ -117,6 +117,7 @@ type InputError struct{ Err error }
 
 // Error implements error.
 func (e *InputError) Error() string { return e.Err.Error() }
+
 // Unwrap returns the underlying error.
 func (e *InputError) Unwrap() error { return e.Err }
 
