@@ -460,18 +460,13 @@ func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, fil
 		fmt.Fprintln(w, "  no change to Auth0")
 	}
 	for _, c := range changes {
-		mark := map[steps.Action]string{steps.Create: "+", steps.Update: "~", steps.Keep: "="}[c.Action]
-		fmt.Fprintf(w, "  %s %s %s %q\n", mark, c.Action, c.Resource, c.Name)
+		fmt.Fprintf(w, "  %s %s %s %q\n", c.Mark(), c.Action, c.Resource, c.Name)
 		width := 0
 		for _, f := range c.Fields {
 			width = max(width, len(f.Field))
 		}
 		for _, f := range c.Fields {
-			if f.From != "" {
-				fmt.Fprintf(w, "      %-*s  %s %s %s\n", width, f.Field, f.From, arrow, f.To)
-			} else {
-				fmt.Fprintf(w, "      %-*s  %s\n", width, f.Field, f.To)
-			}
+			fmt.Fprintf(w, "      %-*s  %s\n", width, f.Field, f.Value(arrow))
 		}
 		if c.Consequence != "" {
 			fmt.Fprintf(w, "      ! %s\n", c.Consequence)

@@ -121,6 +121,15 @@ type FieldChange struct {
 	To    string `json:"to"`
 }
 
+// Value is the field's change as text: "from <arrow> to" for an update, the
+// new value for a create.
+func (f FieldChange) Value(arrow string) string {
+	if f.From != "" {
+		return f.From + " " + arrow + " " + f.To
+	}
+	return f.To
+}
+
 // Change is one resource a step would create, update or keep.
 type Change struct {
 	Action   Action        `json:"action"`
@@ -130,6 +139,11 @@ type Change struct {
 	// Consequence names what the change breaks, when it does (e.g. the guide's
 	// "same" mode on a public SPA); a plan with one needs explicit confirmation.
 	Consequence string `json:"consequence,omitempty"`
+}
+
+// Mark is the change's one-character sign in a plan: + create, ~ update, = keep.
+func (c Change) Mark() string {
+	return map[Action]string{Create: "+", Update: "~", Keep: "="}[c.Action]
 }
 
 // Plan is what a step would do, computed without changing anything.

@@ -101,17 +101,13 @@ func planText(st *Styles, tenantHost string, p *steps.Plan) string {
 		}
 	}
 	for _, c := range p.Changes {
-		mark := map[steps.Action]string{steps.Create: "+", steps.Update: "~", steps.Keep: "="}[c.Action]
 		what := fmt.Sprintf("%s %s %q", c.Action, c.Resource, c.Name)
 		if c.Action == steps.Keep {
 			what = fmt.Sprintf("keep %s %q as it is", c.Resource, c.Name)
 		}
-		fmt.Fprintf(&b, "  %s %s\n", mark, what)
+		fmt.Fprintf(&b, "  %s %s\n", c.Mark(), what)
 		for _, fc := range c.Fields {
-			val := fc.To
-			if fc.From != "" {
-				val = fc.From + " → " + fc.To
-			}
+			val := fc.Value("→")
 			if val == "" {
 				val = "(none)"
 			}
