@@ -1,5 +1,7 @@
 package render
 
+import "github.com/om-auth0/om-auth0/openmetadata"
+
 // openMetadataSections is the part of conf/openmetadata.yaml that configures
 // sign-in. Keys the schemas require but om-auth0 does not decide carry
 // OpenMetadata's defaults.
@@ -82,7 +84,7 @@ func (c *config) openMetadataSections() openMetadataSections {
 }
 
 // bareMetal renders the two sections to set in conf/openmetadata.yaml.
-func (c *config) bareMetal() ([]File, error) {
+func (c *config) bareMetal() ([]openmetadata.File, error) {
 	head := []string{c.title(c.ssoSummary())}
 	if c.confidential() {
 		head = append(head, "Holds the client secret: keep this file private.")
@@ -92,5 +94,5 @@ func (c *config) bareMetal() ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []File{{Path: BareMetalPath, Data: data, Secret: c.confidential()}}, nil
+	return []openmetadata.File{{Path: BareMetalPath, Data: data, Secret: c.confidential()}}, nil
 }

@@ -1,5 +1,7 @@
 package render
 
+import "github.com/om-auth0/om-auth0/openmetadata"
+
 // dockerEnv is the environment the openmetadata-server container must get. It
 // sets only variables that OpenMetadata's docker-compose.yml passes to that
 // service; the compose file's defaults cover the rest.
@@ -33,7 +35,7 @@ func (c *config) dockerEnv() []envVar {
 }
 
 // docker renders the env file for `docker compose --env-file`.
-func (c *config) docker() ([]File, error) {
+func (c *config) docker() ([]openmetadata.File, error) {
 	head := []string{c.title(c.ssoSummary())}
 	if c.confidential() {
 		head = append(head, "Holds the client secret: keep this file private.")
@@ -43,5 +45,5 @@ func (c *config) docker() ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []File{{Path: DockerEnvPath, Data: data, Secret: c.confidential()}}, nil
+	return []openmetadata.File{{Path: DockerEnvPath, Data: data, Secret: c.confidential()}}, nil
 }

@@ -1,5 +1,7 @@
 package render
 
+import "github.com/om-auth0/om-auth0/openmetadata"
+
 // helmValues are values for the open-metadata/openmetadata chart; they follow
 // the chart's values.schema.json.
 type helmValues struct {
@@ -105,14 +107,14 @@ func (c *config) oidcSecret() kubernetesSecret {
 }
 
 // kubernetes renders the Helm values and, for a confidential client, the Secret.
-func (c *config) kubernetes() ([]File, error) {
+func (c *config) kubernetes() ([]openmetadata.File, error) {
 	head := []string{c.title(c.ssoSummary())}
 	head = append(head, c.applyHeader(Kubernetes)...)
 	values, err := yamlFile(head, c.helmValues())
 	if err != nil {
 		return nil, err
 	}
-	files := []File{{Path: HelmValuesPath, Data: values}}
+	files := []openmetadata.File{{Path: HelmValuesPath, Data: values}}
 	if c.confidential() {
 		head := []string{c.title("the confidential client's credentials, read by the chart"),
 			"Apply before the Helm upgrade, in the output folder: " + kubectlSecret("")}
@@ -120,7 +122,7 @@ func (c *config) kubernetes() ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: HelmSecretPath, Data: secret, Secret: true})
+		files = append(files, openmetadata.File{Path: HelmSecretPath, Data: secret, Secret: true})
 	}
 	return files, nil
 }

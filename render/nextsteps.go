@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // Commands that do not name a rendered file.
@@ -54,7 +56,7 @@ func kubectlSecret(d outDir) string { return "kubectl apply -f " + d.path(HelmSe
 // (the chart copied in shared/reference/openmetadata/helm is chart version
 // and appVersion 1.13.1; see its SOURCES.md), so the pin is v, the version
 // the files are rendered for.
-func helmUpgrade(v Version, d outDir) string {
+func helmUpgrade(v openmetadata.Version, d outDir) string {
 	return "helm upgrade --install openmetadata open-metadata/openmetadata --version " + v.String() +
 		" --reuse-values --values " + d.path(HelmValuesPath)
 }
@@ -69,7 +71,7 @@ type howTo struct {
 	outro       string
 }
 
-func howToApply(v Version, ct ClientType, t Target, d outDir) howTo {
+func howToApply(v openmetadata.Version, ct openmetadata.ClientType, t openmetadata.Target, d outDir) howTo {
 	settingsInDB := v.SettingsInDatabase()
 	label := fmt.Sprintf("%d.%d", v.Major, v.Minor)
 	reseedIntro := func(source, clear string) string {
@@ -106,7 +108,7 @@ func howToApply(v Version, ct ClientType, t Target, d outDir) howTo {
 		}
 	case Kubernetes:
 		h.intro = "Upgrade the Helm release with these values."
-		if ct == Confidential {
+		if ct == openmetadata.Confidential {
 			h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these values."
 			h.apply = []string{kubectlSecret(d)}
 		}
@@ -145,7 +147,7 @@ func (h howTo) lines() []string {
 }
 
 // NextSteps is NextStepsIn with paths relative to the output folder.
-func NextSteps(in Input, t Target) string { return NextStepsIn(in, t, "") }
+func NextSteps(in Input, t openmetadata.Target) string { return NextStepsIn(in, t, "") }
 
 // NextStepsIn is what the operator does with target t's files, written into
 // the output folder dir: the commands that apply them, naming the files by
@@ -154,13 +156,13 @@ func NextSteps(in Input, t Target) string { return NextStepsIn(in, t, "") }
 // the extra step an existing OpenMetadata ≥ 1.10 deployment needs. The
 // ingestion config is the same for every target, so its steps are
 // IngestionNextSteps, printed once. It is "" for an unknown target.
-func NextStepsIn(in Input, t Target, dir string) string {
-	if _, err := orderTargets([]Target{t}); err != nil {
+func NextStepsIn(in Input, t openmetadata.Target, dir string) string {
+	if _, err := orderTargets([]openmetadata.Target{t}); err != nil {
 		return ""
 	}
 	ct := in.ClientType
 	if ct == "" {
-		ct = Public
+		ct = openmetadata.Public
 	}
 	return strings.Join(howToApply(in.Version, ct, t, outDir(dir)).lines(), "\n") + "\n"
 }
@@ -173,7 +175,7 @@ func IngestionNextSteps(in Input) string {
 	const where = IngestionPath + " (in the output folder)"
 	var lines []string
 	switch {
-	case in.Version.Band() == BandLegacy && in.ServiceAccount != nil:
+	case in.Version.Band() == openmetadata.BandLegacy && in.ServiceAccount != nil:
 		lines = []string{where + " signs in to Auth0 as the service", "account with its client secret: keep it private."}
 	case strings.TrimSpace(in.IngestionJWT) == "":
 		// Also OpenMetadata ≤ 1.0 without a service account: the file then
@@ -193,6 +195,6 @@ func IngestionNextSteps(in Input) string {
 // applyHeader is the "how to apply" part of a file's comment header: the
 // next steps with paths relative to the output folder, as a file cannot know
 // where it is written.
-func (c *config) applyHeader(t Target) []string {
+func (c *config) applyHeader(t openmetadata.Target) []string {
 	return howToApply(c.Version, c.clientType, t, "").lines()
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -31,8 +32,8 @@ type RunOptions struct {
 	// ASCII avoids Unicode marks (NO_COLOR, or stderr is not a terminal).
 	ASCII bool
 	// DetectVersion asks OpenMetadata for its version when none was given;
-	// nil, or a failure, means render.Newest.
-	DetectVersion func(ctx context.Context, omURL string) (render.Version, error)
+	// nil, or a failure, means openmetadata.Newest.
+	DetectVersion func(ctx context.Context, omURL string) (openmetadata.Version, error)
 }
 
 // RunError is a run that failed after connecting: what failed, and what the
@@ -205,8 +206,8 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 
 // complete fills the version, detected when not given, and the defaults that depend on it.
 func (s *run) complete(ctx context.Context) error {
-	detected := render.Newest
-	if s.cfg.Choices.Version == (render.Version{}) && s.opts.DetectVersion != nil {
+	detected := openmetadata.Newest
+	if s.cfg.Choices.Version == (openmetadata.Version{}) && s.opts.DetectVersion != nil {
 		omURL := s.cfg.Choices.OMURL
 		v, err := s.opts.DetectVersion(ctx, omURL)
 		switch {
@@ -216,7 +217,7 @@ func (s *run) complete(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		default:
-			s.p.warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, render.Newest)
+			s.p.warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, openmetadata.Newest)
 		}
 	}
 	if err := s.cfg.Complete(detected); err != nil {
@@ -291,8 +292,8 @@ func (s *run) dryRun() error {
 }
 
 // AppType is the Auth0 application type of a client type: spa or regular_web.
-func AppType(ct render.ClientType) string {
-	if ct == render.Confidential {
+func AppType(ct openmetadata.ClientType) string {
+	if ct == openmetadata.Confidential {
 		return "regular_web"
 	}
 	return "spa"
@@ -315,7 +316,7 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 		// placeholder) for every version; the report's ingestion steps
 		// (render.IngestionNextSteps) say where the token comes from.
 		instead := ""
-		if s.cfg.Choices.Version.Band() == render.BandLegacy {
+		if s.cfg.Choices.Version.Band() == openmetadata.BandLegacy {
 			instead = " instead of an Auth0 service account"
 		}
 		s.p.ok("service account skipped: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT%s", s.cfg.Choices.Version, instead)
@@ -404,7 +405,7 @@ func (s *run) report() {
 // target's (render.NextStepsIn, naming the files by their absolute path so
 // the commands work as pasted from any folder), then, once, how to use the
 // ingestion config (render.IngestionNextSteps).
-func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, targets []render.Target) {
+func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, targets []openmetadata.Target) {
 	fmt.Fprintf(w, "\nFiles in %s (files holding a secret are readable by you only, mode 0600):\n", out)
 	for _, p := range paths {
 		if rel, err := filepath.Rel(out, p); err == nil {
@@ -424,7 +425,7 @@ func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, ta
 	fmt.Fprintf(w, "\nNext steps for ingestion:\n%s\n", indent(text, "  "))
 }
 
-func targetTitle(t render.Target) string {
+func targetTitle(t openmetadata.Target) string {
 	switch t {
 	case render.Docker:
 		return "Docker"
@@ -447,7 +448,7 @@ func indent(text, prefix string) string {
 }
 
 // writePlan writes a dry run's plan: each change to Auth0, then each file.
-func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, files []render.File) {
+func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, files []openmetadata.File) {
 	if w == nil {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/tenant"
@@ -337,24 +338,24 @@ func TestRunSecretsOnlyWhenRevealed(t *testing.T) {
 func TestRunDetectsTheVersion(t *testing.T) {
 	tests := []struct {
 		name     string
-		detect   func(context.Context, string) (render.Version, error)
+		detect   func(context.Context, string) (openmetadata.Version, error)
 		wantVer  string
 		wantSA   steps.ServiceAccountMode
 		wantLine string
 	}{
-		{"detected", func(_ context.Context, u string) (render.Version, error) {
-			return render.Version{Major: 1, Patch: 2}, nil
+		{"detected", func(_ context.Context, u string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 1, Patch: 2}, nil
 		},
 			"1.0.2", steps.Separate, "ok: OpenMetadata at https://om.acme.com is version 1.0.2"},
-		{"not answering", func(context.Context, string) (render.Version, error) {
-			return render.Version{}, errors.New("connection refused")
+		{"not answering", func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{}, errors.New("connection refused")
 		},
 			"2.0.0", steps.Skip, "warning: could not read OpenMetadata's version (connection refused): configuring for 2.0.0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig(t, answers.Answers{})
-			cfg.Choices.Version = render.Version{}
+			cfg.Choices.Version = openmetadata.Version{}
 			var progress bytes.Buffer
 			_, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{DryRun: true, DetectVersion: tt.detect, Progress: &progress, ASCII: true})
 			if err != nil {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -183,7 +183,7 @@ func RequiredScopes(c Choices) []string {
 	}
 	// The UI application, once found, may differ from what sign-in needs.
 	need = append(need, "update:clients")
-	if c.ClientType == render.Confidential || mode != Skip {
+	if c.ClientType == openmetadata.Confidential || mode != Skip {
 		need = append(need, "read:client_keys")
 	}
 	if mode != Skip {

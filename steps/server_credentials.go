@@ -8,7 +8,7 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // uiState is PlanUIApp's private data for ApplyUIApp.
@@ -29,7 +29,7 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*Plan, error) {
 		return nil, err
 	}
 	name := firstNonEmpty(strings.TrimSpace(c.AppName), defaultAppName)
-	st := &uiState{choices: c, needSecret: c.ClientType == render.Confidential || c.mode() == Same}
+	st := &uiState{choices: c, needSecret: c.ClientType == openmetadata.Confidential || c.mode() == Same}
 	readSecret := st.needSecret && s.has("read:client_keys")
 
 	// Reads the service-account step will need run alongside this step's
@@ -144,8 +144,8 @@ func uiTarget(c Choices, omURL, name string, cur *remoteApp) remoteApp {
 		OIDCConformant: true,
 		Metadata:       marker(RoleUI, omURL),
 	}
-	if c.ClientType == render.Confidential {
-		t.AppType, t.AuthMethod = appTypeRegular, render.ConfidentialAuthMethod
+	if c.ClientType == openmetadata.Confidential {
+		t.AppType, t.AuthMethod = appTypeRegular, openmetadata.ConfidentialAuthMethod
 	}
 	if cur == nil {
 		return t
@@ -192,10 +192,10 @@ func diffApp(cur, t remoteApp) diff {
 	return d
 }
 
-// checkOMURL is render.CheckOMURL, the one OpenMetadata URL check, failing
+// checkOMURL is openmetadata.CheckURL, the one OpenMetadata URL check, failing
 // with an *Error like every step.
 func checkOMURL(raw string) (string, error) {
-	omURL, err := render.CheckOMURL(raw)
+	omURL, err := openmetadata.CheckURL(raw)
 	if err != nil {
 		return "", &Error{Op: "check the OpenMetadata URL", Meaning: err.Error(), Err: err,
 			Hint: "give OpenMetadata's base URL, the address its users open, like https://openmetadata.example.com"}

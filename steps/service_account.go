@@ -9,7 +9,7 @@ import (
 	"github.com/auth0/go-auth0/management"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // saState is PlanServiceAccount's private data for ApplyServiceAccount.
@@ -283,11 +283,11 @@ func diffSame(cur, t remoteApp) diff {
 }
 
 // sameConsequence is what "same" mode breaks on the UI application.
-func sameConsequence(cur remoteApp, ct render.ClientType) string {
-	if cur.AppType == appTypeSPA || cur.AuthMethod == authNone || ct == render.Public {
+func sameConsequence(cur remoteApp, ct openmetadata.ClientType) string {
+	if cur.AppType == appTypeSPA || cur.AuthMethod == authNone || ct == openmetadata.Public {
 		return "browser sign-in to OpenMetadata stops working: the public single-page app exchanges its sign-in code with PKCE and no secret, which Auth0 refuses once the token endpoint auth method is Basic"
 	}
-	return "OpenMetadata's server exchanges the sign-in code with " + render.ConfidentialAuthMethod +
+	return "OpenMetadata's server exchanges the sign-in code with " + openmetadata.ConfidentialAuthMethod +
 		"; once the application's method is Basic, Auth0 refuses that exchange unless OpenMetadata is switched to client_secret_basic"
 }
 

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // ServiceAccountMode says where the guide's "Ingestion Bot" service account lives.
@@ -30,8 +30,8 @@ func ParseServiceAccountMode(s string) (ServiceAccountMode, error) {
 
 // DefaultServiceAccountMode is separate for OpenMetadata ≤ 1.0 (its ingestion needs
 // Auth0 client credentials) and skip for later versions (ingestion uses a JWT).
-func DefaultServiceAccountMode(v render.Version) ServiceAccountMode {
-	if v.Band() == render.BandLegacy {
+func DefaultServiceAccountMode(v openmetadata.Version) ServiceAccountMode {
+	if v.Band() == openmetadata.BandLegacy {
 		return Separate
 	}
 	return Skip
@@ -40,8 +40,8 @@ func DefaultServiceAccountMode(v render.Version) ServiceAccountMode {
 // Choices are the operator's answers that the Auth0 steps act on.
 type Choices struct {
 	OMURL          string // OpenMetadata base URL, no trailing slash
-	Version        render.Version
-	ClientType     render.ClientType
+	Version        openmetadata.Version
+	ClientType     openmetadata.ClientType
 	AppName        string // UI application name (default "OpenMetadata")
 	AppID          string // reuse this application instead of finding/creating one
 	ServiceAccount ServiceAccountMode

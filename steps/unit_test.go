@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -68,19 +68,19 @@ func TestRequiredScopes(t *testing.T) {
 		c    Choices
 		want []string
 	}{
-		"public, skip": {Choices{ClientType: render.Public, ServiceAccount: Skip},
+		"public, skip": {Choices{ClientType: openmetadata.Public, ServiceAccount: Skip},
 			[]string{"read:clients", "create:clients", "update:clients"}},
-		"public, existing app, skip": {Choices{ClientType: render.Public, AppID: "x", ServiceAccount: Skip},
+		"public, existing app, skip": {Choices{ClientType: openmetadata.Public, AppID: "x", ServiceAccount: Skip},
 			[]string{"read:clients", "update:clients"}},
-		"confidential, skip": {Choices{ClientType: render.Confidential, ServiceAccount: Skip},
+		"confidential, skip": {Choices{ClientType: openmetadata.Confidential, ServiceAccount: Skip},
 			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys"}},
-		"public, separate": {Choices{ClientType: render.Public, ServiceAccount: Separate},
+		"public, separate": {Choices{ClientType: openmetadata.Public, ServiceAccount: Separate},
 			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
-		"existing app, same": {Choices{ClientType: render.Public, AppID: "x", ServiceAccount: Same},
+		"existing app, same": {Choices{ClientType: openmetadata.Public, AppID: "x", ServiceAccount: Same},
 			[]string{"read:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
 		"existing app, separate still creates the bot": {Choices{AppID: "x", ServiceAccount: Separate},
 			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
-		"unset mode follows the version (2.0: skip)": {Choices{ClientType: render.Public, Version: render.Newest},
+		"unset mode follows the version (2.0: skip)": {Choices{ClientType: openmetadata.Public, Version: openmetadata.Newest},
 			[]string{"read:clients", "create:clients", "update:clients"}},
 	}
 	for name, tt := range tests {
@@ -113,7 +113,7 @@ func TestUITargetAndDiff(t *testing.T) {
 		check      func(t *testing.T, d diff)
 	}{
 		"adds our callback, keeps the operator's, adds the marker": {
-			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Skip}, cur: existing,
+			c: Choices{OMURL: om, ClientType: openmetadata.Public, ServiceAccount: Skip}, cur: existing,
 			wantFields: []string{"callbacks", "client_metadata"},
 			check: func(t *testing.T, d diff) {
 				if got := *d.patch.Callbacks; !slices.Equal(got, []string{"https://other.example.com/cb", om + "/callback"}) {
@@ -129,7 +129,7 @@ func TestUITargetAndDiff(t *testing.T) {
 			},
 		},
 		"equal app: no change": {
-			c: Choices{OMURL: om + "/", ClientType: render.Public, ServiceAccount: Skip},
+			c: Choices{OMURL: om + "/", ClientType: openmetadata.Public, ServiceAccount: Skip},
 			cur: func() remoteApp {
 				a := existing
 				a.Callbacks = []string{om + "/callback"}
@@ -138,7 +138,7 @@ func TestUITargetAndDiff(t *testing.T) {
 			}(),
 		},
 		"confidential turns a SPA into a regular web app with Post": {
-			c: Choices{OMURL: om, ClientType: render.Confidential, ServiceAccount: Skip},
+			c: Choices{OMURL: om, ClientType: openmetadata.Confidential, ServiceAccount: Skip},
 			cur: func() remoteApp {
 				a := existing
 				a.Callbacks = []string{om + "/callback"}
@@ -147,20 +147,20 @@ func TestUITargetAndDiff(t *testing.T) {
 			}(),
 			wantFields: []string{"app_type", "token_endpoint_auth_method"},
 			check: func(t *testing.T, d diff) {
-				if *d.patch.TokenEndpointAuthMethod != render.ConfidentialAuthMethod || *d.patch.AppType != "regular_web" {
+				if *d.patch.TokenEndpointAuthMethod != openmetadata.ConfidentialAuthMethod || *d.patch.AppType != "regular_web" {
 					t.Errorf("patch = %+v", d.patch)
 				}
 			},
 		},
 		"same mode leaves Basic and client_credentials to the service-account step": {
-			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Same},
+			c: Choices{OMURL: om, ClientType: openmetadata.Public, ServiceAccount: Same},
 			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "spa", AuthMethod: "client_secret_basic",
 				GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"},
 				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
 				Metadata: marker(RoleUI, om)},
 		},
 		"leaving same mode drops client_credentials together with Basic": {
-			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Separate},
+			c: Choices{OMURL: om, ClientType: openmetadata.Public, ServiceAccount: Separate},
 			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "spa", AuthMethod: "client_secret_basic",
 				GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"},
 				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
@@ -197,13 +197,13 @@ func TestUITargetAndDiff(t *testing.T) {
 
 func TestUITargetCreate(t *testing.T) {
 	for _, tt := range []struct {
-		ct       render.ClientType
+		ct       openmetadata.ClientType
 		appType  string
 		method   string
 		wantAuth string
 	}{
-		{render.Public, "spa", "none", "none"},
-		{render.Confidential, "regular_web", render.ConfidentialAuthMethod, render.ConfidentialAuthMethod},
+		{openmetadata.Public, "spa", "none", "none"},
+		{openmetadata.Confidential, "regular_web", openmetadata.ConfidentialAuthMethod, openmetadata.ConfidentialAuthMethod},
 	} {
 		t.Run(string(tt.ct), func(t *testing.T) {
 			body := uiTarget(Choices{ClientType: tt.ct}, "https://om.example.com", "OM", nil).toCreate("d")
@@ -625,7 +625,7 @@ func TestConnectAPIToken(t *testing.T) {
 	if _, name := s.Tenant(); name != "Acme" {
 		t.Errorf("friendly name = %q", name)
 	}
-	if got := s.MissingScopes(Choices{ServiceAccount: Skip, ClientType: render.Public}); !slices.Equal(got, []string{"create:clients", "update:clients"}) {
+	if got := s.MissingScopes(Choices{ServiceAccount: Skip, ClientType: openmetadata.Public}); !slices.Equal(got, []string{"create:clients", "update:clients"}) {
 		t.Errorf("MissingScopes = %v", got)
 	}
 	for name, tok := range map[string]string{

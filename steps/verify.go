@@ -15,14 +15,14 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // Names of the verification checks (screens.md "Verification"). Names that
 // carry a value are built by the Check* functions.
 const (
 	CheckTokenBasic = "token with HTTP Basic, as the guide configures it"
-	// CheckTokenForm runs for OpenMetadata ≤ 1.0 only (render.BandLegacy).
+	// CheckTokenForm runs for OpenMetadata ≤ 1.0 only (openmetadata.BandLegacy).
 	CheckTokenForm = "token with the secret in the form body, as OpenMetadata ≤ 1.0 ingestion sends it"
 )
 
@@ -81,7 +81,7 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	if ui != nil || bot != nil {
 		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
 	}
-	legacy := c.Version.Band() == render.BandLegacy
+	legacy := c.Version.Band() == openmetadata.BandLegacy
 	if bot != nil && bot.ClientSecret != "" {
 		wg.Go(func() { basic, basicErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleBasic) })
 		if legacy {

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -29,13 +29,13 @@ func (r *lineReader) Read(p []byte) (int, error) {
 
 func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*fakeRunner, *setup.Result, string, error) {
 	t.Helper()
-	return runAccessibleDetecting(t, cfg, func(context.Context, string) (render.Version, error) {
-		return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+	return runAccessibleDetecting(t, cfg, func(context.Context, string) (openmetadata.Version, error) {
+		return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
 	}, lines...)
 }
 
 // runAccessibleDetecting is runAccessibleWith with its own version detection.
-func runAccessibleDetecting(t *testing.T, cfg *setup.Config, detect func(context.Context, string) (render.Version, error),
+func runAccessibleDetecting(t *testing.T, cfg *setup.Config, detect func(context.Context, string) (openmetadata.Version, error),
 	lines ...string) (*fakeRunner, *setup.Result, string, error) {
 	t.Helper()
 	ios, _, _, errOut := iostreams.Test()
@@ -110,15 +110,15 @@ func TestAccessibleWalk(t *testing.T) {
 func TestAccessibleDetectNoteOnce(t *testing.T) {
 	tests := []struct {
 		name   string
-		detect func(context.Context, string) (render.Version, error)
+		detect func(context.Context, string) (openmetadata.Version, error)
 		answer string // to the version prompt
 		note   string
 	}{
-		{"detected", func(context.Context, string) (render.Version, error) {
-			return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+		{"detected", func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
 		}, "", "detected 1.6.4 from /api/v1/system/version"},
-		{"unreadable", func(context.Context, string) (render.Version, error) {
-			return render.Version{}, errors.New("connection refused")
+		{"unreadable", func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{}, errors.New("connection refused")
 		}, "1.6.4", "could not read /api/v1/system/version: give the version"},
 	}
 	for _, tt := range tests {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/answers"
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -111,7 +112,7 @@ func (r *fakeRunner) PlanUIApp(_ context.Context, c steps.Choices) (*steps.Plan,
 		return steps.NewPlan([]steps.Change{{Action: steps.Update, Resource: "application", Name: c.AppName, Fields: fields}}, c), nil
 	}
 	appType := "spa"
-	if c.ClientType == render.Confidential {
+	if c.ClientType == openmetadata.Confidential {
 		appType = "regular_web"
 	}
 	fields = append([]steps.FieldChange{{Field: "app_type", To: appType}}, fields...)
@@ -184,34 +185,34 @@ func (r *fakeRunner) Created() []string {
 // fakeFiles stands in for the renderers so the wizard's tests do not depend
 // on their output: one small file per target, the workflowConfig and the
 // real answers.yaml.
-func fakeFiles(cfg *setup.Config) func(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error) {
-	return func(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error) {
+func fakeFiles(cfg *setup.Config) func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error) {
+	return func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error) {
 		in := cfg.RenderInput(ui, sa)
-		var files []render.File
+		var files []openmetadata.File
 		for _, t := range cfg.Targets {
 			switch t {
 			case render.Docker:
-				files = append(files, render.File{Path: "docker/openmetadata_auth0.env", Secret: in.ClientType == render.Confidential, Data: []byte(fmt.Sprintf(
+				files = append(files, openmetadata.File{Path: "docker/openmetadata_auth0.env", Secret: in.ClientType == openmetadata.Confidential, Data: []byte(fmt.Sprintf(
 					"AUTHENTICATION_PROVIDER=auth0\nAUTHENTICATION_PUBLIC_KEYS=[%s,%s/api/v1/system/config/jwks]\nAUTHENTICATION_AUTHORITY=%s\nAUTHENTICATION_CLIENT_ID=%s\nOIDC_CLIENT_SECRET=%s\nAUTHORIZER_ADMIN_PRINCIPALS=[%s]\nAUTHORIZER_PRINCIPAL_DOMAIN=%s\n",
 					in.Tenant.JWKSURL(), in.OMURL, in.Tenant.Authority(), in.UI.ClientID, in.UI.ClientSecret, strings.Join(in.AdminPrincipals, ","), in.PrincipalDomain))})
 			case render.BareMetal:
-				files = append(files, render.File{Path: "bare-metal/openmetadata-auth0.yaml", Data: []byte("authenticationConfiguration:\n  provider: auth0\n  clientId: " + in.UI.ClientID + "\n")})
+				files = append(files, openmetadata.File{Path: "bare-metal/openmetadata-auth0.yaml", Data: []byte("authenticationConfiguration:\n  provider: auth0\n  clientId: " + in.UI.ClientID + "\n")})
 			case render.Kubernetes:
-				files = append(files, render.File{Path: "kubernetes/values-auth0.yaml", Data: []byte("openmetadata:\n  config:\n    authentication:\n      provider: auth0\n")})
+				files = append(files, openmetadata.File{Path: "kubernetes/values-auth0.yaml", Data: []byte("openmetadata:\n  config:\n    authentication:\n      provider: auth0\n")})
 			}
 		}
 		jwt := cmp.Or(in.IngestionJWT, "<ingestion-bot JWT>")
-		files = append(files, render.File{Path: "ingestion/workflow-config.yaml", Secret: in.IngestionJWT != "",
+		files = append(files, openmetadata.File{Path: "ingestion/workflow-config.yaml", Secret: in.IngestionJWT != "",
 			Data: []byte("workflowConfig:\n  openMetadataServerConfig:\n    hostPort: " + in.OMURL + "/api\n    authProvider: openmetadata\n    securityConfig:\n      jwtToken: " + jwt + "\n")})
 		ans, err := answers.Marshal(cfg.Answers())
 		if err != nil {
 			return nil, err
 		}
-		return append(files, render.File{Path: setup.AnswersFile, Data: ans}), nil
+		return append(files, openmetadata.File{Path: setup.AnswersFile, Data: ans}), nil
 	}
 }
 
-func fakeNextSteps(in render.Input, t render.Target, _ string) string {
+func fakeNextSteps(in render.Input, t openmetadata.Target, _ string) string {
 	return fmt.Sprintf("Apply    (%s) apply the files for OpenMetadata %s", t, in.Version)
 }
 
@@ -248,8 +249,8 @@ func newHarness(t *testing.T, cfg *setup.Config, opts ...harnessOption) *harness
 			}
 			return h.runner, nil
 		},
-		DetectVersion: func(context.Context, string) (render.Version, error) {
-			return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+		DetectVersion: func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
 		},
 	}
 	for _, opt := range opts {

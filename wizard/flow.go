@@ -11,6 +11,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
@@ -164,7 +165,7 @@ type flow struct {
 	runner     steps.Runner
 	tenantName string
 
-	detected  *render.Version
+	detected  *openmetadata.Version
 	detectErr error
 
 	apps    []steps.AppSummary
@@ -188,8 +189,8 @@ type flow struct {
 	modeGiven     bool // the Config or the operator chose the service account mode
 
 	// renderFiles and nextSteps are the renderers (tests substitute them).
-	renderFiles func(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error)
-	nextSteps   func(in render.Input, t render.Target, dir string) string
+	renderFiles func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error)
+	nextSteps   func(in render.Input, t openmetadata.Target, dir string) string
 
 	// Form plumbing: live validators, secret inputs and which ones show
 	// their text, by field key.
@@ -228,12 +229,12 @@ func newFlow(opts Options) *flow {
 
 	ch := cfg.Choices
 	d.omURL = cmp.Or(ch.OMURL, setup.DefaultOMURL)
-	f.versionGiven = ch.Version != (render.Version{})
-	d.version = render.Newest.String()
+	f.versionGiven = ch.Version != (openmetadata.Version{})
+	d.version = openmetadata.Newest.String()
 	if f.versionGiven {
 		d.version = ch.Version.String()
 	}
-	d.clientType = string(cmp.Or(ch.ClientType, render.Public))
+	d.clientType = string(cmp.Or(ch.ClientType, openmetadata.Public))
 	d.appName = cmp.Or(ch.AppName, setup.DefaultAppName)
 	d.appChoice = appCreate
 	if ch.AppID != "" {
@@ -269,7 +270,7 @@ func (f *flow) skip(s stepID) bool {
 	case stepConfirmSA:
 		return mode == steps.Skip || !f.needsConfirm(f.saPlan)
 	case stepIngestForm:
-		return f.cfg.Choices.Version.Band() == render.BandLegacy
+		return f.cfg.Choices.Version.Band() == openmetadata.BandLegacy
 	}
 	return false
 }
@@ -349,17 +350,17 @@ func (f *flow) submit(s stepID) error {
 			cfg.Connect.ClientID, cfg.Connect.ClientSecret, cfg.Connect.APIToken = strings.TrimSpace(d.clientID), d.clientSecret, ""
 		}
 	case stepOMURL:
-		om, err := render.CheckOMURL(d.omURL)
+		om, err := openmetadata.CheckURL(d.omURL)
 		if err != nil {
 			return err
 		}
 		cfg.Choices.OMURL = om
 	case stepServerForm:
-		v, err := render.ParseVersion(d.version)
+		v, err := openmetadata.ParseVersion(d.version)
 		if err != nil {
 			return err
 		}
-		ct, err := render.ParseClientType(d.clientType)
+		ct, err := openmetadata.ParseClientType(d.clientType)
 		if err != nil {
 			return err
 		}
@@ -418,7 +419,7 @@ func (f *flow) submit(s stepID) error {
 type (
 	connectedMsg       struct{ runner steps.Runner }
 	versionDetectedMsg struct {
-		version render.Version
+		version openmetadata.Version
 		err     error
 	}
 	appsLoadedMsg   struct{ apps []steps.AppSummary }
@@ -617,18 +618,18 @@ func applyLabel(p *steps.Plan) string {
 }
 
 // files renders every output file of the run.
-func (f *flow) files() ([]render.File, error) { return f.renderFiles(f.ui, f.sa) }
+func (f *flow) files() ([]openmetadata.File, error) { return f.renderFiles(f.ui, f.sa) }
 
 // filesOf is the part of the output that files step s previews and writes:
 // the chosen targets' files for Deployment; the workflowConfig and
 // answers.yaml for Ingestion (written last, as they hold the JWT and the
 // final answers).
-func (f *flow) filesOf(s stepID) ([]render.File, error) {
+func (f *flow) filesOf(s stepID) ([]openmetadata.File, error) {
 	all, err := f.files()
 	if err != nil {
 		return nil, err
 	}
-	var out []render.File
+	var out []openmetadata.File
 	for _, file := range all {
 		if (targetOf(file) != "") == (s == stepDeployFiles) {
 			out = append(out, file)
@@ -639,7 +640,7 @@ func (f *flow) filesOf(s stepID) ([]render.File, error) {
 
 // targetOf is the deployment target a rendered file belongs to, by its
 // folder ("docker/…"), or "" for the ingestion config and answers.yaml.
-func targetOf(file render.File) render.Target {
+func targetOf(file openmetadata.File) openmetadata.Target {
 	dir, _, _ := strings.Cut(file.Path, "/")
 	for _, t := range render.AllTargets {
 		if dir == string(t) {
@@ -682,7 +683,7 @@ func (f *flow) created() []string {
 
 // targetKey is the deployment choice that matches targets ("all" when every
 // target or none is given).
-func targetKey(targets []render.Target) string {
+func targetKey(targets []openmetadata.Target) string {
 	if len(targets) == 0 || len(targets) == len(render.AllTargets) {
 		return targetAll
 	}

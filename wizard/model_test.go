@@ -11,6 +11,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -119,7 +120,7 @@ func TestWalkEverySection(t *testing.T) {
 		t.Fatalf("Auth0 calls:\n got %q\nwant %q", got, want)
 	}
 	if cfg.Choices.OMURL != "https://om.acme.internal" || !slices.Equal(cfg.Admins, []string{"alice.smith", "bob"}) ||
-		cfg.PrincipalDomain != "acme.com" || !slices.Equal(cfg.Targets, []render.Target{render.Kubernetes}) {
+		cfg.PrincipalDomain != "acme.com" || !slices.Equal(cfg.Targets, []openmetadata.Target{render.Kubernetes}) {
 		t.Fatalf("config = %+v", cfg)
 	}
 	for path, mode := range map[string]os.FileMode{

@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -27,8 +27,8 @@ func TestProgramSmoke(t *testing.T) {
 		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
 			return runner, runner.record("Connect")
 		},
-		DetectVersion: func(context.Context, string) (render.Version, error) {
-			return render.Version{Major: 2, Minor: 0, Patch: 2}, nil
+		DetectVersion: func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, nil
 		},
 	})
 	tm := teatest.NewTestModel(t, newModel(context.Background(), f),

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -64,14 +65,14 @@ func TestValidators(t *testing.T) {
 
 func TestClientTypeFits(t *testing.T) {
 	for _, tt := range []struct {
-		ct      render.ClientType
+		ct      openmetadata.ClientType
 		version string
 		ok      bool
 	}{
-		{render.Public, "1.0.2", true}, {render.Confidential, "1.4.9", false},
-		{render.Confidential, "1.5.0", true}, {render.Confidential, "2.0.2", true},
+		{openmetadata.Public, "1.0.2", true}, {openmetadata.Confidential, "1.4.9", false},
+		{openmetadata.Confidential, "1.5.0", true}, {openmetadata.Confidential, "2.0.2", true},
 	} {
-		v, _ := render.ParseVersion(tt.version)
+		v, _ := openmetadata.ParseVersion(tt.version)
 		if err := clientTypeFits(tt.ct, v); (err == nil) != tt.ok {
 			t.Errorf("%s on %s: %v", tt.ct, tt.version, err)
 		}
@@ -134,7 +135,7 @@ func TestPlanText(t *testing.T) {
 // (the real renderers' text, not one copy per target).
 func TestNextStepsTextIngestionOnce(t *testing.T) {
 	cfg := completeConfig(t)
-	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: render.Version{Major: 1, Minor: 6, Patch: 4}, ClientType: render.Public}
+	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, ClientType: openmetadata.Public}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
 	f.renderFiles = fakeFiles(cfg)
@@ -168,7 +169,7 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 	t.Chdir(base)
 	cfg := completeConfig(t)
 	cfg.Out = "om out"
-	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: render.Version{Major: 2, Minor: 0, Patch: 2}, ClientType: render.Confidential}
+	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, ClientType: openmetadata.Confidential}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
 	f.renderFiles = fakeFiles(cfg)
