@@ -11,6 +11,8 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/om-auth0/om-auth0/auth0http"
 )
 
 // Marker keys in client_metadata: an application om-auth0 manages carries its
@@ -211,11 +213,11 @@ func listFilter() []management.RequestOption {
 // refused that way (here or later) turns the listing into a checkpoint one,
 // once, read one page after the other.
 func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
-	page := func(ctx context.Context, n int) (l *management.ClientList, budget rateBudget, err error) {
+	page := func(ctx context.Context, n int) (l *management.ClientList, budget auth0http.RateBudget, err error) {
 		err = s.do(ctx, listOp, func(ctx context.Context) (err error) {
 			opts := append(listFilter(), management.Page(n), management.PerPage(perPage), management.IncludeTotals(true))
 			l, err = s.m.Client.List(ctx, opts...)
-			budget = callFrom(ctx).rateBudget()
+			budget = auth0http.CallFrom(ctx).RateBudget()
 			return err
 		})
 		return l, budget, err
@@ -348,11 +350,11 @@ func collectApps(pages [][]*management.Client, total int) []remoteApp {
 // read one page at a time instead of by four readers racing for two
 // requests. x-ratelimit-remaining is not used: it is the budget of one
 // moment, which refills within a second on a paid tenant.
-func listConcurrency(b rateBudget) int {
-	if b.limit == 0 {
+func listConcurrency(b auth0http.RateBudget) int {
+	if b.Limit == 0 {
 		return listParallelism
 	}
-	return max(1, min(listParallelism, b.limit/2))
+	return max(1, min(listParallelism, b.Limit/2))
 }
 
 // rememberCreated notes an application the session created and adds it to the listing.

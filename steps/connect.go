@@ -15,6 +15,7 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 
+	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
@@ -54,7 +55,7 @@ func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, e
 	if req.Domain.Scheme == "http" && !req.Domain.IsLoopback() {
 		return nil, &Error{Op: opName, Meaning: "http is accepted only for loopback hosts", Hint: "use https://" + req.Domain.Host}
 	}
-	s := &Session{domain: req.Domain, http: newHTTPClient(opts)}
+	s := &Session{domain: req.Domain, http: auth0http.NewClient(opts)}
 	token := strings.TrimSpace(req.APIToken)
 	var granted []string // the token response's scope, if the claims lack one
 	switch {
@@ -114,7 +115,7 @@ func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, e
 // is also checked for its audience and expiry, since nothing else has
 // vouched for it yet.
 func (s *Session) readScopes(token string, granted []string) error {
-	claims, err := decodeClaims(token)
+	claims, err := auth0http.DecodeClaims(token)
 	if err != nil {
 		if s.apiToken {
 			// An opaque token may still work; the scopes are then unknown.
@@ -136,7 +137,7 @@ func (s *Session) readScopes(token string, granted []string) error {
 			s.clientID = claims.AuthParty
 		}
 	}
-	s.scopes = claims.scopes()
+	s.scopes = claims.Scopes()
 	if len(s.scopes) == 0 {
 		s.scopes = sortedUnique(granted)
 	}
@@ -248,7 +249,7 @@ type tokenResponse struct {
 // tokenError is a refused client-credentials request.
 type tokenError struct {
 	Status int
-	Body   auth0ErrorBody
+	Body   auth0http.ErrorBody
 	Err    error // transport error when Status is 0
 }
 
@@ -273,7 +274,7 @@ func (s *Session) requestToken(ctx context.Context, clientID, secret string, sty
 	default:
 		body = url.Values{"grant_type": {"client_credentials"}, "audience": {aud}}.Encode()
 	}
-	ctx, c := withCall(withIdempotent(ctx))
+	ctx, c := auth0http.WithCall(auth0http.WithIdempotent(ctx))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.domain.TokenURL(), strings.NewReader(body))
 	if err != nil {
 		return nil, err
@@ -290,12 +291,12 @@ func (s *Session) requestToken(ctx context.Context, clientID, secret string, sty
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		_, eb, _ := c.snapshot()
+		_, eb, _ := c.Snapshot()
 		return nil, &tokenError{Status: resp.StatusCode, Body: eb}
 	}
 	var tr tokenResponse
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil || tr.AccessToken == "" {
-		return nil, &tokenError{Status: resp.StatusCode, Body: auth0ErrorBody{Error: "invalid_response", ErrorDescription: "the token endpoint answered without an access_token"}}
+		return nil, &tokenError{Status: resp.StatusCode, Body: auth0http.ErrorBody{Error: "invalid_response", ErrorDescription: "the token endpoint answered without an access_token"}}
 	}
 	return &tr, nil
 }

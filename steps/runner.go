@@ -2,9 +2,8 @@ package steps
 
 import (
 	"context"
-	"net/http"
-	"time"
 
+	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -19,23 +18,7 @@ type ConnectRequest struct {
 }
 
 // Options tune how the steps talk to Auth0. The zero value is right for real tenants.
-type Options struct {
-	// HTTPClient is the base client; nil uses one with sane timeouts.
-	HTTPClient *http.Client
-	// RequestTimeout caps each Auth0 call; 0 means 30s.
-	RequestTimeout time.Duration
-	// MaxRetries caps the retries of an idempotent request after a network
-	// error, a timeout or a 5xx answer; 0 means go-auth0's default (2).
-	// Negative disables every retry, 429s included.
-	MaxRetries int
-	// MaxBackoff caps each wait between retries; tests shrink it (they do not switch retries off).
-	MaxBackoff time.Duration
-	// RateLimitWait caps how long one request waits out Auth0's rate limit in
-	// total: a 429 is retried, after the wait X-RateLimit-Reset or
-	// Retry-After asks for (at most MaxBackoff), until the waits would add up
-	// to more than this. 0 means 60s.
-	RateLimitWait time.Duration
-}
+type Options = auth0http.Options
 
 // Runner is everything the wizard and the non-interactive setup ask of a
 // connected tenant. *Session implements it; wizard tests use a fake.

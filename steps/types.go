@@ -241,3 +241,9 @@ func (v Verification) OK() bool {
 }
 
 func strconvQuote(s string) string { return "\"" + s + "\"" }
+
+func sortedUnique(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -13,8 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-
+	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
@@ -130,13 +129,13 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	}
 	sigErr := keysErr
 	if sigErr == nil {
-		sigErr = checkSignature(token, keys)
+		sigErr = auth0http.CheckSignature(token, keys)
 	}
-	claims, claimsErr := decodeClaims(token)
+	claims, claimsErr := auth0http.DecodeClaims(token)
 	scopeErr := claimsErr
 	if claimsErr == nil {
 		claimsErr = s.checkClaims(claims, bot.ClientID, time.Now())
-		scopeErr = compareScopes(claims.scopes(), requested)
+		scopeErr = compareScopes(claims.Scopes(), requested)
 	}
 	v.Checks = append(v.Checks,
 		result(CheckSignature(s.domain.JWKSURL()), sigErr),
@@ -217,35 +216,15 @@ func (s *Session) checkDiscovery(ctx context.Context) error {
 }
 
 func (s *Session) fetchJWKS(ctx context.Context) (map[string]*rsa.PublicKey, error) {
-	var set jwks
+	var set auth0http.JWKS
 	if err := s.getJSON(ctx, s.domain.JWKSURL(), &set); err != nil {
 		return nil, err
 	}
-	return set.rsaKeys()
-}
-
-// checkSignature verifies the token's RS256 signature with the tenant's keys.
-func checkSignature(token string, keys map[string]*rsa.PublicKey) error {
-	_, err := jwt.Parse(token, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		if k, ok := keys[kid]; ok {
-			return k, nil
-		}
-		if kid == "" && len(keys) == 1 {
-			for _, k := range keys {
-				return k, nil
-			}
-		}
-		return nil, fmt.Errorf("the JWKS has no key %q", kid)
-	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
-	if err != nil {
-		return fmt.Errorf("the signature does not verify: %w", err)
-	}
-	return nil
+	return set.RSAKeys()
 }
 
 // checkClaims checks iss, aud, exp and sub of the service account's token.
-func (s *Session) checkClaims(c tokenClaims, clientID string, now time.Time) error {
+func (s *Session) checkClaims(c auth0http.Claims, clientID string, now time.Time) error {
 	var problems []string
 	if c.Issuer != s.domain.Issuer() {
 		problems = append(problems, fmt.Sprintf("iss is %q, not %q", c.Issuer, s.domain.Issuer()))
