@@ -158,7 +158,7 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 		}
 		return s.dryRun()
 	}
-	if err := s.confirm(uiPlan, saPlan); err != nil {
+	if err := s.confirm(&uiPlan.Plan, &saPlan.Plan); err != nil {
 		return err
 	}
 
@@ -167,12 +167,12 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 			return err
 		}
 	}
-	s.p.ok("%s", appLine(uiPlan, s.ui, s.opts.RevealSecrets))
+	s.p.ok("%s", appLine(&uiPlan.Plan, s.ui, s.opts.RevealSecrets))
 	s.secretWarning(s.ui)
 	if s.sa, err = r.ApplyServiceAccount(ctx, saPlan); err != nil {
 		return err
 	}
-	s.serviceAccountLines(saPlan)
+	s.serviceAccountLines(&saPlan.Plan)
 
 	v := r.Verify(ctx, c, s.ui, s.sa)
 	s.v = &v
@@ -325,7 +325,7 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 	if s.sa.Mode == steps.Separate {
 		s.p.ok("service account %s", appLine(p, s.sa.App, s.opts.RevealSecrets))
 	} else {
-		s.p.ok("service account is application %q (client id %s), %s", s.sa.App.Name, s.sa.App.ClientID, actionWord(p, "application", s.sa.App.Name, false))
+		s.p.ok("service account is application %q (client id %s), %s", s.sa.App.Name, s.sa.App.ClientID, actionWord(p, steps.Application, s.sa.App.Name, false))
 	}
 	s.secretWarning(s.sa.App)
 	if g := s.sa.Grant; g != nil {
@@ -341,7 +341,7 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 // creation that this run did not create was found in place when Auth0
 // refused a duplicate (409): it is not reported as created.
 func grantWord(p *steps.Plan, g *steps.Grant) string {
-	word := actionWord(p, "client grant", g.Audience, g.Created)
+	word := actionWord(p, steps.ClientGrant, g.Audience, g.Created)
 	if word == "created" && !g.Created {
 		return "already existed"
 	}
@@ -350,7 +350,7 @@ func grantWord(p *steps.Plan, g *steps.Grant) string {
 
 // appLine is the progress line of an application the plan created, updated or kept.
 func appLine(p *steps.Plan, app *steps.App, reveal bool) string {
-	line := fmt.Sprintf("application %q %s (client id %s)", app.Name, actionWord(p, "application", app.Name, app.Created), app.ClientID)
+	line := fmt.Sprintf("application %q %s (client id %s)", app.Name, actionWord(p, steps.Application, app.Name, app.Created), app.ClientID)
 	if reveal && app.ClientSecret != "" {
 		line += ", client secret " + app.ClientSecret
 	}
@@ -358,7 +358,7 @@ func appLine(p *steps.Plan, app *steps.App, reveal bool) string {
 }
 
 // actionWord says what the plan did to the named resource.
-func actionWord(p *steps.Plan, resource, name string, created bool) string {
+func actionWord(p *steps.Plan, resource steps.ResourceKind, name string, created bool) string {
 	if created {
 		return "created"
 	}

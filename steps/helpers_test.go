@@ -88,10 +88,11 @@ func choices(ct openmetadata.ClientType, mode steps.ServiceAccountMode) steps.Ch
 
 // setupResult is what one wizard run produced.
 type setupResult struct {
-	uiPlan, saPlan *steps.Plan
-	ui             *steps.App
-	sa             *steps.ServiceAccount
-	verification   steps.Verification
+	uiPlan       *steps.UIPlan
+	saPlan       *steps.ServiceAccountPlan
+	ui           *steps.App
+	sa           *steps.ServiceAccount
+	verification steps.Verification
 }
 
 // runSetup goes through the guide's sections as the wizard does.

@@ -21,7 +21,7 @@ type ConnectRequest struct {
 type Options = auth0http.Options
 
 // Runner is everything the wizard and the non-interactive setup ask of a
-// connected tenant. *Session implements it; wizard tests use a fake.
+// connected tenant. *Session implements it; tests use stepstest.Runner.
 type Runner interface {
 	// Tenant is the connected tenant's domain and, when readable, its friendly name.
 	Tenant() (tenant.Domain, string)
@@ -33,17 +33,17 @@ type Runner interface {
 	// ListApps lists the tenant's applications (all pages, no global client) for the picker.
 	ListApps(ctx context.Context) ([]AppSummary, error)
 	// PlanUIApp finds the UI application (marker, then name, or c.AppID) and plans its creation or update.
-	PlanUIApp(ctx context.Context, c Choices) (*Plan, error)
+	PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error)
 	// ApplyUIApp performs the plan and returns the application with its client id, secret when known.
-	ApplyUIApp(ctx context.Context, p *Plan) (*App, error)
+	ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error)
 
 	// ManagementAPIScopes are the scopes the tenant's Auth0 Management API defines.
 	ManagementAPIScopes(ctx context.Context) ([]Scope, error)
 	// PlanServiceAccount plans the service account per c.ServiceAccount. ui is the
 	// UI application (its ClientID is empty when it is still to be created, as in --dry-run).
-	PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*Plan, error)
+	PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*ServiceAccountPlan, error)
 	// ApplyServiceAccount performs the plan.
-	ApplyServiceAccount(ctx context.Context, p *Plan) (*ServiceAccount, error)
+	ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan) (*ServiceAccount, error)
 
 	// Verify runs the named checks on the result; it never fails as a whole.
 	Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification

@@ -23,7 +23,7 @@ type uiState struct {
 // PlanUIApp implements Runner. It finds the application by c.AppID, else by
 // its marker, else by name, and plans its creation or only the changes of
 // the fields sign-in needs. Nothing is changed.
-func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*Plan, error) {
+func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	omURL, err := checkOMURL(c.OMURL)
 	if err != nil {
 		return nil, err
@@ -86,22 +86,22 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*Plan, error) {
 
 	st.target = uiTarget(c, omURL, name, st.current)
 	if st.current == nil {
-		return NewPlan([]Change{{Action: Create, Resource: "application", Name: name, Fields: createFields(st.target)}}, st), nil
+		return uiPlan(st, Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target)}), nil
 	}
 	d := diffApp(*st.current, st.target)
 	if len(d.fields) == 0 {
-		return NewPlan([]Change{{Action: Keep, Resource: "application", Name: st.current.Name}}, st), nil
+		return uiPlan(st, Change{Action: Keep, Resource: Application, Name: st.current.Name}), nil
 	}
 	st.patch = &d.patch
-	return NewPlan([]Change{{Action: Update, Resource: "application", Name: st.current.Name, Fields: d.fields}}, st), nil
+	return uiPlan(st, Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields}), nil
 }
 
 // ApplyUIApp implements Runner.
-func (s *Session) ApplyUIApp(ctx context.Context, p *Plan) (*App, error) {
-	st, ok := planState[*uiState](p)
-	if !ok {
+func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
+	if p == nil || p.state == nil {
 		return nil, &Error{Op: "apply the application plan", Meaning: "the plan was not made by PlanUIApp", Hint: "plan again"}
 	}
+	st := p.state
 	var (
 		r       remoteApp
 		created bool
@@ -221,12 +221,6 @@ func (s *Session) secretUnavailable() string {
 	return "Auth0 did not return the client secret"
 }
 
-// planState returns the plan's private data when it has type T.
-func planState[T any](p *Plan) (T, bool) {
-	var zero T
-	if p == nil {
-		return zero, false
-	}
-	st, ok := p.State().(T)
-	return st, ok
+func uiPlan(st *uiState, c Change) *UIPlan {
+	return &UIPlan{Plan: Plan{Changes: []Change{c}}, state: st}
 }

@@ -368,7 +368,7 @@ func TestTranslate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.ApplyUIApp(context.Background(), NewPlan([]Change{{Action: Create}}, &uiState{target: remoteApp{Name: "OpenMetadata"}}))
+			_, err = s.ApplyUIApp(context.Background(), &UIPlan{Plan: Plan{Changes: []Change{{Action: Create}}}, state: &uiState{target: remoteApp{Name: "OpenMetadata"}}})
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v (%T), want *Error", err, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/steps/stepstest"
 )
 
 // lineReader answers one line per Read, as a terminal in line mode does
@@ -27,7 +28,7 @@ func (r *lineReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*fakeRunner, *setup.Result, string, error) {
+func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*stepstest.Runner, *setup.Result, string, error) {
 	t.Helper()
 	return runAccessibleDetecting(t, cfg, func(context.Context, string) (openmetadata.Version, error) {
 		return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
@@ -36,14 +37,14 @@ func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*fakeR
 
 // runAccessibleDetecting is runAccessibleWith with its own version detection.
 func runAccessibleDetecting(t *testing.T, cfg *setup.Config, detect func(context.Context, string) (openmetadata.Version, error),
-	lines ...string) (*fakeRunner, *setup.Result, string, error) {
+	lines ...string) (*stepstest.Runner, *setup.Result, string, error) {
 	t.Helper()
 	ios, _, _, errOut := iostreams.Test()
 	ios.In = &lineReader{lines: lines}
 	runner := newFakeRunner()
 	f := newFlow(Options{IO: ios, Config: cfg, Accessible: true,
 		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
-			return runner, runner.record("Connect")
+			return runner, runner.Record("Connect")
 		},
 		DetectVersion: detect,
 	})

@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,164 +20,19 @@ import (
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/steps/stepstest"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
-// fakeRunner is a steps.Runner that records the calls the wizard makes and
-// answers them like a small tenant would.
-type fakeRunner struct {
-	mu      sync.Mutex
-	calls   []string
-	domain  tenant.Domain
-	name    string
-	granted []string
-	missing []string
-	apps    []steps.AppSummary
-	scopes  []steps.Scope
-	checks  []steps.Check
-	created []string
-	// fail makes the next call of a method fail with the error, once.
-	fail map[string]error
-
-	lastChoices steps.Choices
-}
-
-func newFakeRunner() *fakeRunner {
-	return &fakeRunner{
-		domain:  tenant.MustParse("acme.us.auth0.com"),
-		name:    "Acme",
-		granted: []string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"},
-		apps: []steps.AppSummary{
-			{ClientID: "legacyUI0001", Name: "Legacy Portal", AppType: "spa"},
-			{ClientID: "reportsWeb02", Name: "Reports", AppType: "regular_web"},
-			{ClientID: "etlBot000003", Name: "ETL Bot", AppType: "non_interactive"},
-		},
-		scopes: []steps.Scope{
-			{Value: "read:users", Description: "Read Users"},
-			{Value: "read:roles", Description: "Read Roles"},
-			{Value: "read:clients", Description: "Read Clients"},
-			{Value: "update:clients", Description: "Update Clients"},
-			{Value: "delete:users", Description: "Delete Users"},
-		},
-		checks: []steps.Check{
-			{Name: "token with HTTP Basic, as the guide configures it", OK: true},
-			{Name: "signature checks out against https://acme.us.auth0.com/.well-known/jwks.json", OK: true},
-			{Name: "granted scopes = requested", OK: false, Detail: "missing read:clients"},
-		},
-		fail: map[string]error{},
-	}
-}
-
-func (r *fakeRunner) record(call string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.calls = append(r.calls, call)
-	name, _, _ := strings.Cut(call, "(")
-	if err, ok := r.fail[name]; ok {
-		delete(r.fail, name)
-		return err
-	}
-	return nil
-}
-
-func (r *fakeRunner) Calls() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.calls)
-}
-
-func (r *fakeRunner) Tenant() (tenant.Domain, string) { return r.domain, r.name }
-func (r *fakeRunner) GrantedScopes() []string         { return r.granted }
-func (r *fakeRunner) MissingScopes(steps.Choices) []string {
-	return r.missing
-}
-
-func (r *fakeRunner) ListApps(context.Context) ([]steps.AppSummary, error) {
-	return r.apps, r.record("ListApps")
-}
-
-func (r *fakeRunner) PlanUIApp(_ context.Context, c steps.Choices) (*steps.Plan, error) {
-	r.lastChoices = c
-	if err := r.record(fmt.Sprintf("PlanUIApp(%s,%s,%s,%s)", c.AppName, c.AppID, c.ClientType, c.Version)); err != nil {
-		return nil, err
-	}
-	fields := []steps.FieldChange{
-		{Field: "callbacks", To: c.OMURL + "/callback"},
-		{Field: "web_origins", To: c.OMURL},
-		{Field: "allowed_logout_urls", To: c.OMURL},
-	}
-	if c.AppID != "" {
-		return steps.NewPlan([]steps.Change{{Action: steps.Update, Resource: "application", Name: c.AppName, Fields: fields}}, c), nil
-	}
-	appType := "spa"
-	if c.ClientType == openmetadata.Confidential {
-		appType = "regular_web"
-	}
-	fields = append([]steps.FieldChange{{Field: "app_type", To: appType}}, fields...)
-	return steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: c.AppName, Fields: fields}}, c), nil
-}
-
-func (r *fakeRunner) ApplyUIApp(_ context.Context, p *steps.Plan) (*steps.App, error) {
-	c := p.State().(steps.Choices)
-	if err := r.record("ApplyUIApp(" + c.AppName + ")"); err != nil {
-		return nil, err
-	}
-	app := &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "ui-secret-Zm9vYmFy", Name: c.AppName, AppType: "spa", Created: c.AppID == ""}
-	if c.AppID != "" {
-		app.ClientID = c.AppID
-	}
-	if app.Created {
-		r.mu.Lock()
-		r.created = append(r.created, fmt.Sprintf("application %q (client id %s)", c.AppName, app.ClientID))
-		r.mu.Unlock()
-	}
-	return app, nil
-}
-
-func (r *fakeRunner) ManagementAPIScopes(context.Context) ([]steps.Scope, error) {
-	return r.scopes, r.record("ManagementAPIScopes")
-}
-
-func (r *fakeRunner) PlanServiceAccount(_ context.Context, c steps.Choices, ui *steps.App) (*steps.Plan, error) {
-	r.lastChoices = c
-	if err := r.record(fmt.Sprintf("PlanServiceAccount(%s,%s,%s)", c.ServiceAccount, c.BotAppName, strings.Join(c.Scopes, " "))); err != nil {
-		return nil, err
-	}
-	grant := steps.Change{Action: steps.Create, Resource: "client grant", Name: r.domain.ManagementAudience(),
-		Fields: []steps.FieldChange{{Field: "scope", To: strings.Join(c.Scopes, " ")}}}
-	if c.ServiceAccount == steps.Same {
-		return steps.NewPlan([]steps.Change{{
-			Action: steps.Update, Resource: "application", Name: c.AppName,
-			Fields:      []steps.FieldChange{{Field: "token_endpoint_auth_method", From: "none", To: "client_secret_basic"}},
-			Consequence: "a public SPA whose token endpoint method is Basic can no longer complete the browser sign-in",
-		}, grant}, c), nil
-	}
-	return steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: c.BotAppName,
-		Fields: []steps.FieldChange{{Field: "app_type", To: "non_interactive"}, {Field: "grant_types", To: "client_credentials"}}}, grant}, c), nil
-}
-
-func (r *fakeRunner) ApplyServiceAccount(_ context.Context, p *steps.Plan) (*steps.ServiceAccount, error) {
-	c := p.State().(steps.Choices)
-	if err := r.record("ApplyServiceAccount(" + string(c.ServiceAccount) + ")"); err != nil {
-		return nil, err
-	}
-	app := &steps.App{ClientID: "botClient7Hq", ClientSecret: "bot-secret-YmFyYmF6", Name: c.BotAppName, AppType: "non_interactive", Created: true}
-	r.mu.Lock()
-	r.created = append(r.created, fmt.Sprintf("application %q (client id %s)", c.BotAppName, app.ClientID), "client grant for the Auth0 Management API")
-	r.mu.Unlock()
-	return &steps.ServiceAccount{Mode: c.ServiceAccount, App: app,
-		Grant: &steps.Grant{ID: "cgr_1", ClientID: app.ClientID, Audience: r.domain.ManagementAudience(), Scopes: c.Scopes, Created: true}}, nil
-}
-
-func (r *fakeRunner) Verify(_ context.Context, c steps.Choices, ui *steps.App, sa *steps.ServiceAccount) steps.Verification {
-	_ = r.record("Verify")
-	return steps.Verification{Checks: r.checks}
-}
-
-func (r *fakeRunner) Created() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.created)
+// newFakeRunner is the shared fake tenant whose verification has one failing check.
+func newFakeRunner() *stepstest.Runner {
+	r := stepstest.New()
+	r.Verification = steps.Verification{Checks: []steps.Check{
+		{Name: "token with HTTP Basic, as the guide configures it", OK: true},
+		{Name: "signature checks out against https://acme.us.auth0.com/.well-known/jwks.json", OK: true},
+		{Name: "granted scopes = requested", OK: false, Detail: "missing read:clients"},
+	}}
+	return r
 }
 
 // fakeFiles stands in for the renderers so the wizard's tests do not depend
@@ -230,7 +83,7 @@ func completeConfig(t *testing.T) *setup.Config {
 type harness struct {
 	t      *testing.T
 	m      *model
-	runner *fakeRunner
+	runner *stepstest.Runner
 	conns  []steps.ConnectRequest
 }
 
@@ -244,7 +97,7 @@ func newHarness(t *testing.T, cfg *setup.Config, opts ...harnessOption) *harness
 	o := Options{IO: ios, Config: cfg,
 		Connect: func(_ context.Context, req steps.ConnectRequest) (steps.Runner, error) {
 			h.conns = append(h.conns, req)
-			if err := h.runner.record("Connect"); err != nil {
+			if err := h.runner.Record("Connect"); err != nil {
 				return nil, err
 			}
 			return h.runner, nil

@@ -171,11 +171,11 @@ type flow struct {
 	apps    []steps.AppSummary
 	appRows *appIndex
 
-	uiPlan *steps.Plan
+	uiPlan *steps.UIPlan
 	ui     *steps.App
 
 	scopes []steps.Scope
-	saPlan *steps.Plan
+	saPlan *steps.ServiceAccountPlan
 	sa     *steps.ServiceAccount
 
 	verification *steps.Verification
@@ -262,13 +262,13 @@ func (f *flow) skip(s stepID) bool {
 	case stepLoadApps, stepPickApp:
 		return f.d.appChoice != appExisting
 	case stepConfirmUI:
-		return !f.needsConfirm(f.uiPlan)
+		return !f.needsConfirm(f.uiPlan.AsPlan())
 	case stepBotName:
 		return mode != steps.Separate
 	case stepLoadScopes, stepScopes, stepPlanSA, stepApplySA:
 		return mode == steps.Skip
 	case stepConfirmSA:
-		return mode == steps.Skip || !f.needsConfirm(f.saPlan)
+		return mode == steps.Skip || !f.needsConfirm(f.saPlan.AsPlan())
 	case stepIngestForm:
 		return f.cfg.Choices.Version.Band() == openmetadata.BandLegacy
 	}
@@ -423,10 +423,10 @@ type (
 		err     error
 	}
 	appsLoadedMsg   struct{ apps []steps.AppSummary }
-	uiPlannedMsg    struct{ plan *steps.Plan }
+	uiPlannedMsg    struct{ plan *steps.UIPlan }
 	uiAppliedMsg    struct{ app *steps.App }
 	scopesLoadedMsg struct{ scopes []steps.Scope }
-	saPlannedMsg    struct{ plan *steps.Plan }
+	saPlannedMsg    struct{ plan *steps.ServiceAccountPlan }
 	saAppliedMsg    struct{ sa *steps.ServiceAccount }
 	verifiedMsg     struct{ v steps.Verification }
 	filesWrittenMsg struct {
@@ -464,13 +464,13 @@ func (m appsLoadedMsg) apply(f *flow) { f.apps, f.appRows = m.apps, newAppIndex(
 func (m uiPlannedMsg) apply(f *flow)  { f.uiPlan = m.plan }
 func (m uiAppliedMsg) apply(f *flow) {
 	f.ui = m.app
-	f.recordChanges(f.uiPlan)
+	f.recordChanges(f.uiPlan.AsPlan())
 }
 func (m scopesLoadedMsg) apply(f *flow) { f.scopes = m.scopes }
 func (m saPlannedMsg) apply(f *flow)    { f.saPlan = m.plan }
 func (m saAppliedMsg) apply(f *flow) {
 	f.sa = m.sa
-	f.recordChanges(f.saPlan)
+	f.recordChanges(f.saPlan.AsPlan())
 }
 func (m verifiedMsg) apply(f *flow)     { v := m.v; f.verification = &v }
 func (m filesWrittenMsg) apply(f *flow) { f.written[m.step] = m.paths }
@@ -588,13 +588,13 @@ func (f *flow) label(s stepID) string {
 	case stepPlanUI:
 		return fmt.Sprintf("Looking up application %q…", f.cfg.Choices.AppName)
 	case stepApplyUI:
-		return applyLabel(f.uiPlan)
+		return applyLabel(f.uiPlan.AsPlan())
 	case stepLoadScopes:
 		return "Reading the Auth0 Management API's scopes…"
 	case stepPlanSA:
 		return "Planning the service account…"
 	case stepApplySA:
-		return applyLabel(f.saPlan)
+		return applyLabel(f.saPlan.AsPlan())
 	case stepVerify:
 		return "Verifying: fetching real tokens…"
 	case stepDeployFiles, stepIngestFiles:

@@ -113,9 +113,9 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 
 func (f *flow) planOf(s stepID) *steps.Plan {
 	if s == stepConfirmSA {
-		return f.saPlan
+		return f.saPlan.AsPlan()
 	}
-	return f.uiPlan
+	return f.uiPlan.AsPlan()
 }
 
 // input is a text field with its validator; in accessible mode the prompt

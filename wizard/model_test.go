@@ -179,7 +179,7 @@ func TestConnectForm(t *testing.T) {
 // "back" shows the Connect form with what was given.
 func TestConnectFailureGoesBackToTheForm(t *testing.T) {
 	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) {
-		h.runner.fail["Connect"] = &steps.Error{Op: "get a Management API token", Meaning: "Auth0 rejected the client credentials",
+		h.runner.Fail["Connect"] = &steps.Error{Op: "get a Management API token", Meaning: "Auth0 rejected the client credentials",
 			Hint: "check the client ID and secret of your Management application", Status: 401, Code: "access_denied", Auth0Message: "Unauthorized"}
 	})
 	if h.m.err == nil {
@@ -207,7 +207,7 @@ func TestErrorRetryAndQuit(t *testing.T) {
 	planErr := &steps.Error{Op: `find application "OpenMetadata"`, Meaning: "the credentials lack read:clients",
 		Hint: "add read:clients to the Management application", Status: 403, Code: "insufficient_scope", Auth0Message: "Insufficient scope, expected any of: read:clients"}
 	h := newHarness(t, completeConfig(t))
-	h.runner.fail["PlanUIApp"] = planErr
+	h.runner.Fail["PlanUIApp"] = planErr
 	h.keys("enter", "enter")
 	h.expectStep(stepServerForm)
 	h.keys("enter", "enter", "enter", "enter")
@@ -217,7 +217,7 @@ func TestErrorRetryAndQuit(t *testing.T) {
 
 	h.keys("esc")
 	h.expectStep(stepServerForm)
-	h.runner.fail["PlanUIApp"] = planErr
+	h.runner.Fail["PlanUIApp"] = planErr
 	h.keys("enter", "enter", "enter", "enter")
 	h.keys("q")
 	if !errors.Is(h.m.quitErr, planErr) {
@@ -271,7 +271,7 @@ func TestPickExistingApplication(t *testing.T) {
 	h.keys("down", "down", "enter")
 	h.expectStep(stepConfirmUI)
 	h.expectView(`~ update application "Reports"`)
-	if c := h.runner.lastChoices; c.AppID != "reportsWeb02" || c.AppName != "Reports" {
+	if c := h.runner.LastChoices; c.AppID != "reportsWeb02" || c.AppName != "Reports" {
 		t.Fatalf("planned with AppID %q name %q", c.AppID, c.AppName)
 	}
 	if got := h.runner.Calls(); !slices.Contains(got, "ListApps") {
@@ -444,7 +444,7 @@ func TestCtrlCQuits(t *testing.T) {
 // TestMissingScopesAreNamedBeforeChanges: the scopes the credentials lack
 // are named on the Connected screen and again before each change.
 func TestMissingScopesAreNamedBeforeChanges(t *testing.T) {
-	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.runner.missing = []string{"create:clients"} })
+	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.runner.Missing = []string{"create:clients"} })
 	want := "✗ create:clients — to " + steps.ScopeReason("create:clients")
 	h.expectView("! The Management credentials lack scopes this setup needs:", want)
 	h.keys("enter", "enter", "enter", "enter", "enter", "enter")

@@ -25,7 +25,7 @@ func TestProgramSmoke(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	f := newFlow(Options{IO: ios, Config: completeConfig(t),
 		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
-			return runner, runner.record("Connect")
+			return runner, runner.Record("Connect")
 		},
 		DetectVersion: func(context.Context, string) (openmetadata.Version, error) {
 			return openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, nil
@@ -64,7 +64,7 @@ func TestProgramSmoke(t *testing.T) {
 // already created in Auth0 and return an error for exit code 130.
 func TestRunInterrupted(t *testing.T) {
 	runner := newFakeRunner()
-	runner.created = []string{`application "OpenMetadata" (client id uiClient9xYtQ2vQa)`}
+	runner.SetCreated(`application "OpenMetadata" (client id uiClient9xYtQ2vQa)`)
 	ios, _, stdout, stderr := iostreams.Test()
 	in, keys := io.Pipe()
 	t.Cleanup(func() { keys.Close() })

@@ -265,7 +265,7 @@ func (f *flow) doneText(st *Styles) string {
 	var created, updated, kept []string
 	for _, c := range f.changes {
 		s := fmt.Sprintf("%s %q", c.Resource, c.Name)
-		if c.Resource == "client grant" {
+		if c.Resource == steps.ClientGrant {
 			s = "Management API grant"
 		}
 		switch c.Action {

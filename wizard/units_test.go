@@ -113,11 +113,11 @@ func TestStepOrder(t *testing.T) {
 }
 
 func TestPlanText(t *testing.T) {
-	p := steps.NewPlan([]steps.Change{
-		{Action: steps.Keep, Resource: "application", Name: "OpenMetadata"},
-		{Action: steps.Update, Resource: "client grant", Name: "https://acme/api/v2/",
+	p := &steps.Plan{Changes: []steps.Change{
+		{Action: steps.Keep, Resource: steps.Application, Name: "OpenMetadata"},
+		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
-	}, nil)
+	}}
 	got := planText(plainStyles(), "acme.us.auth0.com", p)
 	for _, want := range []string{"About to change tenant acme.us.auth0.com", `= keep application "OpenMetadata" as it is`,
 		`~ update client grant "https://acme/api/v2/"`, "read:users → read:clients", "Nothing else changes."} {
@@ -125,7 +125,7 @@ func TestPlanText(t *testing.T) {
 			t.Errorf("plan text lacks %q:\n%s", want, got)
 		}
 	}
-	if got := planText(plainStyles(), "acme", steps.NewPlan([]steps.Change{{Action: steps.Keep, Resource: "application", Name: "x"}}, nil)); !strings.HasPrefix(got, "Nothing to change") {
+	if got := planText(plainStyles(), "acme", &steps.Plan{Changes: []steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "x"}}}); !strings.HasPrefix(got, "Nothing to change") {
 		t.Errorf("a plan that keeps everything reads %q", got)
 	}
 }
@@ -196,14 +196,14 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 // TestPlanTextColumns: every value starts in one column, at least two spaces
 // after the longest label ("token endpoint auth method" is 26 characters).
 func TestPlanTextColumns(t *testing.T) {
-	p := steps.NewPlan([]steps.Change{
-		{Action: steps.Create, Resource: "application", Name: "OpenMetadata Ingestion Bot", Fields: []steps.FieldChange{
+	p := &steps.Plan{Changes: []steps.Change{
+		{Action: steps.Create, Resource: steps.Application, Name: "OpenMetadata Ingestion Bot", Fields: []steps.FieldChange{
 			{Field: "app_type", To: "non_interactive"},
 			{Field: "token_endpoint_auth_method", To: "client_secret_post"},
 			{Field: "grant_types", To: "client_credentials"}}},
-		{Action: steps.Update, Resource: "client grant", Name: "https://acme/api/v2/",
+		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
-	}, nil)
+	}}
 	got := planText(plainStyles(), "acme.us.auth0.com", p)
 	col := -1
 	for _, want := range []string{"non_interactive", "client_secret_post", "client_credentials", "read:users → read:clients"} {
