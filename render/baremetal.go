@@ -89,10 +89,42 @@ func (c *config) bareMetal() ([]openmetadata.File, error) {
 	if c.confidential() {
 		head = append(head, "Holds the client secret: keep this file private.")
 	}
-	head = append(head, c.applyHeader(BareMetal)...)
+	head = append(head, c.applyHeader(bareMetalHowTo)...)
 	data, err := yamlFile(head, c.openMetadataSections())
 	if err != nil {
 		return nil, err
 	}
 	return []openmetadata.File{{Path: BareMetalPath, Data: data, Secret: c.confidential()}}, nil
+}
+
+// BareMetal is conf/openmetadata.yaml.
+const BareMetal openmetadata.Target = "bare-metal"
+
+var bareMetalTarget = TargetSpec{
+	Name:    BareMetal,
+	Aliases: []string{"baremetal", "bare_metal"},
+	Title:   "Bare Metal",
+	Phrase:  "bare metal",
+	Summary: "conf/openmetadata.yaml",
+	Folder:  "bare-metal",
+	render:  (*config).bareMetal,
+	howTo:   bareMetalHowTo,
+}
+
+// bareMetalHowTo is how to apply the bare-metal files.
+func bareMetalHowTo(a applying) howTo {
+	var h howTo
+	file := a.d.path(BareMetalPath)
+	if a.d == "" {
+		file += " in the output folder"
+	}
+	h.intro = "In conf/openmetadata.yaml, set the keys of authorizerConfiguration and authenticationConfiguration\n" +
+		"to those in " + file + " (keep your other keys)."
+	h.outro = "Then restart the OpenMetadata server."
+	if a.settingsInDB() {
+		h.reseedIntro = a.reseedIntro("conf/openmetadata.yaml", "Clear them in the OpenMetadata folder")
+		h.reseed = []string{bareMetalOps}
+		h.outro = "Then restart every OpenMetadata server."
+	}
+	return h
 }

@@ -40,10 +40,40 @@ func (c *config) docker() ([]openmetadata.File, error) {
 	if c.confidential() {
 		head = append(head, "Holds the client secret: keep this file private.")
 	}
-	head = append(head, c.applyHeader(Docker)...)
+	head = append(head, c.applyHeader(dockerHowTo)...)
 	data, err := envFile(head, c.dockerEnv())
 	if err != nil {
 		return nil, err
 	}
 	return []openmetadata.File{{Path: DockerEnvPath, Data: data, Secret: c.confidential()}}, nil
+}
+
+// Docker is docker compose with an env file.
+const Docker openmetadata.Target = "docker"
+
+var dockerTarget = TargetSpec{
+	Name:    Docker,
+	Title:   "Docker",
+	Phrase:  "Docker",
+	Summary: "an env file for docker compose",
+	Folder:  "docker",
+	render:  (*config).docker,
+	howTo:   dockerHowTo,
+}
+
+// dockerHowTo is how to apply the Docker files.
+func dockerHowTo(a applying) howTo {
+	var h howTo
+	h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file:"
+	if a.d == "" {
+		h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file\n" +
+			"(this path is relative to the output folder: give --env-file the file's full path,\n" +
+			"as compose reads it from the current folder):"
+	}
+	h.apply = []string{dockerUp(a.d)}
+	if a.settingsInDB() {
+		h.reseedIntro = a.reseedIntro("the env file", "Clear them and restart the server")
+		h.reseed = []string{dockerOps, dockerRestart}
+	}
+	return h
 }

@@ -109,7 +109,7 @@ func (c *config) oidcSecret() kubernetesSecret {
 // kubernetes renders the Helm values and, for a confidential client, the Secret.
 func (c *config) kubernetes() ([]openmetadata.File, error) {
 	head := []string{c.title(c.ssoSummary())}
-	head = append(head, c.applyHeader(Kubernetes)...)
+	head = append(head, c.applyHeader(kubernetesHowTo)...)
 	values, err := yamlFile(head, c.helmValues())
 	if err != nil {
 		return nil, err
@@ -125,4 +125,43 @@ func (c *config) kubernetes() ([]openmetadata.File, error) {
 		files = append(files, openmetadata.File{Path: HelmSecretPath, Data: secret, Secret: true})
 	}
 	return files, nil
+}
+
+// Kubernetes is the open-metadata/openmetadata Helm chart.
+const Kubernetes openmetadata.Target = "kubernetes"
+
+var kubernetesTarget = TargetSpec{
+	Name:    Kubernetes,
+	Aliases: []string{"k8s"},
+	Title:   "Kubernetes",
+	Phrase:  "Kubernetes",
+	Summary: "Helm values",
+	Folder:  "kubernetes",
+	render:  (*config).kubernetes,
+	howTo:   kubernetesHowTo,
+}
+
+// kubernetesHowTo is how to apply the Kubernetes files.
+func kubernetesHowTo(a applying) howTo {
+	var h howTo
+	v := a.v
+	h.intro = "Upgrade the Helm release with these values."
+	if a.ct == openmetadata.Confidential {
+		h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these values."
+		h.apply = []string{kubectlSecret(a.d)}
+	}
+	h.intro += "\n--version " + v.String() + " is the chart of OpenMetadata " + v.String() + ", the version these files are for\n" +
+		"(the open-metadata/openmetadata chart's version matches the OpenMetadata release); if your\n" +
+		"release uses another chart version (helm list shows it), change --version to it"
+	if a.d == "" {
+		h.intro += ".\nPaths are relative to the output folder:"
+	} else {
+		h.intro += ":"
+	}
+	h.apply = append(h.apply, helmUpgrade(v, a.d))
+	if a.settingsInDB() {
+		h.reseedIntro = a.reseedIntro("the Helm values", "Clear them and restart every replica")
+		h.reseed = []string{kubectlOps, kubectlRestart}
+	}
+	return h
 }

@@ -71,62 +71,33 @@ type howTo struct {
 	outro       string
 }
 
+// applying is what the next steps of a target depend on: the version, the
+// client type and the folder the commands name the files in.
+type applying struct {
+	v  openmetadata.Version
+	ct openmetadata.ClientType
+	d  outDir
+}
+
+// settingsInDB reports whether an existing deployment keeps the SSO
+// settings of its first boot in its database (OpenMetadata ≥ 1.10).
+func (a applying) settingsInDB() bool { return a.v.SettingsInDatabase() }
+
+// reseedIntro says why an existing deployment needs the extra step: its
+// stored settings win over source; clear says how to drop them.
+func (a applying) reseedIntro(source, clear string) string {
+	label := fmt.Sprintf("%d.%d", a.v.Major, a.v.Minor)
+	return "Existing deployment? OpenMetadata " + label + " keeps the SSO settings it stored at first boot in\n" +
+		"its database, and they win over " + source + ". " + clear + "\n" +
+		"(or enter the new settings in Settings > SSO in the UI):"
+}
+
 func howToApply(v openmetadata.Version, ct openmetadata.ClientType, t openmetadata.Target, d outDir) howTo {
-	settingsInDB := v.SettingsInDatabase()
-	label := fmt.Sprintf("%d.%d", v.Major, v.Minor)
-	reseedIntro := func(source, clear string) string {
-		return "Existing deployment? OpenMetadata " + label + " keeps the SSO settings it stored at first boot in\n" +
-			"its database, and they win over " + source + ". " + clear + "\n" +
-			"(or enter the new settings in Settings > SSO in the UI):"
+	spec, ok := Lookup(t)
+	if !ok {
+		return howTo{}
 	}
-	var h howTo
-	switch t {
-	case Docker:
-		h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file:"
-		if d == "" {
-			h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file\n" +
-				"(this path is relative to the output folder: give --env-file the file's full path,\n" +
-				"as compose reads it from the current folder):"
-		}
-		h.apply = []string{dockerUp(d)}
-		if settingsInDB {
-			h.reseedIntro = reseedIntro("the env file", "Clear them and restart the server")
-			h.reseed = []string{dockerOps, dockerRestart}
-		}
-	case BareMetal:
-		file := d.path(BareMetalPath)
-		if d == "" {
-			file += " in the output folder"
-		}
-		h.intro = "In conf/openmetadata.yaml, set the keys of authorizerConfiguration and authenticationConfiguration\n" +
-			"to those in " + file + " (keep your other keys)."
-		h.outro = "Then restart the OpenMetadata server."
-		if settingsInDB {
-			h.reseedIntro = reseedIntro("conf/openmetadata.yaml", "Clear them in the OpenMetadata folder")
-			h.reseed = []string{bareMetalOps}
-			h.outro = "Then restart every OpenMetadata server."
-		}
-	case Kubernetes:
-		h.intro = "Upgrade the Helm release with these values."
-		if ct == openmetadata.Confidential {
-			h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these values."
-			h.apply = []string{kubectlSecret(d)}
-		}
-		h.intro += "\n--version " + v.String() + " is the chart of OpenMetadata " + v.String() + ", the version these files are for\n" +
-			"(the open-metadata/openmetadata chart's version matches the OpenMetadata release); if your\n" +
-			"release uses another chart version (helm list shows it), change --version to it"
-		if d == "" {
-			h.intro += ".\nPaths are relative to the output folder:"
-		} else {
-			h.intro += ":"
-		}
-		h.apply = append(h.apply, helmUpgrade(v, d))
-		if settingsInDB {
-			h.reseedIntro = reseedIntro("the Helm values", "Clear them and restart every replica")
-			h.reseed = []string{kubectlOps, kubectlRestart}
-		}
-	}
-	return h
+	return spec.howTo(applying{v: v, ct: ct, d: d})
 }
 
 // lines is h as text: commands indented by two spaces.
@@ -195,6 +166,6 @@ func IngestionNextSteps(in Input) string {
 // applyHeader is the "how to apply" part of a file's comment header: the
 // next steps with paths relative to the output folder, as a file cannot know
 // where it is written.
-func (c *config) applyHeader(t openmetadata.Target) []string {
-	return howToApply(c.Version, c.clientType, t, "").lines()
+func (c *config) applyHeader(how func(applying) howTo) []string {
+	return how(applying{v: c.Version, ct: c.clientType}).lines()
 }

@@ -16,6 +16,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
@@ -79,7 +80,7 @@ var defaultJWTPrincipalClaims = []string{"email", "preferred_username", "sub"}
 
 // Render validates in and renders the files of the chosen targets, plus the
 // ingestion config, which is always rendered. Files come in a stable order:
-// Docker, bare metal, Kubernetes, ingestion.
+// the targets' in the order of Targets, then the ingestion config.
 func Render(in Input, targets []openmetadata.Target) ([]openmetadata.File, error) {
 	c, err := prepare(in)
 	if err != nil {
@@ -91,17 +92,9 @@ func Render(in Input, targets []openmetadata.Target) ([]openmetadata.File, error
 	}
 	var files []openmetadata.File
 	for _, t := range chosen {
-		var fs []openmetadata.File
-		switch t {
-		case Docker:
-			fs, err = c.docker()
-		case BareMetal:
-			fs, err = c.bareMetal()
-		case Kubernetes:
-			fs, err = c.kubernetes()
-		}
+		fs, err := t.render(c)
 		if err != nil {
-			return nil, fmt.Errorf("render %s: %w", t, err)
+			return nil, fmt.Errorf("render %s: %w", t.Name, err)
 		}
 		files = append(files, fs...)
 	}
@@ -114,19 +107,15 @@ func Render(in Input, targets []openmetadata.Target) ([]openmetadata.File, error
 
 // orderTargets puts targets in display order without duplicates and rejects
 // unknown ones.
-func orderTargets(targets []openmetadata.Target) ([]openmetadata.Target, error) {
-	seen := map[openmetadata.Target]bool{}
+func orderTargets(targets []openmetadata.Target) ([]TargetSpec, error) {
 	for _, t := range targets {
-		switch t {
-		case Docker, BareMetal, Kubernetes:
-			seen[t] = true
-		default:
-			return nil, fmt.Errorf("target %q: use docker, bare-metal or kubernetes", string(t))
+		if _, ok := Lookup(t); !ok {
+			return nil, fmt.Errorf("target %q: use %s", string(t), TargetNames())
 		}
 	}
-	var out []openmetadata.Target
-	for _, t := range AllTargets {
-		if seen[t] {
+	var out []TargetSpec
+	for _, t := range Targets {
+		if slices.Contains(targets, t.Name) {
 			out = append(out, t)
 		}
 	}

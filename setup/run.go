@@ -426,13 +426,8 @@ func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, ta
 }
 
 func targetTitle(t openmetadata.Target) string {
-	switch t {
-	case render.Docker:
-		return "Docker"
-	case render.BareMetal:
-		return "bare metal"
-	case render.Kubernetes:
-		return "Kubernetes"
+	if spec, ok := render.Lookup(t); ok {
+		return spec.Phrase
 	}
 	return string(t)
 }

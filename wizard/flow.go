@@ -642,9 +642,9 @@ func (f *flow) filesOf(s stepID) ([]openmetadata.File, error) {
 // folder ("docker/…"), or "" for the ingestion config and answers.yaml.
 func targetOf(file openmetadata.File) openmetadata.Target {
 	dir, _, _ := strings.Cut(file.Path, "/")
-	for _, t := range render.AllTargets {
-		if dir == string(t) {
-			return t
+	for _, t := range render.Targets {
+		if dir == t.Folder {
+			return t.Name
 		}
 	}
 	return ""

@@ -237,12 +237,11 @@ func (f *flow) scopePicker(height int) *huh.MultiSelect[string] {
 // targetOptions are the deployment choices; a combination given on the
 // command line (docker,kubernetes) is offered as it is.
 func targetOptions(current string) []huh.Option[string] {
-	opts := []huh.Option[string]{
-		huh.NewOption("Docker — an env file for docker compose", string(render.Docker)),
-		huh.NewOption("Bare Metal — conf/openmetadata.yaml", string(render.BareMetal)),
-		huh.NewOption("Kubernetes — Helm values", string(render.Kubernetes)),
-		huh.NewOption("All of them", targetAll),
+	var opts []huh.Option[string]
+	for _, t := range render.Targets {
+		opts = append(opts, huh.NewOption(t.Title+" — "+t.Summary, string(t.Name)))
 	}
+	opts = append(opts, huh.NewOption("All of them", targetAll))
 	if strings.Contains(current, ",") {
 		opts = append(opts, huh.NewOption(strings.ReplaceAll(current, ",", " + "), current))
 	}

@@ -20,8 +20,6 @@ type fileTab struct {
 	apply string
 }
 
-var targetNames = map[openmetadata.Target]string{render.Docker: "Docker", render.BareMetal: "Bare Metal", render.Kubernetes: "Kubernetes"}
-
 // tabs groups files step s's files by target, in the order chosen.
 func (f *flow) tabs(s stepID) ([]fileTab, error) {
 	files, err := f.filesOf(s)
@@ -36,7 +34,8 @@ func (f *flow) tabs(s stepID) ([]fileTab, error) {
 	dir := setup.AbsDir(f.cfg.Out)
 	var tabs []fileTab
 	for _, t := range f.cfg.Targets {
-		tab := fileTab{name: targetNames[t], apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
+		spec, _ := render.Lookup(t)
+		tab := fileTab{name: spec.Title, apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
 		for _, file := range files {
 			if targetOf(file) == t {
 				tab.files = append(tab.files, file)
