@@ -2,9 +2,11 @@
 // whose transport retries what is safe to retry, waits out Auth0's rate
 // limit, times out each attempt, and records what Auth0 answered to each
 // logical call (its status, error body and announced rate limit), because
-// go-auth0 drops the errorCode of an error body. It also decodes Auth0's
-// tokens and key sets. Turning a failure into advice for the operator is
-// the caller's job.
+// go-auth0 drops the errorCode of an error body. It also requests
+// client-credentials tokens, fetches public JSON documents, reads paginated
+// lists (by page, concurrently within the rate limit, or by checkpoint) and
+// decodes Auth0's tokens and key sets. Turning a failure into advice for
+// the operator is the caller's job.
 package auth0http
 
 import (

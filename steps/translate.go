@@ -155,7 +155,7 @@ func (s *Session) networkError(opName, rerun string, err error) *Error {
 		return &Error{Op: opName, Err: err, Meaning: meaning, Hint: hint}
 	}
 	return &Error{Op: opName, Err: err,
-		Meaning: "could not reach " + s.domain.String() + ": " + rootCause(err),
+		Meaning: "could not reach " + s.domain.String() + ": " + auth0http.RootCause(err),
 		Hint:    "check the tenant domain, your network and any proxy (HTTPS_PROXY); " + rerun}
 }
 
@@ -170,7 +170,7 @@ func tlsProblem(host string, err error) (meaning, hint string, ok bool) {
 		proxyHint = "a proxy or firewall that inspects TLS can cause this: add its CA certificate to this computer's trust store " +
 			"(on Linux, SSL_CERT_FILE can name a PEM file holding it)"
 	)
-	cause := rootCause(err)
+	cause := auth0http.RootCause(err)
 	switch {
 	case errors.As(err, &hostname):
 		return fmt.Sprintf("the TLS certificate of %s is for another name (%s)", host, cause),
@@ -232,16 +232,6 @@ func answerLost(ctx context.Context, err error) bool {
 func isStatus(err error, status int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Status == status
-}
-
-func rootCause(err error) string {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err.Error()
-		}
-		err = next
-	}
 }
 
 func firstNonEmpty(s ...string) string {

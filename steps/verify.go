@@ -3,11 +3,8 @@ package steps
 import (
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -66,7 +63,7 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 		discoveryErr      error
 		keys              map[string]*rsa.PublicKey
 		keysErr           error
-		basic, form       *tokenResponse
+		basic, form       *auth0http.TokenResponse
 		basicErr, formErr error
 	)
 	aud := s.domain.ManagementAudience()
@@ -82,9 +79,9 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	}
 	legacy := c.Version.Band() == openmetadata.BandLegacy
 	if bot != nil && bot.ClientSecret != "" {
-		wg.Go(func() { basic, basicErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleBasic) })
+		wg.Go(func() { basic, basicErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, auth0http.StyleBasic) })
 		if legacy {
-			wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleLegacyOM) })
+			wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, auth0http.StyleLegacyOM) })
 		}
 	}
 	wg.Wait()
@@ -168,30 +165,6 @@ func (s *Session) botTokenError(bot *App, err error) error {
 	return e
 }
 
-// getJSON fetches a public document of the tenant.
-func (s *Session) getJSON(ctx context.Context, url string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.http.Do(req)
-	if err != nil {
-		if ce := contextError(err); ce != nil {
-			return ce.err
-		}
-		return fmt.Errorf("no answer: %s", rootCause(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
-		return fmt.Errorf("the answer is not JSON: %w", err)
-	}
-	return nil
-}
-
 // checkDiscovery checks that the discovery document names the tenant as
 // issuer and points at its JWKS, as OpenMetadata's OIDC client reads them.
 func (s *Session) checkDiscovery(ctx context.Context) error {
@@ -201,7 +174,7 @@ func (s *Session) checkDiscovery(ctx context.Context) error {
 		AuthEndpoint  string `json:"authorization_endpoint"`
 		TokenEndpoint string `json:"token_endpoint"`
 	}
-	if err := s.getJSON(ctx, s.domain.DiscoveryURL(), &doc); err != nil {
+	if err := auth0http.GetJSON(ctx, s.http, s.domain.DiscoveryURL(), &doc); err != nil {
 		return err
 	}
 	switch {
@@ -217,7 +190,7 @@ func (s *Session) checkDiscovery(ctx context.Context) error {
 
 func (s *Session) fetchJWKS(ctx context.Context) (map[string]*rsa.PublicKey, error) {
 	var set auth0http.JWKS
-	if err := s.getJSON(ctx, s.domain.JWKSURL(), &set); err != nil {
+	if err := auth0http.GetJSON(ctx, s.http, s.domain.JWKSURL(), &set); err != nil {
 		return nil, err
 	}
 	return set.RSAKeys()
