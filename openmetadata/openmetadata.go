@@ -36,7 +36,7 @@ func ParseClientType(s string) (ClientType, error) {
 // Token endpoint auth methods of a confidential client: how OpenMetadata's
 // server authenticates to Auth0 when it exchanges the sign-in code. The Auth0
 // application's "Token Endpoint Authentication Method" must be the same, or
-// Auth0 refuses the exchange (notes/openmetadata-config.md §1b).
+// Auth0 refuses the exchange.
 const (
 	// ConfidentialAuthMethod is the default: OpenMetadata's default
 	// OIDC_CLIENT_AUTH_METHOD, and the method om-auth0 creates the Auth0
