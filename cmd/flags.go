@@ -33,7 +33,7 @@ func addServerFlags(f *pflag.FlagSet, a *answers.Answers, versionDefault string)
 
 // addOutputFlags defines who administers OpenMetadata and what to write.
 func addOutputFlags(f *pflag.FlagSet, a *answers.Answers, ingestionJWT *string) {
-	f.StringArrayVar(&a.Targets, "target", nil, "docker, bare-metal, kubernetes or all; repeatable (default all)")
+	f.StringArrayVar(&a.Targets, "target", nil, render.TargetNames("all")+"; repeatable (default all)")
 	f.StringArrayVar(&a.Admins, "admin", nil, "admin: an email address (its domain is then the principal domain) or its local part; repeatable")
 	f.StringVar(&a.PrincipalDomain, "principal-domain", "", "principal domain, the domain of the admins' email addresses")
 	f.StringVar(ingestionJWT, "ingestion-jwt", "", "ingestion-bot JWT for OpenMetadata 1.1+ ingestion, or - to read it from stdin [$OM_INGESTION_BOT_JWT]")

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
@@ -82,18 +83,18 @@ their environment variables, or "-" to read one from stdin.`,
 	f := cmd.Flags()
 	f.SortFlags = false
 	addDomainFlag(f, a)
-	addServerFlags(f, a, render.Newest.String())
+	addServerFlags(f, a, openmetadata.Newest.String())
 	f.StringVar(&opts.UI.ClientID, "ui-client-id", "", "client id of the Auth0 application OpenMetadata signs in with")
 	f.StringVar(&opts.UI.ClientSecret, "ui-client-secret", "", "its client secret (confidential client only), or - to read it from stdin [$"+envUIClientSecret+"]")
-	f.StringVar(&opts.ClientAuthMethod, "client-auth-method", render.ConfidentialAuthMethod,
-		"confidential client: "+render.ConfidentialAuthMethod+" or "+render.BasicAuthMethod+
+	f.StringVar(&opts.ClientAuthMethod, "client-auth-method", openmetadata.ConfidentialAuthMethod,
+		"confidential client: "+openmetadata.ConfidentialAuthMethod+" or "+openmetadata.BasicAuthMethod+
 			", matching the application's Token Endpoint Authentication Method in Auth0")
 	f.StringVar(&opts.Bot.ClientID, "bot-client-id", "", "OpenMetadata 1.0 and earlier: the ingestion service account's client id")
 	f.StringVar(&opts.Bot.ClientSecret, "bot-client-secret", "", "OpenMetadata 1.0 and earlier: its client secret, or - to read it from stdin [$"+envBotClientSecret+"]")
 	addOutputFlags(f, a, &sec.IngestionJWT)
 	f.BoolVar(&opts.JSON, "json", false, "write a machine-readable result to stdout")
 	completeConfigFlags(cmd)
-	completeValues(cmd, "client-auth-method", render.ConfidentialAuthMethod, render.BasicAuthMethod)
+	completeValues(cmd, "client-auth-method", openmetadata.ConfidentialAuthMethod, openmetadata.BasicAuthMethod)
 	for _, name := range []string{"ui-client-id", "ui-client-secret", "bot-client-id", "bot-client-secret"} {
 		completeValues(cmd, name)
 	}
@@ -119,7 +120,7 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return asUsage(err)
 	}
-	if err := cfg.Complete(render.Newest); err != nil {
+	if err := cfg.Complete(openmetadata.Newest); err != nil {
 		return asUsage(err)
 	}
 
@@ -127,13 +128,13 @@ func renderRun(opts *RenderOptions) error {
 	ui.ClientID, bot.ClientID = strings.TrimSpace(ui.ClientID), strings.TrimSpace(bot.ClientID)
 	ui.ClientSecret = cmp.Or(ui.ClientSecret, strings.TrimSpace(ios.Getenv(envUIClientSecret)))
 	bot.ClientSecret = cmp.Or(bot.ClientSecret, strings.TrimSpace(ios.Getenv(envBotClientSecret)))
-	legacy := cfg.Choices.Version.Band() == render.BandLegacy
+	legacy := cfg.Choices.Version.Band() == openmetadata.BandLegacy
 
 	missing := cfg.MissingToRender()
 	if ui.ClientID == "" {
 		missing = append(missing, "--ui-client-id")
 	}
-	if cfg.Choices.ClientType == render.Confidential && ui.ClientSecret == "" {
+	if cfg.Choices.ClientType == openmetadata.Confidential && ui.ClientSecret == "" {
 		missing = append(missing, "--ui-client-secret (or "+envUIClientSecret+")")
 	}
 	if legacy && bot.ClientID != "" && bot.ClientSecret == "" {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 )
@@ -26,7 +27,7 @@ func TestRenderCommand(t *testing.T) {
 		t.Fatalf("stdout: %v\n%s", err, stdout)
 	}
 	want := []string{filepath.Join(out, render.HelmValuesPath), filepath.Join(out, render.HelmSecretPath), filepath.Join(out, render.IngestionPath)}
-	if strings.Join(res.Files, " ") != strings.Join(want, " ") || res.OMVersion != render.Newest.String() || res.ClientType != "confidential" {
+	if strings.Join(res.Files, " ") != strings.Join(want, " ") || res.OMVersion != openmetadata.Newest.String() || res.ClientType != "confidential" {
 		t.Fatalf("result = %+v", res)
 	}
 	secretFile, err := os.ReadFile(filepath.Join(out, render.HelmSecretPath))

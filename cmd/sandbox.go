@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -103,7 +103,7 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 			}
 			return s, nil
 		},
-		DetectVersion: func(ctx context.Context, omURL string) (render.Version, error) {
+		DetectVersion: func(ctx context.Context, omURL string) (openmetadata.Version, error) {
 			return setup.DetectVersion(ctx, nil, omURL)
 		},
 		Accessible:    opts.Accessible,

@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/wizard"
@@ -125,7 +125,7 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 	f.StringVar(&a.ClientID, "client-id", "", "Management API application's client id [$AUTH0_CLIENT_ID]")
 	f.StringVar(&sec.ClientSecret, "client-secret", "", "Management API application's client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
 	f.StringVar(&sec.APIToken, "api-token", "", "Management API token, instead of client credentials; - reads stdin [$AUTH0_API_TOKEN]")
-	addServerFlags(f, a, "asked from the server, else "+render.Newest.String())
+	addServerFlags(f, a, "asked from the server, else "+openmetadata.Newest.String())
 	f.StringVar(&a.AppName, "app-name", "", "UI application name (default "+setup.DefaultAppName+")")
 	f.StringVar(&a.AppID, "app-id", "", "reuse this existing application (its client id) instead of finding or creating one")
 	f.StringVar(&a.ServiceAccount, "service-account", "", "separate, same or skip (default separate for OpenMetadata 1.0 and earlier, else skip)")
@@ -193,7 +193,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	if err != nil {
 		return asUsage(err)
 	}
-	detect := func(ctx context.Context, omURL string) (render.Version, error) {
+	detect := func(ctx context.Context, omURL string) (openmetadata.Version, error) {
 		return setup.DetectVersion(ctx, opts.HTTPClient, omURL)
 	}
 

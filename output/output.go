@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // Write writes files under dir atomically and returns the paths written, in order.
-func Write(dir string, files []render.File) ([]string, error) {
+func Write(dir string, files []openmetadata.File) ([]string, error) {
 	type staged struct{ tmp, dst string }
 	var done []staged
 	cleanup := func() {
@@ -54,7 +54,7 @@ func Write(dir string, files []render.File) ([]string, error) {
 	return paths, nil
 }
 
-func writeTemp(dst string, f render.File) (string, error) {
+func writeTemp(dst string, f openmetadata.File) (string, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".tmp-*")
 	if err != nil {
 		return "", fmt.Errorf("write %s: %w", dst, err)

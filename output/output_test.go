@@ -5,12 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 func TestWriteModesAndContent(t *testing.T) {
 	dir := t.TempDir()
-	files := []render.File{
+	files := []openmetadata.File{
 		{Path: "docker/openmetadata_auth0.env", Data: []byte("A=1\n"), Secret: true},
 		{Path: "answers.yaml", Data: []byte("domain: x\n")},
 	}
@@ -50,7 +50,7 @@ func TestWriteFailureTouchesNothing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "docker"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Write(dir, []render.File{
+	_, err := Write(dir, []openmetadata.File{
 		{Path: "answers.yaml", Data: []byte("new\n")},
 		{Path: "docker/openmetadata_auth0.env", Data: []byte("A=1\n")},
 	})
@@ -67,7 +67,7 @@ func TestWriteFailureTouchesNothing(t *testing.T) {
 }
 
 func TestWriteRejectsEscapingPaths(t *testing.T) {
-	if _, err := Write(t.TempDir(), []render.File{{Path: "../x", Data: nil}}); err == nil {
+	if _, err := Write(t.TempDir(), []openmetadata.File{{Path: "../x", Data: nil}}); err == nil {
 		t.Fatal("want an error for ../x")
 	}
 }

@@ -1,5 +1,7 @@
 package render
 
+import "github.com/om-auth0/om-auth0/openmetadata"
+
 // openMetadataSections is the part of conf/openmetadata.yaml that configures
 // sign-in. Keys the schemas require but om-auth0 does not decide carry
 // OpenMetadata's defaults.
@@ -82,15 +84,47 @@ func (c *config) openMetadataSections() openMetadataSections {
 }
 
 // bareMetal renders the two sections to set in conf/openmetadata.yaml.
-func (c *config) bareMetal() ([]File, error) {
+func (c *config) bareMetal() ([]openmetadata.File, error) {
 	head := []string{c.title(c.ssoSummary())}
 	if c.confidential() {
 		head = append(head, "Holds the client secret: keep this file private.")
 	}
-	head = append(head, c.applyHeader(BareMetal)...)
+	head = append(head, c.applyHeader(bareMetalHowTo)...)
 	data, err := yamlFile(head, c.openMetadataSections())
 	if err != nil {
 		return nil, err
 	}
-	return []File{{Path: BareMetalPath, Data: data, Secret: c.confidential()}}, nil
+	return []openmetadata.File{{Path: BareMetalPath, Data: data, Secret: c.confidential()}}, nil
+}
+
+// BareMetal is conf/openmetadata.yaml.
+const BareMetal openmetadata.Target = "bare-metal"
+
+var bareMetalTarget = TargetSpec{
+	Name:    BareMetal,
+	Aliases: []string{"baremetal", "bare_metal"},
+	Title:   "Bare Metal",
+	Phrase:  "bare metal",
+	Summary: "conf/openmetadata.yaml",
+	Folder:  "bare-metal",
+	render:  (*config).bareMetal,
+	howTo:   bareMetalHowTo,
+}
+
+// bareMetalHowTo is how to apply the bare-metal files.
+func bareMetalHowTo(a applying) howTo {
+	var h howTo
+	file := a.d.path(BareMetalPath)
+	if a.d == "" {
+		file += " in the output folder"
+	}
+	h.intro = "In conf/openmetadata.yaml, set the keys of authorizerConfiguration and authenticationConfiguration\n" +
+		"to those in " + file + " (keep your other keys)."
+	h.outro = "Then restart the OpenMetadata server."
+	if a.settingsInDB() {
+		h.reseedIntro = a.reseedIntro("conf/openmetadata.yaml", "Clear them in the OpenMetadata folder")
+		h.reseed = []string{bareMetalOps}
+		h.outro = "Then restart every OpenMetadata server."
+	}
+	return h
 }

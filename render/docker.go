@@ -1,5 +1,7 @@
 package render
 
+import "github.com/om-auth0/om-auth0/openmetadata"
+
 // dockerEnv is the environment the openmetadata-server container must get. It
 // sets only variables that OpenMetadata's docker-compose.yml passes to that
 // service; the compose file's defaults cover the rest.
@@ -33,15 +35,45 @@ func (c *config) dockerEnv() []envVar {
 }
 
 // docker renders the env file for `docker compose --env-file`.
-func (c *config) docker() ([]File, error) {
+func (c *config) docker() ([]openmetadata.File, error) {
 	head := []string{c.title(c.ssoSummary())}
 	if c.confidential() {
 		head = append(head, "Holds the client secret: keep this file private.")
 	}
-	head = append(head, c.applyHeader(Docker)...)
+	head = append(head, c.applyHeader(dockerHowTo)...)
 	data, err := envFile(head, c.dockerEnv())
 	if err != nil {
 		return nil, err
 	}
-	return []File{{Path: DockerEnvPath, Data: data, Secret: c.confidential()}}, nil
+	return []openmetadata.File{{Path: DockerEnvPath, Data: data, Secret: c.confidential()}}, nil
+}
+
+// Docker is docker compose with an env file.
+const Docker openmetadata.Target = "docker"
+
+var dockerTarget = TargetSpec{
+	Name:    Docker,
+	Title:   "Docker",
+	Phrase:  "Docker",
+	Summary: "an env file for docker compose",
+	Folder:  "docker",
+	render:  (*config).docker,
+	howTo:   dockerHowTo,
+}
+
+// dockerHowTo is how to apply the Docker files.
+func dockerHowTo(a applying) howTo {
+	var h howTo
+	h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file:"
+	if a.d == "" {
+		h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file\n" +
+			"(this path is relative to the output folder: give --env-file the file's full path,\n" +
+			"as compose reads it from the current folder):"
+	}
+	h.apply = []string{dockerUp(a.d)}
+	if a.settingsInDB() {
+		h.reseedIntro = a.reseedIntro("the env file", "Clear them and restart the server")
+		h.reseed = []string{dockerOps, dockerRestart}
+	}
+	return h
 }

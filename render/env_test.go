@@ -7,6 +7,8 @@ import (
 
 	"github.com/joho/godotenv"
 	"gopkg.in/yaml.v3"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // serverRead is what OpenMetadata makes of an environment value: it pastes
@@ -40,10 +42,10 @@ func intendedEnv(c *config) map[string]any {
 		"AUTHENTICATION_CLIENT_ID":    c.UI.ClientID,
 		"AUTHENTICATION_CALLBACK_URL": c.om + "/callback",
 	}
-	if c.Version.Band() == BandOIDC {
+	if c.Version.Band() == openmetadata.BandOIDC {
 		m["AUTHENTICATION_CLIENT_TYPE"] = string(c.clientType)
 	}
-	if c.clientType == Confidential {
+	if c.clientType == openmetadata.Confidential {
 		m["OIDC_CLIENT_ID"] = c.UI.ClientID
 		m["OIDC_TYPE"] = "auth0"
 		m["OIDC_CLIENT_SECRET"] = c.UI.ClientSecret
@@ -62,7 +64,7 @@ func intendedEnv(c *config) map[string]any {
 // godotenv, whose parser compose's descends from) and checks that every
 // variable holds what the renderer meant, and that OpenMetadata reads each
 // one back as the input's value.
-func checkEnvRoundTrip(t testing.TB, c *config, f File) {
+func checkEnvRoundTrip(t testing.TB, c *config, f openmetadata.File) {
 	t.Helper()
 	got, err := godotenv.Unmarshal(string(f.Data))
 	if err != nil {
@@ -92,7 +94,7 @@ func checkEnvRoundTrip(t testing.TB, c *config, f File) {
 func TestDockerEnvKeysArePassedByCompose(t *testing.T) {
 	passed := composeServerEnv(t)
 	for _, tc := range goldenCases() {
-		files, err := Render(tc.in, []Target{Docker})
+		files, err := Render(tc.in, []openmetadata.Target{Docker})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,14 +121,14 @@ var hostileValues = []string{
 
 func TestDockerEnvRoundTrip(t *testing.T) {
 	for _, v := range hostileValues {
-		in := fixture("2.0.2", Confidential)
+		in := fixture("2.0.2", openmetadata.Confidential)
 		in.UI.ClientSecret = v
 		in.AdminPrincipals = []string{"Jane@acme.com", strings.NewReplacer(" ", "", "\t", "", "\n", "", "\r", "", "\u2028", "", "\u00a0", "", "\x7f", "", "\a", "", "@", "", "\ufeff", "").Replace(v)}
 		c, err := prepare(in)
 		if err != nil {
 			t.Fatalf("secret %q: %v", v, err)
 		}
-		files, err := Render(in, []Target{Docker})
+		files, err := Render(in, []openmetadata.Target{Docker})
 		if err != nil {
 			t.Fatalf("secret %q: %v", v, err)
 		}

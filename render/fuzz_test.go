@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 	"gopkg.in/yaml.v3"
 )
@@ -35,7 +36,7 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, domain, omURL, version, clientType, clientID, secret, admin1, admin2, principalDomain, jwt, saID, saSecret string) {
 		in := Input{
 			OMURL:           omURL,
-			ClientType:      ClientType(clientType),
+			ClientType:      openmetadata.ClientType(clientType),
 			UI:              Credentials{ClientID: clientID, ClientSecret: secret},
 			AdminPrincipals: []string{admin1, admin2},
 			PrincipalDomain: principalDomain,
@@ -44,7 +45,7 @@ func FuzzRender(f *testing.F) {
 		if d, err := tenant.Parse(domain); err == nil {
 			in.Tenant = d
 		}
-		if v, err := ParseVersion(version); err == nil {
+		if v, err := openmetadata.ParseVersion(version); err == nil {
 			in.Version = v
 		}
 		if saID != "" || saSecret != "" {
@@ -75,7 +76,7 @@ func FuzzRender(f *testing.F) {
 
 // checkReadsBack parses a rendered file as its consumer would and checks it
 // holds what the renderer meant.
-func checkReadsBack(t *testing.T, c *config, f File) {
+func checkReadsBack(t *testing.T, c *config, f openmetadata.File) {
 	t.Helper()
 	decode := func(v any) {
 		t.Helper()
@@ -142,7 +143,7 @@ func checkReadsBack(t *testing.T, c *config, f File) {
 // every free-text field and parses each file back as its consumer would.
 func TestHostileValuesReadBack(t *testing.T) {
 	for _, v := range hostileValues {
-		conf := fixture("2.0.2", Confidential)
+		conf := fixture("2.0.2", openmetadata.Confidential)
 		conf.UI.ClientSecret = v
 		conf.IngestionJWT = v
 		conf.OMURL = "https://om.acme.internal/" + strings.Map(func(r rune) rune {
@@ -151,7 +152,7 @@ func TestHostileValuesReadBack(t *testing.T) {
 			}
 			return r
 		}, v)
-		legacy := fixture("1.0.2", Public)
+		legacy := fixture("1.0.2", openmetadata.Public)
 		legacy.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: v}
 		for _, in := range []Input{conf, legacy} {
 			c, err := prepare(in)

@@ -1,5 +1,7 @@
 package render
 
+import "github.com/om-auth0/om-auth0/openmetadata"
+
 // ingestionConfig is the workflowConfig of a metadata CLI workflow (workflow.json).
 type ingestionConfig struct {
 	WorkflowConfig struct {
@@ -50,7 +52,7 @@ func (c *config) ingestionConfig() ingestionConfig {
 }
 
 // ingestion renders the workflowConfig for the metadata CLI.
-func (c *config) ingestion() (File, error) {
+func (c *config) ingestion() (openmetadata.File, error) {
 	head := []string{c.title("how the metadata CLI signs in"),
 		"Use: put workflowConfig in your connector's YAML, then run: metadata ingest -c <that file>"}
 	secret := c.legacyIngestion() || c.jwt != ""
@@ -64,7 +66,7 @@ func (c *config) ingestion() (File, error) {
 	}
 	data, err := yamlFile(head, c.ingestionConfig())
 	if err != nil {
-		return File{}, err
+		return openmetadata.File{}, err
 	}
-	return File{Path: IngestionPath, Data: data, Secret: secret}, nil
+	return openmetadata.File{Path: IngestionPath, Data: data, Secret: secret}, nil
 }

@@ -1,5 +1,7 @@
 package render
 
+import "github.com/om-auth0/om-auth0/openmetadata"
+
 // helmValues are values for the open-metadata/openmetadata chart; they follow
 // the chart's values.schema.json.
 type helmValues struct {
@@ -105,14 +107,14 @@ func (c *config) oidcSecret() kubernetesSecret {
 }
 
 // kubernetes renders the Helm values and, for a confidential client, the Secret.
-func (c *config) kubernetes() ([]File, error) {
+func (c *config) kubernetes() ([]openmetadata.File, error) {
 	head := []string{c.title(c.ssoSummary())}
-	head = append(head, c.applyHeader(Kubernetes)...)
+	head = append(head, c.applyHeader(kubernetesHowTo)...)
 	values, err := yamlFile(head, c.helmValues())
 	if err != nil {
 		return nil, err
 	}
-	files := []File{{Path: HelmValuesPath, Data: values}}
+	files := []openmetadata.File{{Path: HelmValuesPath, Data: values}}
 	if c.confidential() {
 		head := []string{c.title("the confidential client's credentials, read by the chart"),
 			"Apply before the Helm upgrade, in the output folder: " + kubectlSecret("")}
@@ -120,7 +122,46 @@ func (c *config) kubernetes() ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{Path: HelmSecretPath, Data: secret, Secret: true})
+		files = append(files, openmetadata.File{Path: HelmSecretPath, Data: secret, Secret: true})
 	}
 	return files, nil
+}
+
+// Kubernetes is the open-metadata/openmetadata Helm chart.
+const Kubernetes openmetadata.Target = "kubernetes"
+
+var kubernetesTarget = TargetSpec{
+	Name:    Kubernetes,
+	Aliases: []string{"k8s"},
+	Title:   "Kubernetes",
+	Phrase:  "Kubernetes",
+	Summary: "Helm values",
+	Folder:  "kubernetes",
+	render:  (*config).kubernetes,
+	howTo:   kubernetesHowTo,
+}
+
+// kubernetesHowTo is how to apply the Kubernetes files.
+func kubernetesHowTo(a applying) howTo {
+	var h howTo
+	v := a.v
+	h.intro = "Upgrade the Helm release with these values."
+	if a.ct == openmetadata.Confidential {
+		h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these values."
+		h.apply = []string{kubectlSecret(a.d)}
+	}
+	h.intro += "\n--version " + v.String() + " is the chart of OpenMetadata " + v.String() + ", the version these files are for\n" +
+		"(the open-metadata/openmetadata chart's version matches the OpenMetadata release); if your\n" +
+		"release uses another chart version (helm list shows it), change --version to it"
+	if a.d == "" {
+		h.intro += ".\nPaths are relative to the output folder:"
+	} else {
+		h.intro += ":"
+	}
+	h.apply = append(h.apply, helmUpgrade(v, a.d))
+	if a.settingsInDB() {
+		h.reseedIntro = a.reseedIntro("the Helm values", "Clear them and restart every replica")
+		h.reseed = []string{kubectlOps, kubectlRestart}
+	}
+	return h
 }

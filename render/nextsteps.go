@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // Commands that do not name a rendered file.
@@ -54,7 +56,7 @@ func kubectlSecret(d outDir) string { return "kubectl apply -f " + d.path(HelmSe
 // (the chart copied in shared/reference/openmetadata/helm is chart version
 // and appVersion 1.13.1; see its SOURCES.md), so the pin is v, the version
 // the files are rendered for.
-func helmUpgrade(v Version, d outDir) string {
+func helmUpgrade(v openmetadata.Version, d outDir) string {
 	return "helm upgrade --install openmetadata open-metadata/openmetadata --version " + v.String() +
 		" --reuse-values --values " + d.path(HelmValuesPath)
 }
@@ -69,62 +71,33 @@ type howTo struct {
 	outro       string
 }
 
-func howToApply(v Version, ct ClientType, t Target, d outDir) howTo {
-	settingsInDB := v.SettingsInDatabase()
-	label := fmt.Sprintf("%d.%d", v.Major, v.Minor)
-	reseedIntro := func(source, clear string) string {
-		return "Existing deployment? OpenMetadata " + label + " keeps the SSO settings it stored at first boot in\n" +
-			"its database, and they win over " + source + ". " + clear + "\n" +
-			"(or enter the new settings in Settings > SSO in the UI):"
+// applying is what the next steps of a target depend on: the version, the
+// client type and the folder the commands name the files in.
+type applying struct {
+	v  openmetadata.Version
+	ct openmetadata.ClientType
+	d  outDir
+}
+
+// settingsInDB reports whether an existing deployment keeps the SSO
+// settings of its first boot in its database (OpenMetadata ≥ 1.10).
+func (a applying) settingsInDB() bool { return a.v.SettingsInDatabase() }
+
+// reseedIntro says why an existing deployment needs the extra step: its
+// stored settings win over source; clear says how to drop them.
+func (a applying) reseedIntro(source, clear string) string {
+	label := fmt.Sprintf("%d.%d", a.v.Major, a.v.Minor)
+	return "Existing deployment? OpenMetadata " + label + " keeps the SSO settings it stored at first boot in\n" +
+		"its database, and they win over " + source + ". " + clear + "\n" +
+		"(or enter the new settings in Settings > SSO in the UI):"
+}
+
+func howToApply(v openmetadata.Version, ct openmetadata.ClientType, t openmetadata.Target, d outDir) howTo {
+	spec, ok := Lookup(t)
+	if !ok {
+		return howTo{}
 	}
-	var h howTo
-	switch t {
-	case Docker:
-		h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file:"
-		if d == "" {
-			h.intro = "In the folder of your docker-compose.yml, start OpenMetadata with the env file\n" +
-				"(this path is relative to the output folder: give --env-file the file's full path,\n" +
-				"as compose reads it from the current folder):"
-		}
-		h.apply = []string{dockerUp(d)}
-		if settingsInDB {
-			h.reseedIntro = reseedIntro("the env file", "Clear them and restart the server")
-			h.reseed = []string{dockerOps, dockerRestart}
-		}
-	case BareMetal:
-		file := d.path(BareMetalPath)
-		if d == "" {
-			file += " in the output folder"
-		}
-		h.intro = "In conf/openmetadata.yaml, set the keys of authorizerConfiguration and authenticationConfiguration\n" +
-			"to those in " + file + " (keep your other keys)."
-		h.outro = "Then restart the OpenMetadata server."
-		if settingsInDB {
-			h.reseedIntro = reseedIntro("conf/openmetadata.yaml", "Clear them in the OpenMetadata folder")
-			h.reseed = []string{bareMetalOps}
-			h.outro = "Then restart every OpenMetadata server."
-		}
-	case Kubernetes:
-		h.intro = "Upgrade the Helm release with these values."
-		if ct == Confidential {
-			h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these values."
-			h.apply = []string{kubectlSecret(d)}
-		}
-		h.intro += "\n--version " + v.String() + " is the chart of OpenMetadata " + v.String() + ", the version these files are for\n" +
-			"(the open-metadata/openmetadata chart's version matches the OpenMetadata release); if your\n" +
-			"release uses another chart version (helm list shows it), change --version to it"
-		if d == "" {
-			h.intro += ".\nPaths are relative to the output folder:"
-		} else {
-			h.intro += ":"
-		}
-		h.apply = append(h.apply, helmUpgrade(v, d))
-		if settingsInDB {
-			h.reseedIntro = reseedIntro("the Helm values", "Clear them and restart every replica")
-			h.reseed = []string{kubectlOps, kubectlRestart}
-		}
-	}
-	return h
+	return spec.howTo(applying{v: v, ct: ct, d: d})
 }
 
 // lines is h as text: commands indented by two spaces.
@@ -145,7 +118,7 @@ func (h howTo) lines() []string {
 }
 
 // NextSteps is NextStepsIn with paths relative to the output folder.
-func NextSteps(in Input, t Target) string { return NextStepsIn(in, t, "") }
+func NextSteps(in Input, t openmetadata.Target) string { return NextStepsIn(in, t, "") }
 
 // NextStepsIn is what the operator does with target t's files, written into
 // the output folder dir: the commands that apply them, naming the files by
@@ -154,13 +127,13 @@ func NextSteps(in Input, t Target) string { return NextStepsIn(in, t, "") }
 // the extra step an existing OpenMetadata ≥ 1.10 deployment needs. The
 // ingestion config is the same for every target, so its steps are
 // IngestionNextSteps, printed once. It is "" for an unknown target.
-func NextStepsIn(in Input, t Target, dir string) string {
-	if _, err := orderTargets([]Target{t}); err != nil {
+func NextStepsIn(in Input, t openmetadata.Target, dir string) string {
+	if _, err := orderTargets([]openmetadata.Target{t}); err != nil {
 		return ""
 	}
 	ct := in.ClientType
 	if ct == "" {
-		ct = Public
+		ct = openmetadata.Public
 	}
 	return strings.Join(howToApply(in.Version, ct, t, outDir(dir)).lines(), "\n") + "\n"
 }
@@ -173,7 +146,7 @@ func IngestionNextSteps(in Input) string {
 	const where = IngestionPath + " (in the output folder)"
 	var lines []string
 	switch {
-	case in.Version.Band() == BandLegacy && in.ServiceAccount != nil:
+	case in.Version.Band() == openmetadata.BandLegacy && in.ServiceAccount != nil:
 		lines = []string{where + " signs in to Auth0 as the service", "account with its client secret: keep it private."}
 	case strings.TrimSpace(in.IngestionJWT) == "":
 		// Also OpenMetadata ≤ 1.0 without a service account: the file then
@@ -193,6 +166,6 @@ func IngestionNextSteps(in Input) string {
 // applyHeader is the "how to apply" part of a file's comment header: the
 // next steps with paths relative to the output folder, as a file cannot know
 // where it is written.
-func (c *config) applyHeader(t Target) []string {
-	return howToApply(c.Version, c.clientType, t, "").lines()
+func (c *config) applyHeader(how func(applying) howTo) []string {
+	return how(applying{v: c.Version, ct: c.clientType}).lines()
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // referenceDir finds shared/reference beside the repository root by walking
@@ -239,7 +241,7 @@ func jsonValue(t testing.TB, v any) any {
 }
 
 // parseYAML decodes a rendered YAML file into a map.
-func parseYAML(t testing.TB, f File) map[string]any {
+func parseYAML(t testing.TB, f openmetadata.File) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := yaml.Unmarshal(f.Data, &m); err != nil {

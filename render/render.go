@@ -3,7 +3,7 @@
 // that apply them. Everything here is a pure function of its Input: no
 // network, no disk, no UI.
 //
-//	files, err := render.Render(in, []render.Target{render.Docker})
+//	files, err := render.Render(in, []openmetadata.Target{render.Docker})
 //	// files: docker/openmetadata_auth0.env, ingestion/workflow-config.yaml
 //	fmt.Println(render.NextStepsIn(in, render.Docker, "/abs/out")) // how to apply the Docker files
 //	fmt.Println(render.IngestionNextSteps(in))                     // how to use the ingestion config, once
@@ -14,7 +14,41 @@
 // (public or confidential client).
 package render
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/tenant"
+)
+
+// Credentials is an Auth0 application's client id and secret.
+type Credentials struct {
+	ClientID     string
+	ClientSecret string
+}
+
+// Input is everything the renderers need; it is the one value that both the
+// wizard and `--no-input` / `render` build.
+type Input struct {
+	Tenant     tenant.Domain
+	OMURL      string // OpenMetadata base URL, no trailing slash
+	Version    openmetadata.Version
+	ClientType openmetadata.ClientType
+	// UI is the application behind the sign-in page; its secret is used only for a confidential client.
+	UI Credentials
+	// ClientAuthMethod is a confidential client's token endpoint auth method,
+	// ConfidentialAuthMethod or BasicAuthMethod; empty means
+	// ConfidentialAuthMethod. It must match the UI application's in Auth0.
+	ClientAuthMethod string
+	// ServiceAccount is the ingestion bot's Auth0 application; used only for ≤ 1.0 ingestion. Nil when skipped.
+	ServiceAccount *Credentials
+	// AdminPrincipals are email local parts; the renderers lowercase them.
+	AdminPrincipals []string
+	PrincipalDomain string
+	// IngestionJWT is the ingestion-bot's OpenMetadata JWT (≥ 1.1). Empty renders a placeholder.
+	IngestionJWT string
+}
 
 // Paths of the rendered files, relative to the output folder.
 const (
@@ -46,8 +80,8 @@ var defaultJWTPrincipalClaims = []string{"email", "preferred_username", "sub"}
 
 // Render validates in and renders the files of the chosen targets, plus the
 // ingestion config, which is always rendered. Files come in a stable order:
-// Docker, bare metal, Kubernetes, ingestion.
-func Render(in Input, targets []Target) ([]File, error) {
+// the targets' in the order of Targets, then the ingestion config.
+func Render(in Input, targets []openmetadata.Target) ([]openmetadata.File, error) {
 	c, err := prepare(in)
 	if err != nil {
 		return nil, err
@@ -56,19 +90,11 @@ func Render(in Input, targets []Target) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []File
+	var files []openmetadata.File
 	for _, t := range chosen {
-		var fs []File
-		switch t {
-		case Docker:
-			fs, err = c.docker()
-		case BareMetal:
-			fs, err = c.bareMetal()
-		case Kubernetes:
-			fs, err = c.kubernetes()
-		}
+		fs, err := t.render(c)
 		if err != nil {
-			return nil, fmt.Errorf("render %s: %w", t, err)
+			return nil, fmt.Errorf("render %s: %w", t.Name, err)
 		}
 		files = append(files, fs...)
 	}
@@ -81,19 +107,15 @@ func Render(in Input, targets []Target) ([]File, error) {
 
 // orderTargets puts targets in display order without duplicates and rejects
 // unknown ones.
-func orderTargets(targets []Target) ([]Target, error) {
-	seen := map[Target]bool{}
+func orderTargets(targets []openmetadata.Target) ([]TargetSpec, error) {
 	for _, t := range targets {
-		switch t {
-		case Docker, BareMetal, Kubernetes:
-			seen[t] = true
-		default:
-			return nil, fmt.Errorf("target %q: use docker, bare-metal or kubernetes", string(t))
+		if _, ok := Lookup(t); !ok {
+			return nil, fmt.Errorf("target %q: use %s", string(t), TargetNames())
 		}
 	}
-	var out []Target
-	for _, t := range AllTargets {
-		if seen[t] {
+	var out []TargetSpec
+	for _, t := range Targets {
+		if slices.Contains(targets, t.Name) {
 			out = append(out, t)
 		}
 	}
@@ -104,22 +126,22 @@ func orderTargets(targets []Target) ([]Target, error) {
 type config struct {
 	Input
 	om              string // OpenMetadata base URL, no trailing slash
-	clientType      ClientType
+	clientType      openmetadata.ClientType
 	authMethod      string   // confidential client's token endpoint auth method
 	admins          []string // lowercased email local parts, unique
 	principalDomain string
 	jwt             string // ingestion-bot JWT, trimmed; empty renders the placeholder
 }
 
-func (c *config) confidential() bool { return c.clientType == Confidential }
+func (c *config) confidential() bool { return c.clientType == openmetadata.Confidential }
 
 // hasClientType reports whether the version knows clientType (public/confidential).
-func (c *config) hasClientType() bool { return c.Version.Band() == BandOIDC }
+func (c *config) hasClientType() bool { return c.Version.Band() == openmetadata.BandOIDC }
 
 // legacyIngestion reports whether ingestion signs in to Auth0 with the
 // service account's client credentials (≤ 1.0 only).
 func (c *config) legacyIngestion() bool {
-	return c.Version.Band() == BandLegacy && c.ServiceAccount != nil
+	return c.Version.Band() == openmetadata.BandLegacy && c.ServiceAccount != nil
 }
 
 func (c *config) callbackURL() string { return c.om + "/callback" }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -21,8 +22,8 @@ type renderCase struct {
 	in   Input
 }
 
-func mustVersion(s string) Version {
-	v, err := ParseVersion(s)
+func mustVersion(s string) openmetadata.Version {
+	v, err := openmetadata.ParseVersion(s)
 	if err != nil {
 		panic(err)
 	}
@@ -30,7 +31,7 @@ func mustVersion(s string) Version {
 }
 
 // fixture is a valid Input for version v and client type ct.
-func fixture(v string, ct ClientType) Input {
+func fixture(v string, ct openmetadata.ClientType) Input {
 	return Input{
 		Tenant:     tenant.MustParse("acme.us.auth0.com"),
 		OMURL:      "https://openmetadata.acme.internal",
@@ -49,22 +50,22 @@ func fixture(v string, ct ClientType) Input {
 // 2.0.2 OIDC with settings in the database), every valid client type and
 // both token endpoint auth methods of a confidential client.
 func goldenCases() []renderCase {
-	legacySA := fixture("1.0.2", Public)
+	legacySA := fixture("1.0.2", openmetadata.Public)
 	legacySA.ServiceAccount = &Credentials{ClientID: "BotQ2pLmN4oR7sT1uV3wX5yZ8aB0cDeF", ClientSecret: "Bot-SeCrEt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK"}
-	withJWT := fixture("2.0.2", Public)
+	withJWT := fixture("2.0.2", openmetadata.Public)
 	withJWT.IngestionJWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJpbmdlc3Rpb24tYm90In0.c2lnbmF0dXJl"
 	// --service-account same: the UI application's method became Basic.
-	basic := fixture("2.0.2", Confidential)
-	basic.ClientAuthMethod = BasicAuthMethod
+	basic := fixture("2.0.2", openmetadata.Confidential)
+	basic.ClientAuthMethod = openmetadata.BasicAuthMethod
 	return []renderCase{
 		{"1.0.2-public-service-account", legacySA},
-		{"1.0.2-public", fixture("1.0.2", Public)},
-		{"1.4.0-public", fixture("1.4.0", Public)},
-		{"1.6.4-public", fixture("1.6.4", Public)},
-		{"1.6.4-confidential", fixture("1.6.4", Confidential)},
-		{"2.0.2-public", fixture("2.0.2", Public)},
+		{"1.0.2-public", fixture("1.0.2", openmetadata.Public)},
+		{"1.4.0-public", fixture("1.4.0", openmetadata.Public)},
+		{"1.6.4-public", fixture("1.6.4", openmetadata.Public)},
+		{"1.6.4-confidential", fixture("1.6.4", openmetadata.Confidential)},
+		{"2.0.2-public", fixture("2.0.2", openmetadata.Public)},
 		{"2.0.2-public-jwt", withJWT},
-		{"2.0.2-confidential", fixture("2.0.2", Confidential)},
+		{"2.0.2-confidential", fixture("2.0.2", openmetadata.Confidential)},
 		{"2.0.2-confidential-basic", basic},
 	}
 }
@@ -138,7 +139,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func paths(files []File) []string {
+func paths(files []openmetadata.File) []string {
 	out := make([]string, len(files))
 	for i, f := range files {
 		out[i] = f.Path
@@ -149,16 +150,16 @@ func paths(files []File) []string {
 func TestRenderChosenTargetsOnly(t *testing.T) {
 	tests := []struct {
 		name    string
-		ct      ClientType
-		targets []Target
+		ct      openmetadata.ClientType
+		targets []openmetadata.Target
 		want    []string
 	}{
-		{"none", Public, nil, []string{IngestionPath}},
-		{"docker", Public, []Target{Docker}, []string{DockerEnvPath, IngestionPath}},
-		{"bare metal", Public, []Target{BareMetal}, []string{BareMetalPath, IngestionPath}},
-		{"kubernetes public", Public, []Target{Kubernetes}, []string{HelmValuesPath, IngestionPath}},
-		{"kubernetes confidential", Confidential, []Target{Kubernetes}, []string{HelmValuesPath, HelmSecretPath, IngestionPath}},
-		{"all, any order, repeated", Confidential, []Target{Kubernetes, Docker, BareMetal, Docker},
+		{"none", openmetadata.Public, nil, []string{IngestionPath}},
+		{"docker", openmetadata.Public, []openmetadata.Target{Docker}, []string{DockerEnvPath, IngestionPath}},
+		{"bare metal", openmetadata.Public, []openmetadata.Target{BareMetal}, []string{BareMetalPath, IngestionPath}},
+		{"kubernetes public", openmetadata.Public, []openmetadata.Target{Kubernetes}, []string{HelmValuesPath, IngestionPath}},
+		{"kubernetes confidential", openmetadata.Confidential, []openmetadata.Target{Kubernetes}, []string{HelmValuesPath, HelmSecretPath, IngestionPath}},
+		{"all, any order, repeated", openmetadata.Confidential, []openmetadata.Target{Kubernetes, Docker, BareMetal, Docker},
 			[]string{DockerEnvPath, BareMetalPath, HelmValuesPath, HelmSecretPath, IngestionPath}},
 	}
 	for _, tt := range tests {
@@ -172,24 +173,24 @@ func TestRenderChosenTargetsOnly(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Render(fixture("2.0.2", Public), []Target{"swarm"}); err == nil || !strings.Contains(err.Error(), `"swarm"`) {
+	if _, err := Render(fixture("2.0.2", openmetadata.Public), []openmetadata.Target{"swarm"}); err == nil || !strings.Contains(err.Error(), `"swarm"`) {
 		t.Errorf("unknown target: err = %v, want one naming it", err)
 	}
 }
 
 func TestSecretFiles(t *testing.T) {
-	legacy := fixture("1.0.2", Public)
+	legacy := fixture("1.0.2", openmetadata.Public)
 	legacy.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "bot-secret"}
-	jwt := fixture("1.4.0", Public)
+	jwt := fixture("1.4.0", openmetadata.Public)
 	jwt.IngestionJWT = "a.b.c"
 	tests := []struct {
 		name string
 		in   Input
 		want map[string]bool // path -> Secret
 	}{
-		{"public", fixture("2.0.2", Public), map[string]bool{
+		{"public", fixture("2.0.2", openmetadata.Public), map[string]bool{
 			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: false}},
-		{"confidential", fixture("2.0.2", Confidential), map[string]bool{
+		{"confidential", fixture("2.0.2", openmetadata.Confidential), map[string]bool{
 			DockerEnvPath: true, BareMetalPath: true, HelmValuesPath: false, HelmSecretPath: true, IngestionPath: false}},
 		{"legacy service account", legacy, map[string]bool{
 			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: true}},
@@ -250,7 +251,7 @@ func TestContent(t *testing.T) {
 					t.Errorf("%s repeats principalDomain", f.Path)
 				}
 			}
-			byPath := map[string]File{}
+			byPath := map[string]openmetadata.File{}
 			for _, f := range files {
 				byPath[f.Path] = f
 			}
@@ -273,7 +274,7 @@ func TestContent(t *testing.T) {
 				"AUTHORIZER_ADMIN_PRINCIPALS=[jane.doe,ops]\n",
 				"AUTHENTICATION_CALLBACK_URL=https://openmetadata.acme.internal/callback\n",
 			}
-			if tc.in.ClientType == Confidential {
+			if tc.in.ClientType == openmetadata.Confidential {
 				wantEnv = append(wantEnv, "OIDC_TYPE=auth0\n", "OIDC_CLIENT_AUTH_METHOD="+c.authMethod+"\n",
 					"OIDC_DISCOVERY_URI=https://acme.us.auth0.com/.well-known/openid-configuration\n")
 			}
@@ -282,7 +283,7 @@ func TestContent(t *testing.T) {
 					t.Errorf("env file lacks %q", w)
 				}
 			}
-			if got := strings.Contains(env, "AUTHENTICATION_CLIENT_TYPE="); got != (c.Version.Band() == BandOIDC) {
+			if got := strings.Contains(env, "AUTHENTICATION_CLIENT_TYPE="); got != (c.Version.Band() == openmetadata.BandOIDC) {
 				t.Errorf("env file sets AUTHENTICATION_CLIENT_TYPE = %v for %s", got, c.Version)
 			}
 
@@ -301,7 +302,7 @@ func TestContent(t *testing.T) {
 				if oidc["enabled"] != true || oidc["oidcType"] != "auth0" {
 					t.Errorf("helm oidcConfiguration = %v, want enabled: true and oidcType: auth0", oidc)
 				}
-			} else if tc.in.ClientType == Confidential {
+			} else if tc.in.ClientType == openmetadata.Confidential {
 				t.Error("helm values lack oidcConfiguration for a confidential client")
 			}
 
@@ -333,10 +334,10 @@ func toStrings(v any) []string {
 // TestLoopbackTenant: the simulated tenant is plain http on loopback, and the
 // URLs keep its scheme; the legacy domain keeps the port.
 func TestLoopbackTenant(t *testing.T) {
-	in := fixture("1.0.2", Public)
+	in := fixture("1.0.2", openmetadata.Public)
 	in.Tenant = tenant.MustParse("http://127.0.0.1:8089")
 	in.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "bot-secret"}
-	files, err := Render(in, []Target{Docker})
+	files, err := Render(in, []openmetadata.Target{Docker})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,31 +356,31 @@ func TestNextSteps(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      Input
-		target  Target
+		target  openmetadata.Target
 		want    []string
 		notWant []string
 	}{
-		{"docker 1.6", fixture("1.6.4", Public), Docker,
+		{"docker 1.6", fixture("1.6.4", openmetadata.Public), Docker,
 			[]string{"docker compose --env-file docker/openmetadata_auth0.env up -d", "give --env-file the file's full path"},
 			// The ingestion steps are the same for every target: IngestionNextSteps.
 			[]string{"remove-security-config", "Settings > Bots > ingestion-bot", IngestionPath}},
-		{"docker 2.0", fixture("2.0.2", Public), Docker,
+		{"docker 2.0", fixture("2.0.2", openmetadata.Public), Docker,
 			[]string{dockerUp(""), dockerOps, dockerRestart, "Settings > SSO"}, nil},
-		{"kubernetes public 2.0", fixture("2.0.2", Public), Kubernetes,
+		{"kubernetes public 2.0", fixture("2.0.2", openmetadata.Public), Kubernetes,
 			[]string{"helm upgrade --install openmetadata open-metadata/openmetadata --version 2.0.2 --reuse-values --values kubernetes/values-auth0.yaml",
 				kubectlOps, kubectlRestart, "every replica", "relative to the output folder"}, []string{kubectlSecret("")}},
-		{"kubernetes confidential 1.6", fixture("1.6.4", Confidential), Kubernetes,
+		{"kubernetes confidential 1.6", fixture("1.6.4", openmetadata.Confidential), Kubernetes,
 			[]string{kubectlSecret(""), "helm upgrade --install openmetadata open-metadata/openmetadata --version 1.6.4 "},
 			[]string{"remove-security-config"}},
-		{"bare metal 2.0", fixture("2.0.2", Public), BareMetal,
+		{"bare metal 2.0", fixture("2.0.2", openmetadata.Public), BareMetal,
 			[]string{bareMetalOps, "conf/openmetadata.yaml", "restart every OpenMetadata server"}, nil},
 		{"legacy service account", func() Input {
-			in := fixture("1.0.2", Public)
+			in := fixture("1.0.2", openmetadata.Public)
 			in.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "s"}
 			return in
 		}(), Docker, []string{dockerUp("")}, []string{"Settings > Bots", "remove-security-config"}},
 		{"JWT given", func() Input {
-			in := fixture("1.4.0", Public)
+			in := fixture("1.4.0", openmetadata.Public)
 			in.IngestionJWT = "a.b.c"
 			return in
 		}(), Docker, []string{dockerUp("")}, []string{"Settings > Bots"}},
@@ -402,7 +403,7 @@ func TestNextSteps(t *testing.T) {
 			}
 		})
 	}
-	if got := NextSteps(fixture("2.0.2", Public), "swarm"); got != "" {
+	if got := NextSteps(fixture("2.0.2", openmetadata.Public), "swarm"); got != "" {
 		t.Errorf("NextSteps(unknown target) = %q, want empty", got)
 	}
 }
@@ -410,9 +411,9 @@ func TestNextSteps(t *testing.T) {
 // TestIngestionNextSteps: the ingestion steps, printed once whatever the
 // targets, for each way the workflowConfig signs in.
 func TestIngestionNextSteps(t *testing.T) {
-	legacySA := fixture("1.0.2", Public)
+	legacySA := fixture("1.0.2", openmetadata.Public)
 	legacySA.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "s"}
-	withJWT := fixture("1.4.0", Public)
+	withJWT := fixture("1.4.0", openmetadata.Public)
 	withJWT.IngestionJWT = "a.b.c"
 	jwtSteps := []string{"Settings > Bots > ingestion-bot", "securityConfig.jwtToken", "--ingestion-jwt or OM_INGESTION_BOT_JWT"}
 	tests := []struct {
@@ -423,8 +424,8 @@ func TestIngestionNextSteps(t *testing.T) {
 	}{
 		{"1.0 with a service account", legacySA, []string{"signs in to Auth0 as the service", "client secret: keep it private"}, jwtSteps},
 		// Without a service account, 1.0 gets the ingestion-bot JWT placeholder.
-		{"1.0 with the service account skipped", fixture("1.0.2", Public), jwtSteps, []string{"service account"}},
-		{"1.6 without a JWT", fixture("1.6.4", Public), jwtSteps, []string{"service account", "keep it private"}},
+		{"1.0 with the service account skipped", fixture("1.0.2", openmetadata.Public), jwtSteps, []string{"service account"}},
+		{"1.6 without a JWT", fixture("1.6.4", openmetadata.Public), jwtSteps, []string{"service account", "keep it private"}},
 		{"1.4 with a JWT", withJWT, []string{"holds the ingestion-bot's token", "keep it private"}, jwtSteps},
 	}
 	for _, tt := range tests {
@@ -451,7 +452,7 @@ func TestIngestionNextSteps(t *testing.T) {
 }
 
 func TestRenderRejectsInvalidInput(t *testing.T) {
-	in := fixture("2.0.2", Public)
+	in := fixture("2.0.2", openmetadata.Public)
 	in.UI.ClientID = ""
 	_, err := Render(in, AllTargets)
 	var inv *InvalidInputError
@@ -467,22 +468,22 @@ func TestNextStepsIn(t *testing.T) {
 	tests := []struct {
 		name   string
 		in     Input
-		target Target
+		target openmetadata.Target
 		dir    string
 		want   []string
 	}{
-		{"docker", fixture("2.0.2", Public), Docker, "/srv/om",
+		{"docker", fixture("2.0.2", openmetadata.Public), Docker, "/srv/om",
 			[]string{"  docker compose --env-file /srv/om/docker/openmetadata_auth0.env up -d\n"}},
-		{"docker, folder with a space", fixture("2.0.2", Public), Docker, "/home/jo/om out",
+		{"docker, folder with a space", fixture("2.0.2", openmetadata.Public), Docker, "/home/jo/om out",
 			[]string{"  docker compose --env-file '/home/jo/om out/docker/openmetadata_auth0.env' up -d\n"}},
-		{"docker, folder with a quote", fixture("2.0.2", Public), Docker, "/home/o'brien",
+		{"docker, folder with a quote", fixture("2.0.2", openmetadata.Public), Docker, "/home/o'brien",
 			[]string{`  docker compose --env-file '/home/o'\''brien/docker/openmetadata_auth0.env' up -d` + "\n"}},
-		{"kubernetes confidential", fixture("2.0.2", Confidential), Kubernetes, "/srv/om",
+		{"kubernetes confidential", fixture("2.0.2", openmetadata.Confidential), Kubernetes, "/srv/om",
 			[]string{"  kubectl apply -f /srv/om/kubernetes/oidc-secrets.yaml\n",
 				" --reuse-values --values /srv/om/kubernetes/values-auth0.yaml\n"}},
-		{"kubernetes, folder with a space", fixture("1.6.4", Public), Kubernetes, "/srv/om auth0",
+		{"kubernetes, folder with a space", fixture("1.6.4", openmetadata.Public), Kubernetes, "/srv/om auth0",
 			[]string{" --reuse-values --values '/srv/om auth0/kubernetes/values-auth0.yaml'\n"}},
-		{"bare metal", fixture("2.0.2", Public), BareMetal, "/srv/om",
+		{"bare metal", fixture("2.0.2", openmetadata.Public), BareMetal, "/srv/om",
 			[]string{"to those in /srv/om/bare-metal/openmetadata-auth0.yaml (keep your other keys)"}},
 	}
 	for _, tt := range tests {
@@ -520,7 +521,7 @@ func TestShellQuote(t *testing.T) {
 // TestClientAuthMethod: a confidential client's auth method reaches every
 // file that configures it, and must be one Auth0 and OpenMetadata share.
 func TestClientAuthMethod(t *testing.T) {
-	oidcMethod := func(t *testing.T, files []File) (env, bareMetal, helm any) {
+	oidcMethod := func(t *testing.T, files []openmetadata.File) (env, bareMetal, helm any) {
 		t.Helper()
 		for _, f := range files {
 			switch f.Path {
@@ -548,14 +549,14 @@ func TestClientAuthMethod(t *testing.T) {
 		method string
 		want   string
 	}{
-		{"", ConfidentialAuthMethod},
-		{ConfidentialAuthMethod, ConfidentialAuthMethod},
-		{BasicAuthMethod, BasicAuthMethod},
-		{" Client_Secret_Basic ", BasicAuthMethod},
+		{"", openmetadata.ConfidentialAuthMethod},
+		{openmetadata.ConfidentialAuthMethod, openmetadata.ConfidentialAuthMethod},
+		{openmetadata.BasicAuthMethod, openmetadata.BasicAuthMethod},
+		{" Client_Secret_Basic ", openmetadata.BasicAuthMethod},
 	}
 	for _, tt := range tests {
 		t.Run("method "+tt.method, func(t *testing.T) {
-			in := fixture("2.0.2", Confidential)
+			in := fixture("2.0.2", openmetadata.Confidential)
 			in.ClientAuthMethod = tt.method
 			files, err := Render(in, AllTargets)
 			if err != nil {
@@ -568,8 +569,8 @@ func TestClientAuthMethod(t *testing.T) {
 		})
 	}
 	t.Run("public client", func(t *testing.T) {
-		in := fixture("2.0.2", Public)
-		in.ClientAuthMethod = BasicAuthMethod
+		in := fixture("2.0.2", openmetadata.Public)
+		in.ClientAuthMethod = openmetadata.BasicAuthMethod
 		files, err := Render(in, AllTargets)
 		if err != nil {
 			t.Fatal(err)
@@ -580,11 +581,11 @@ func TestClientAuthMethod(t *testing.T) {
 	})
 	for _, bad := range []string{"private_key_jwt", "none", "basic"} {
 		t.Run("invalid "+bad, func(t *testing.T) {
-			in := fixture("2.0.2", Confidential)
+			in := fixture("2.0.2", openmetadata.Confidential)
 			in.ClientAuthMethod = bad
 			var inv *InvalidInputError
 			if err := Validate(in); !errors.As(err, &inv) || len(inv.Problems) != 1 || inv.Problems[0].Field != "client-auth-method" ||
-				!strings.Contains(inv.Problems[0].Message, BasicAuthMethod) {
+				!strings.Contains(inv.Problems[0].Message, openmetadata.BasicAuthMethod) {
 				t.Errorf("Validate = %v, want one client-auth-method problem naming the valid methods", err)
 			}
 		})

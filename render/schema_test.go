@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // validateFile checks one rendered YAML file against OpenMetadata's schemas.
-func validateFile(t *testing.T, c *config, f File) {
+func validateFile(t *testing.T, c *config, f openmetadata.File) {
 	t.Helper()
 	if !strings.HasSuffix(f.Path, ".yaml") {
 		return
@@ -90,7 +92,7 @@ func TestSchemaCheckCanFail(t *testing.T) {
 		t.Fatalf("%s not rendered", path)
 		return nil
 	}
-	legacy := fixture("1.0.2", Public)
+	legacy := fixture("1.0.2", openmetadata.Public)
 	legacy.ServiceAccount = &Credentials{ClientID: "bot", ClientSecret: "bot-secret"}
 	sub := func(m map[string]any, keys ...string) map[string]any {
 		for _, k := range keys {
@@ -107,38 +109,38 @@ func TestSchemaCheckCanFail(t *testing.T) {
 		mutate func(doc map[string]any) any
 		want   string // in the validation error
 	}{
-		{"authentication without clientId", fixture("2.0.2", Public), BareMetalPath, authenticationSchema,
+		{"authentication without clientId", fixture("2.0.2", openmetadata.Public), BareMetalPath, authenticationSchema,
 			func(doc map[string]any) any {
 				a := sub(doc, "authenticationConfiguration")
 				delete(a, "clientId")
 				return a
 			}, "clientId"},
-		{"authorizer without principalDomain", fixture("1.4.0", Public), BareMetalPath, authorizerSchema,
+		{"authorizer without principalDomain", fixture("1.4.0", openmetadata.Public), BareMetalPath, authorizerSchema,
 			func(doc map[string]any) any {
 				a := sub(doc, "authorizerConfiguration")
 				delete(a, "principalDomain")
 				return a
 			}, "principalDomain"},
-		{"oidcConfiguration without tenant", fixture("2.0.2", Confidential), BareMetalPath, authenticationSchema,
+		{"oidcConfiguration without tenant", fixture("2.0.2", openmetadata.Confidential), BareMetalPath, authenticationSchema,
 			func(doc map[string]any) any {
 				a := sub(doc, "authenticationConfiguration")
 				delete(sub(a, "oidcConfiguration"), "tenant")
 				return a
 			}, "tenant"},
-		{"provider not an auth provider", fixture("1.6.4", Public), BareMetalPath, authenticationSchema,
+		{"provider not an auth provider", fixture("1.6.4", openmetadata.Public), BareMetalPath, authenticationSchema,
 			func(doc map[string]any) any {
 				a := sub(doc, "authenticationConfiguration")
 				a["provider"] = "Auth0"
 				return a
 			}, "provider"},
-		{"ingestion without jwtToken", fixture("2.0.2", Public), IngestionPath,
+		{"ingestion without jwtToken", fixture("2.0.2", openmetadata.Public), IngestionPath,
 			func(t testing.TB) *jsonschema.Schema { return workflowConfigSchema(t, false) },
 			func(doc map[string]any) any {
 				w := sub(doc, "workflowConfig")
 				delete(sub(w, "openMetadataServerConfig", "securityConfig"), "jwtToken")
 				return w
 			}, "jwtToken"},
-		{"ingestion without hostPort", fixture("1.4.0", Public), IngestionPath,
+		{"ingestion without hostPort", fixture("1.4.0", openmetadata.Public), IngestionPath,
 			func(t testing.TB) *jsonschema.Schema { return workflowConfigSchema(t, false) },
 			func(doc map[string]any) any {
 				w := sub(doc, "workflowConfig")
@@ -155,7 +157,7 @@ func TestSchemaCheckCanFail(t *testing.T) {
 		{"legacy ingestion under the current schema", legacy, IngestionPath,
 			func(t testing.TB) *jsonschema.Schema { return workflowConfigSchema(t, false) },
 			func(doc map[string]any) any { return sub(doc, "workflowConfig") }, "jwtToken"},
-		{"helm values with a key the chart does not know", fixture("2.0.2", Confidential), HelmValuesPath, helmSchema,
+		{"helm values with a key the chart does not know", fixture("2.0.2", openmetadata.Confidential), HelmValuesPath, helmSchema,
 			func(doc map[string]any) any {
 				sub(doc, "openmetadata", "config", "authentication", "oidcConfiguration")["type"] = "auth0"
 				return doc

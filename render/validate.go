@@ -1,13 +1,12 @@
 package render
 
 import (
-	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -82,21 +81,21 @@ func prepare(in Input) (*config, error) {
 		add("domain", "%v", err)
 	}
 
-	om, err := CheckOMURL(in.OMURL)
+	om, err := openmetadata.CheckURL(in.OMURL)
 	if err != nil {
 		add("om-url", "%v", err)
 	}
 	c.om = om
 
-	if in.Version.Less(Version{0, 13, 0}) {
+	if in.Version.Less(openmetadata.Version{Major: 0, Minor: 13}) {
 		add("om-version", "the OpenMetadata version is missing or older than 0.13 (give it like 1.6.4)")
 	}
 
 	switch in.ClientType {
-	case "", Public:
-		c.clientType = Public
-	case Confidential:
-		c.clientType = Confidential
+	case "", openmetadata.Public:
+		c.clientType = openmetadata.Public
+	case openmetadata.Confidential:
+		c.clientType = openmetadata.Confidential
 	default:
 		add("client-type", "client type %q: use public or confidential", string(in.ClientType))
 	}
@@ -109,7 +108,7 @@ func prepare(in Input) (*config, error) {
 	}
 
 	if c.confidential() {
-		if in.Version.Band() != BandOIDC {
+		if in.Version.Band() != openmetadata.BandOIDC {
 			add("client-type", "confidential clients need OpenMetadata 1.5 or later (this is %s): use a public client", in.Version)
 		}
 		if in.UI.ClientSecret == "" {
@@ -120,13 +119,13 @@ func prepare(in Input) (*config, error) {
 	}
 
 	switch m := strings.ToLower(strings.TrimSpace(in.ClientAuthMethod)); m {
-	case "", ConfidentialAuthMethod:
-		c.authMethod = ConfidentialAuthMethod
-	case BasicAuthMethod:
-		c.authMethod = BasicAuthMethod
+	case "", openmetadata.ConfidentialAuthMethod:
+		c.authMethod = openmetadata.ConfidentialAuthMethod
+	case openmetadata.BasicAuthMethod:
+		c.authMethod = openmetadata.BasicAuthMethod
 	default:
 		add("client-auth-method", "client auth method %q: use %s or %s (the Auth0 application's token endpoint auth method)",
-			in.ClientAuthMethod, ConfidentialAuthMethod, BasicAuthMethod)
+			in.ClientAuthMethod, openmetadata.ConfidentialAuthMethod, openmetadata.BasicAuthMethod)
 	}
 
 	valid := true
@@ -156,7 +155,7 @@ func prepare(in Input) (*config, error) {
 	}
 
 	// The service account matters only where ingestion signs in to Auth0 with it.
-	if sa := in.ServiceAccount; sa != nil && in.Version.Band() == BandLegacy {
+	if sa := in.ServiceAccount; sa != nil && in.Version.Band() == openmetadata.BandLegacy {
 		cred := Credentials{ClientID: strings.TrimSpace(sa.ClientID), ClientSecret: sa.ClientSecret}
 		if cred.ClientID == "" || cred.ClientSecret == "" {
 			add("service-account", "the service account needs both its client id and its client secret")
@@ -176,39 +175,6 @@ func prepare(in Input) (*config, error) {
 }
 
 func spaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
-
-// CheckOMURL is the one check of an OpenMetadata base URL, used by the
-// wizard, the command line, the renderers and the steps that change the
-// tenant. It accepts an http(s) URL with a host and no query, fragment,
-// credentials, spaces or control characters, which every output file can
-// hold as it is, and returns it trimmed and without a trailing slash.
-func CheckOMURL(raw string) (string, error) {
-	s := strings.TrimRight(strings.TrimSpace(raw), "/")
-	switch {
-	case s == "":
-		return "", errors.New("the OpenMetadata URL is missing (give it like https://openmetadata.example.com)")
-	case !utf8.ValidString(s):
-		return "", errors.New("the OpenMetadata URL is not valid UTF-8 text")
-	case strings.Contains(s, "${"):
-		return "", errors.New("the OpenMetadata URL contains ${, which OpenMetadata would read as a variable")
-	case strings.IndexFunc(s, spaceOrControl) >= 0:
-		return "", fmt.Errorf("OpenMetadata URL %q contains a space or control character", raw)
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", fmt.Errorf("OpenMetadata URL %q is not a URL: give it like https://openmetadata.example.com", raw)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("OpenMetadata URL %q must start with http:// or https://", raw)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return "", fmt.Errorf("OpenMetadata URL %q has no host", raw)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.ContainsAny(s, "?#") {
-		return "", fmt.Errorf("OpenMetadata URL %q must be the base URL only, without credentials, query or fragment", raw)
-	}
-	return s, nil
-}
 
 // adminPrincipals turns what an operator typed into OpenMetadata principals:
 // the email local part, lowercased as the server lowercases it, without

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -20,13 +21,13 @@ func TestValidate(t *testing.T) {
 		{"blank client id", func(in *Input) { in.UI.ClientID = "  \t" }, "client-id", "missing"},
 		{"client id with a space", func(in *Input) { in.UI.ClientID = "abc def" }, "client-id", "space"},
 		{"confidential before 1.5", func(in *Input) {
-			in.Version, in.ClientType = mustVersion("1.4.0"), Confidential
+			in.Version, in.ClientType = mustVersion("1.4.0"), openmetadata.Confidential
 		}, "client-type", "confidential clients need OpenMetadata 1.5 or later"},
 		{"confidential on 1.0", func(in *Input) {
-			in.Version, in.ClientType = mustVersion("1.0.2"), Confidential
+			in.Version, in.ClientType = mustVersion("1.0.2"), openmetadata.Confidential
 		}, "client-type", "confidential clients need OpenMetadata 1.5 or later"},
 		{"confidential without secret", func(in *Input) {
-			in.ClientType, in.UI.ClientSecret = Confidential, ""
+			in.ClientType, in.UI.ClientSecret = openmetadata.Confidential, ""
 		}, "client-secret", "needs the application's client secret"},
 		{"unknown client type", func(in *Input) { in.ClientType = "hybrid" }, "client-type", `"hybrid"`},
 		{"no admins", func(in *Input) { in.AdminPrincipals = nil }, "admin", "no admin principal"},
@@ -46,16 +47,16 @@ func TestValidate(t *testing.T) {
 		{"http tenant that is not loopback", func(in *Input) {
 			in.Tenant = tenant.Domain{Scheme: "http", Host: "acme.us.auth0.com"}
 		}, "domain", "https"},
-		{"missing version", func(in *Input) { in.Version = Version{} }, "om-version", "0.13"},
+		{"missing version", func(in *Input) { in.Version = openmetadata.Version{} }, "om-version", "0.13"},
 		{"legacy service account without secret", func(in *Input) {
 			in.Version = mustVersion("1.0.2")
 			in.ServiceAccount = &Credentials{ClientID: "bot"}
 		}, "service-account", "client id and its client secret"},
 		{"secret with ${", func(in *Input) {
-			in.ClientType, in.UI.ClientSecret = Confidential, "a${X}b"
+			in.ClientType, in.UI.ClientSecret = openmetadata.Confidential, "a${X}b"
 		}, "client-secret", "${"},
 		{"secret not UTF-8", func(in *Input) {
-			in.ClientType, in.UI.ClientSecret = Confidential, "a\xffb"
+			in.ClientType, in.UI.ClientSecret = openmetadata.Confidential, "a\xffb"
 		}, "client-secret", "UTF-8"},
 		{"admin not UTF-8", func(in *Input) { in.AdminPrincipals = []string{"ja\xffne"} }, "admin", "UTF-8"},
 		{"principal domain not UTF-8", func(in *Input) { in.PrincipalDomain = "ac\xfeme.com" }, "principal-domain", "UTF-8"},
@@ -63,7 +64,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in := fixture("2.0.2", Public)
+			in := fixture("2.0.2", openmetadata.Public)
 			tt.modify(&in)
 			err := Validate(in)
 			var inv *InvalidInputError
@@ -88,7 +89,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidateNamesEveryProblem(t *testing.T) {
-	in := Input{Version: mustVersion("1.4.0"), ClientType: Confidential}
+	in := Input{Version: mustVersion("1.4.0"), ClientType: openmetadata.Confidential}
 	err := Validate(in)
 	var inv *InvalidInputError
 	if !errors.As(err, &inv) {
@@ -105,7 +106,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 }
 
 func TestValidateNormalises(t *testing.T) {
-	in := fixture("1.0.2", Public)
+	in := fixture("1.0.2", openmetadata.Public)
 	in.OMURL = " https://OpenMetadata.acme.internal:8585/ "
 	in.UI.ClientID = " abc "
 	in.AdminPrincipals = []string{"Jane.Doe@Acme.com", "jane.doe", " OPS ", "ops@elsewhere.org", ""}
@@ -125,58 +126,16 @@ func TestValidateNormalises(t *testing.T) {
 	if !slices.Equal(c.admins, []string{"jane.doe", "ops"}) {
 		t.Errorf("admins = %q, want [jane.doe ops]", c.admins)
 	}
-	if c.principalDomain != "acme.com" || c.jwt != "a.b.c" || c.clientType != Public {
+	if c.principalDomain != "acme.com" || c.jwt != "a.b.c" || c.clientType != openmetadata.Public {
 		t.Errorf("principal domain %q, jwt %q, client type %q", c.principalDomain, c.jwt, c.clientType)
 	}
 	if in.ServiceAccount.ClientID != " bot " {
 		t.Error("prepare changed the caller's service account")
 	}
 	// The service account is ignored where ingestion uses a JWT.
-	later := fixture("1.4.0", Public)
+	later := fixture("1.4.0", openmetadata.Public)
 	later.ServiceAccount = &Credentials{}
 	if err := Validate(later); err != nil {
 		t.Errorf("1.4 with an empty service account: %v", err)
-	}
-}
-
-// TestCheckOMURL is the one OpenMetadata URL check the wizard, the command
-// line and the steps share.
-func TestCheckOMURL(t *testing.T) {
-	tests := []struct {
-		name, in, want, wantErr string
-	}{
-		{"plain", "https://om.acme.internal", "https://om.acme.internal", ""},
-		{"trimmed, trailing slashes dropped", "  http://om.acme.internal:8585// ", "http://om.acme.internal:8585", ""},
-		{"path kept", "https://acme.internal/openmetadata/", "https://acme.internal/openmetadata", ""},
-		{"empty", " ", "", "missing"},
-		{"no scheme", "om.acme.internal", "", "http:// or https://"},
-		{"ftp", "ftp://om.acme.internal", "", "http:// or https://"},
-		{"no host", "https://", "", "no host"},
-		{"port only", "https://:8585", "", "no host"},
-		{"query", "https://om.acme.internal/?x=1", "", "base URL only"},
-		{"empty query", "https://om.acme.internal?", "", "base URL only"},
-		{"fragment", "https://om.acme.internal#top", "", "base URL only"},
-		{"credentials", "https://u:p@om.acme.internal", "", "base URL only"},
-		{"space in path", "https://om.acme.internal/a b", "", "space or control character"},
-		{"tab in path", "https://om.acme.internal/a\tb", "", "space or control character"},
-		{"variable", "https://om.acme.internal/${X}", "", "${"},
-		{"not UTF-8", "https://om.acme.internal/\xff", "", "UTF-8"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := CheckOMURL(tt.in)
-			if tt.wantErr == "" {
-				if err != nil || got != tt.want {
-					t.Fatalf("CheckOMURL(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Fatalf("CheckOMURL(%q) = %q, %v; want an error with %q", tt.in, got, err, tt.wantErr)
-			}
-			if got != "" {
-				t.Errorf("CheckOMURL(%q) returned %q with its error", tt.in, got)
-			}
-		})
 	}
 }

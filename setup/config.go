@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/tenant"
@@ -16,7 +17,7 @@ import (
 type Config struct {
 	Connect         steps.ConnectRequest
 	Choices         steps.Choices
-	Targets         []render.Target
+	Targets         []openmetadata.Target
 	Admins          []string
 	PrincipalDomain string
 	IngestionJWT    string
@@ -52,14 +53,14 @@ func (c *Config) RenderInput(ui *steps.App, sa *steps.ServiceAccount) render.Inp
 // with, which OpenMetadata's confidential client must use too: Basic when the
 // application is also the service account (the steps switch it to Basic, as
 // the guide does), else the application's own method when OpenMetadata
-// supports it, else "" (render.ConfidentialAuthMethod).
+// supports it, else "" (openmetadata.ConfidentialAuthMethod).
 func clientAuthMethod(ui *steps.App, sa *steps.ServiceAccount) string {
 	if sa != nil && sa.Mode == steps.Same {
-		return render.BasicAuthMethod
+		return openmetadata.BasicAuthMethod
 	}
 	if ui != nil {
 		switch ui.TokenEndpointAuthMethod {
-		case render.ConfidentialAuthMethod, render.BasicAuthMethod:
+		case openmetadata.ConfidentialAuthMethod, openmetadata.BasicAuthMethod:
 			return ui.TokenEndpointAuthMethod
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/tenant"
@@ -15,7 +16,7 @@ import (
 // method is the one the UI application ended with in Auth0, so OpenMetadata's
 // confidential client and Auth0 agree (notes/openmetadata-config.md §1b).
 func TestRenderInputClientAuthMethod(t *testing.T) {
-	const post, basic = render.ConfidentialAuthMethod, render.BasicAuthMethod
+	const post, basic = openmetadata.ConfidentialAuthMethod, openmetadata.BasicAuthMethod
 	app := func(method string) *steps.App {
 		return &steps.App{ClientID: "ui-id", ClientSecret: "ui-secret", TokenEndpointAuthMethod: method}
 	}
@@ -39,14 +40,14 @@ func TestRenderInputClientAuthMethod(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := &Config{
 				Connect: steps.ConnectRequest{Domain: tenant.MustParse("acme.us.auth0.com")},
-				Choices: steps.Choices{OMURL: "https://om.acme.internal/", Version: render.Newest, ClientType: render.Confidential},
+				Choices: steps.Choices{OMURL: "https://om.acme.internal/", Version: openmetadata.Newest, ClientType: openmetadata.Confidential},
 				Admins:  []string{"jane"}, PrincipalDomain: "acme.com",
 			}
 			in := cfg.RenderInput(tt.ui, tt.sa)
 			if in.ClientAuthMethod != tt.want {
 				t.Errorf("ClientAuthMethod = %q, want %q", in.ClientAuthMethod, tt.want)
 			}
-			files, err := render.Render(in, []render.Target{render.Docker})
+			files, err := render.Render(in, []openmetadata.Target{render.Docker})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
@@ -15,7 +16,7 @@ const AnswersFile = "answers.yaml"
 
 // Files renders every output file of the run: the chosen targets'
 // configuration, the ingestion workflowConfig and answers.yaml.
-func (c *Config) Files(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error) {
+func (c *Config) Files(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error) {
 	files, err := render.Render(c.RenderInput(ui, sa), c.Targets)
 	if err != nil {
 		return nil, fmt.Errorf("render configuration: %w", err)
@@ -24,7 +25,7 @@ func (c *Config) Files(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, 
 	if err != nil {
 		return nil, err
 	}
-	return append(files, render.File{Path: AnswersFile, Data: ans}), nil
+	return append(files, openmetadata.File{Path: AnswersFile, Data: ans}), nil
 }
 
 // WriteFiles renders and writes every output file into c.Out, atomically.

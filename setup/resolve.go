@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/tenant"
@@ -190,16 +191,16 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 	cfg.Choices.OMURL = strings.TrimRight(cmp.Or(omURL, DefaultOMURL), "/")
 
 	if v, from := r.str("om-version", func(l *Layer) string { return l.Answers.OMVersion }); v != "" {
-		ver, err := render.ParseVersion(v)
+		ver, err := openmetadata.ParseVersion(v)
 		if err != nil {
 			return nil, nil, inputErrorf("%s: %w", from, err)
 		}
 		cfg.Choices.Version = ver
 	}
 
-	cfg.Choices.ClientType = render.Public
+	cfg.Choices.ClientType = openmetadata.Public
 	if v, from := r.str("client-type", func(l *Layer) string { return l.Answers.ClientType }); v != "" {
-		ct, err := render.ParseClientType(v)
+		ct, err := openmetadata.ParseClientType(v)
 		if err != nil {
 			return nil, nil, inputErrorf("%s: %w", from, err)
 		}
@@ -261,9 +262,9 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 
 // Complete fills the version-dependent defaults and checks the choices that
 // depend on the version. detected is the version to use when none was given
-// (what the server reported, else render.Newest).
-func (c *Config) Complete(detected render.Version) error {
-	if c.Choices.Version == (render.Version{}) {
+// (what the server reported, else openmetadata.Newest).
+func (c *Config) Complete(detected openmetadata.Version) error {
+	if c.Choices.Version == (openmetadata.Version{}) {
 		c.Choices.Version = detected
 	}
 	v := c.Choices.Version
@@ -271,7 +272,7 @@ func (c *Config) Complete(detected render.Version) error {
 	if defaulted {
 		c.Choices.ServiceAccount = steps.DefaultServiceAccountMode(v)
 	}
-	if c.Choices.ClientType == render.Confidential && v.Band() != render.BandOIDC {
+	if c.Choices.ClientType == openmetadata.Confidential && v.Band() != openmetadata.BandOIDC {
 		return inputErrorf("--client-type confidential needs OpenMetadata 1.5 or later, and this is OpenMetadata %s: use --client-type public (or give --om-version)", v)
 	}
 	if len(c.Choices.Scopes) > 0 && c.Choices.ServiceAccount == steps.Skip {

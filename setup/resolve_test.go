@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/answers"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -99,7 +99,7 @@ func TestResolvePrecedence(t *testing.T) {
 	}
 }
 
-func joinTargets(ts []render.Target) string {
+func joinTargets(ts []openmetadata.Target) string {
 	s := make([]string, len(ts))
 	for i, t := range ts {
 		s[i] = string(t)
@@ -250,18 +250,18 @@ func TestComplete(t *testing.T) {
 	tests := []struct {
 		name     string
 		a        answers.Answers
-		detected render.Version
+		detected openmetadata.Version
 		wantSA   steps.ServiceAccountMode
 		wantVer  string
 		wantErr  string
 	}{
-		{"detected version, legacy: separate", answers.Answers{}, render.Version{Major: 1, Patch: 2}, steps.Separate, "1.0.2", ""},
-		{"newest: skip", answers.Answers{}, render.Newest, steps.Skip, "2.0.0", ""},
-		{"given version wins over detected", answers.Answers{OMVersion: "1.3.1"}, render.Version{Major: 1}, steps.Skip, "1.3.1", ""},
-		{"given mode kept", answers.Answers{ServiceAccount: "separate", Scopes: []string{"read:clients"}}, render.Newest, steps.Separate, "2.0.0", ""},
-		{"confidential before 1.5", answers.Answers{ClientType: "confidential", OMVersion: "1.4.9"}, render.Newest, "", "",
+		{"detected version, legacy: separate", answers.Answers{}, openmetadata.Version{Major: 1, Patch: 2}, steps.Separate, "1.0.2", ""},
+		{"newest: skip", answers.Answers{}, openmetadata.Newest, steps.Skip, "2.0.0", ""},
+		{"given version wins over detected", answers.Answers{OMVersion: "1.3.1"}, openmetadata.Version{Major: 1}, steps.Skip, "1.3.1", ""},
+		{"given mode kept", answers.Answers{ServiceAccount: "separate", Scopes: []string{"read:clients"}}, openmetadata.Newest, steps.Separate, "2.0.0", ""},
+		{"confidential before 1.5", answers.Answers{ClientType: "confidential", OMVersion: "1.4.9"}, openmetadata.Newest, "", "",
 			"--client-type confidential needs OpenMetadata 1.5 or later, and this is OpenMetadata 1.4.9"},
-		{"scopes without a service account", answers.Answers{Scopes: []string{"read:clients"}}, render.Newest, "", "",
+		{"scopes without a service account", answers.Answers{Scopes: []string{"read:clients"}}, openmetadata.Newest, "", "",
 			"but the service account is skipped (the default for OpenMetadata 2.0.0"},
 	}
 	for _, tt := range tests {

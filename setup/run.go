@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -31,8 +32,8 @@ type RunOptions struct {
 	// ASCII avoids Unicode marks (NO_COLOR, or stderr is not a terminal).
 	ASCII bool
 	// DetectVersion asks OpenMetadata for its version when none was given;
-	// nil, or a failure, means render.Newest.
-	DetectVersion func(ctx context.Context, omURL string) (render.Version, error)
+	// nil, or a failure, means openmetadata.Newest.
+	DetectVersion func(ctx context.Context, omURL string) (openmetadata.Version, error)
 }
 
 // RunError is a run that failed after connecting: what failed, and what the
@@ -157,7 +158,7 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 		}
 		return s.dryRun()
 	}
-	if err := s.confirm(uiPlan, saPlan); err != nil {
+	if err := s.confirm(&uiPlan.Plan, &saPlan.Plan); err != nil {
 		return err
 	}
 
@@ -166,12 +167,12 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 			return err
 		}
 	}
-	s.p.ok("%s", appLine(uiPlan, s.ui, s.opts.RevealSecrets))
+	s.p.ok("%s", appLine(&uiPlan.Plan, s.ui, s.opts.RevealSecrets))
 	s.secretWarning(s.ui)
 	if s.sa, err = r.ApplyServiceAccount(ctx, saPlan); err != nil {
 		return err
 	}
-	s.serviceAccountLines(saPlan)
+	s.serviceAccountLines(&saPlan.Plan)
 
 	v := r.Verify(ctx, c, s.ui, s.sa)
 	s.v = &v
@@ -205,8 +206,8 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 
 // complete fills the version, detected when not given, and the defaults that depend on it.
 func (s *run) complete(ctx context.Context) error {
-	detected := render.Newest
-	if s.cfg.Choices.Version == (render.Version{}) && s.opts.DetectVersion != nil {
+	detected := openmetadata.Newest
+	if s.cfg.Choices.Version == (openmetadata.Version{}) && s.opts.DetectVersion != nil {
 		omURL := s.cfg.Choices.OMURL
 		v, err := s.opts.DetectVersion(ctx, omURL)
 		switch {
@@ -216,7 +217,7 @@ func (s *run) complete(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		default:
-			s.p.warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, render.Newest)
+			s.p.warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, openmetadata.Newest)
 		}
 	}
 	if err := s.cfg.Complete(detected); err != nil {
@@ -291,8 +292,8 @@ func (s *run) dryRun() error {
 }
 
 // AppType is the Auth0 application type of a client type: spa or regular_web.
-func AppType(ct render.ClientType) string {
-	if ct == render.Confidential {
+func AppType(ct openmetadata.ClientType) string {
+	if ct == openmetadata.Confidential {
 		return "regular_web"
 	}
 	return "spa"
@@ -315,7 +316,7 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 		// placeholder) for every version; the report's ingestion steps
 		// (render.IngestionNextSteps) say where the token comes from.
 		instead := ""
-		if s.cfg.Choices.Version.Band() == render.BandLegacy {
+		if s.cfg.Choices.Version.Band() == openmetadata.BandLegacy {
 			instead = " instead of an Auth0 service account"
 		}
 		s.p.ok("service account skipped: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT%s", s.cfg.Choices.Version, instead)
@@ -324,7 +325,7 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 	if s.sa.Mode == steps.Separate {
 		s.p.ok("service account %s", appLine(p, s.sa.App, s.opts.RevealSecrets))
 	} else {
-		s.p.ok("service account is application %q (client id %s), %s", s.sa.App.Name, s.sa.App.ClientID, actionWord(p, "application", s.sa.App.Name, false))
+		s.p.ok("service account is application %q (client id %s), %s", s.sa.App.Name, s.sa.App.ClientID, actionWord(p, steps.Application, s.sa.App.Name, false))
 	}
 	s.secretWarning(s.sa.App)
 	if g := s.sa.Grant; g != nil {
@@ -340,7 +341,7 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 // creation that this run did not create was found in place when Auth0
 // refused a duplicate (409): it is not reported as created.
 func grantWord(p *steps.Plan, g *steps.Grant) string {
-	word := actionWord(p, "client grant", g.Audience, g.Created)
+	word := actionWord(p, steps.ClientGrant, g.Audience, g.Created)
 	if word == "created" && !g.Created {
 		return "already existed"
 	}
@@ -349,7 +350,7 @@ func grantWord(p *steps.Plan, g *steps.Grant) string {
 
 // appLine is the progress line of an application the plan created, updated or kept.
 func appLine(p *steps.Plan, app *steps.App, reveal bool) string {
-	line := fmt.Sprintf("application %q %s (client id %s)", app.Name, actionWord(p, "application", app.Name, app.Created), app.ClientID)
+	line := fmt.Sprintf("application %q %s (client id %s)", app.Name, actionWord(p, steps.Application, app.Name, app.Created), app.ClientID)
 	if reveal && app.ClientSecret != "" {
 		line += ", client secret " + app.ClientSecret
 	}
@@ -357,7 +358,7 @@ func appLine(p *steps.Plan, app *steps.App, reveal bool) string {
 }
 
 // actionWord says what the plan did to the named resource.
-func actionWord(p *steps.Plan, resource, name string, created bool) string {
+func actionWord(p *steps.Plan, resource steps.ResourceKind, name string, created bool) string {
 	if created {
 		return "created"
 	}
@@ -404,7 +405,7 @@ func (s *run) report() {
 // target's (render.NextStepsIn, naming the files by their absolute path so
 // the commands work as pasted from any folder), then, once, how to use the
 // ingestion config (render.IngestionNextSteps).
-func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, targets []render.Target) {
+func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, targets []openmetadata.Target) {
 	fmt.Fprintf(w, "\nFiles in %s (files holding a secret are readable by you only, mode 0600):\n", out)
 	for _, p := range paths {
 		if rel, err := filepath.Rel(out, p); err == nil {
@@ -424,14 +425,9 @@ func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, ta
 	fmt.Fprintf(w, "\nNext steps for ingestion:\n%s\n", indent(text, "  "))
 }
 
-func targetTitle(t render.Target) string {
-	switch t {
-	case render.Docker:
-		return "Docker"
-	case render.BareMetal:
-		return "bare metal"
-	case render.Kubernetes:
-		return "Kubernetes"
+func targetTitle(t openmetadata.Target) string {
+	if spec, ok := render.Lookup(t); ok {
+		return spec.Phrase
 	}
 	return string(t)
 }
@@ -447,7 +443,7 @@ func indent(text, prefix string) string {
 }
 
 // writePlan writes a dry run's plan: each change to Auth0, then each file.
-func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, files []render.File) {
+func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, files []openmetadata.File) {
 	if w == nil {
 		return
 	}

@@ -12,62 +12,11 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
-	"github.com/om-auth0/om-auth0/tenant"
+	"github.com/om-auth0/om-auth0/steps/stepstest"
 )
-
-// fakeRunner is a steps.Runner whose answers the test sets; it records the calls.
-type fakeRunner struct {
-	missing   []string
-	uiPlan    *steps.Plan
-	ui        *steps.App
-	saPlan    *steps.Plan
-	sa        *steps.ServiceAccount
-	saErr     error
-	verify    steps.Verification
-	created   []string
-	calls     []string
-	plannedUI *steps.App // the ui PlanServiceAccount got
-}
-
-func (f *fakeRunner) call(name string) { f.calls = append(f.calls, name) }
-
-func (f *fakeRunner) Tenant() (tenant.Domain, string) {
-	return tenant.MustParse("acme.us.auth0.com"), "Acme"
-}
-func (f *fakeRunner) GrantedScopes() []string { return nil }
-func (f *fakeRunner) MissingScopes(steps.Choices) []string {
-	f.call("MissingScopes")
-	return f.missing
-}
-func (f *fakeRunner) ListApps(context.Context) ([]steps.AppSummary, error) { return nil, nil }
-func (f *fakeRunner) PlanUIApp(context.Context, steps.Choices) (*steps.Plan, error) {
-	f.call("PlanUIApp")
-	return f.uiPlan, nil
-}
-func (f *fakeRunner) ApplyUIApp(context.Context, *steps.Plan) (*steps.App, error) {
-	f.call("ApplyUIApp")
-	if f.ui.Created {
-		f.created = append(f.created, `application "`+f.ui.Name+`" (client id `+f.ui.ClientID+`)`)
-	}
-	return f.ui, nil
-}
-func (f *fakeRunner) ManagementAPIScopes(context.Context) ([]steps.Scope, error) { return nil, nil }
-func (f *fakeRunner) PlanServiceAccount(_ context.Context, _ steps.Choices, ui *steps.App) (*steps.Plan, error) {
-	f.call("PlanServiceAccount")
-	f.plannedUI = ui
-	return f.saPlan, nil
-}
-func (f *fakeRunner) ApplyServiceAccount(context.Context, *steps.Plan) (*steps.ServiceAccount, error) {
-	f.call("ApplyServiceAccount")
-	return f.sa, f.saErr
-}
-func (f *fakeRunner) Verify(context.Context, steps.Choices, *steps.App, *steps.ServiceAccount) steps.Verification {
-	f.call("Verify")
-	return f.verify
-}
-func (f *fakeRunner) Created() []string { return f.created }
 
 const (
 	uiSecret  = "ui-secret-VALUE"
@@ -76,15 +25,15 @@ const (
 )
 
 // newFake is a tenant where a public UI application is created and the service account skipped.
-func newFake() *fakeRunner {
-	return &fakeRunner{
-		uiPlan: steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: "OpenMetadata",
-			Fields: []steps.FieldChange{{Field: "app_type", To: "spa"}, {Field: "callbacks", To: "https://om.acme.com/callback"}}}}, nil),
-		ui:     &steps.App{ClientID: "ui-id", ClientSecret: uiSecret, Name: "OpenMetadata", AppType: "spa", Created: true},
-		saPlan: steps.NewPlan(nil, nil),
-		sa:     &steps.ServiceAccount{Mode: steps.Skip},
-		verify: steps.Verification{Checks: []steps.Check{{Name: "callbacks include https://om.acme.com/callback", OK: true}}},
-	}
+func newFake() *stepstest.Runner {
+	r := stepstest.New()
+	r.UIPlan = steps.NewUIPlan([]steps.Change{{Action: steps.Create, Resource: steps.Application, Name: "OpenMetadata",
+		Fields: []steps.FieldChange{{Field: "app_type", To: "spa"}, {Field: "callbacks", To: "https://om.acme.com/callback"}}}})
+	r.UI = &steps.App{ClientID: "ui-id", ClientSecret: uiSecret, Name: "OpenMetadata", AppType: "spa", Created: true}
+	r.SAPlan = steps.NewServiceAccountPlan(nil)
+	r.SA = &steps.ServiceAccount{Mode: steps.Skip}
+	r.Verification = steps.Verification{Checks: []steps.Check{{Name: "callbacks include https://om.acme.com/callback", OK: true}}}
+	return r
 }
 
 func testConfig(t *testing.T, extra answers.Answers) *Config {
@@ -112,8 +61,8 @@ func TestRunCreatesAndWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCalls := []string{"MissingScopes", "PlanUIApp", "PlanServiceAccount", "ApplyUIApp", "ApplyServiceAccount", "Verify"}
-	if !slices.Equal(r.calls, wantCalls) {
-		t.Fatalf("calls = %v, want %v", r.calls, wantCalls)
+	if !slices.Equal(r.Methods(), wantCalls) {
+		t.Fatalf("calls = %v, want %v", r.Methods(), wantCalls)
 	}
 	wantProgress := `ok: connected to tenant acme.us.auth0.com (Acme)
 ok: application "OpenMetadata" created (client id ui-id)
@@ -197,11 +146,11 @@ func TestRunDryRunChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if slices.ContainsFunc(r.calls, func(c string) bool { return strings.HasPrefix(c, "Apply") || c == "Verify" }) {
-		t.Fatalf("dry run called %v", r.calls)
+	if slices.ContainsFunc(r.Methods(), func(c string) bool { return strings.HasPrefix(c, "Apply") || c == "Verify" }) {
+		t.Fatalf("dry run called %v", r.Methods())
 	}
-	if r.plannedUI == nil || r.plannedUI.Name != "OpenMetadata" || r.plannedUI.AppType != "regular_web" || r.plannedUI.ClientID != "" {
-		t.Fatalf("service account planned against %+v", r.plannedUI)
+	if r.PlannedUI == nil || r.PlannedUI.Name != "OpenMetadata" || r.PlannedUI.AppType != "regular_web" || r.PlannedUI.ClientID != "" {
+		t.Fatalf("service account planned against %+v", r.PlannedUI)
 	}
 	if _, err := os.Stat(cfg.Out); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("dry run created the output folder: %v", err)
@@ -224,7 +173,7 @@ func TestRunDryRunChangesNothing(t *testing.T) {
 
 func TestRunPreflightStopsBeforeAnyPlan(t *testing.T) {
 	r := newFake()
-	r.missing = []string{"create:clients", "read:client_grants"}
+	r.Missing = []string{"create:clients", "read:client_grants"}
 	res, err := Run(context.Background(), testConfig(t, answers.Answers{}), connectTo(r), RunOptions{})
 	var se *steps.Error
 	if !errors.As(err, &se) {
@@ -235,8 +184,8 @@ func TestRunPreflightStopsBeforeAnyPlan(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
 	}
-	if !slices.Equal(r.calls, []string{"MissingScopes"}) {
-		t.Fatalf("calls = %v", r.calls)
+	if !slices.Equal(r.Methods(), []string{"MissingScopes"}) {
+		t.Fatalf("calls = %v", r.Methods())
 	}
 	if res.Error == nil || !strings.Contains(res.Error.Message, "create:clients") {
 		t.Fatalf("result error = %+v", res.Error)
@@ -247,28 +196,28 @@ func TestRunPreflightStopsBeforeAnyPlan(t *testing.T) {
 func TestRunConsequenceNeedsYes(t *testing.T) {
 	for _, yes := range []bool{false, true} {
 		r := newFake()
-		r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Update, Resource: "application", Name: "OpenMetadata",
-			Consequence: "browser sign-in to OpenMetadata stops working"}}, nil)
-		r.sa = &steps.ServiceAccount{Mode: steps.Same, App: r.ui, Grant: &steps.Grant{ID: "cgr_1", Audience: "https://acme.us.auth0.com/api/v2/", Created: true}}
+		r.SAPlan = steps.NewServiceAccountPlan([]steps.Change{{Action: steps.Update, Resource: steps.Application, Name: "OpenMetadata",
+			Consequence: "browser sign-in to OpenMetadata stops working"}})
+		r.SA = &steps.ServiceAccount{Mode: steps.Same, App: r.UI, Grant: &steps.Grant{ID: "cgr_1", Audience: "https://acme.us.auth0.com/api/v2/", Created: true}}
 		_, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "same"}), connectTo(r), RunOptions{Yes: yes})
-		applied := slices.Contains(r.calls, "ApplyUIApp")
+		applied := slices.Contains(r.Methods(), "ApplyUIApp")
 		if yes {
 			if err != nil || !applied {
-				t.Fatalf("--yes: error %v, calls %v", err, r.calls)
+				t.Fatalf("--yes: error %v, calls %v", err, r.Methods())
 			}
 			continue
 		}
 		var ie *InputError
 		if !errors.As(err, &ie) || !strings.Contains(err.Error(), "browser sign-in to OpenMetadata stops working; pass --yes") || applied {
-			t.Fatalf("without --yes: error %v, calls %v", err, r.calls)
+			t.Fatalf("without --yes: error %v, calls %v", err, r.Methods())
 		}
 	}
 }
 
 func TestRunFailureNamesWhatWasCreated(t *testing.T) {
 	r := newFake()
-	r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: "OpenMetadata Ingestion Bot"}}, nil)
-	r.saErr = &steps.Error{Op: `create application "OpenMetadata Ingestion Bot"`, Meaning: "Auth0 failed", Hint: "try again", Status: 500, Code: "server_error", Auth0Message: "boom"}
+	r.SAPlan = steps.NewServiceAccountPlan([]steps.Change{{Action: steps.Create, Resource: steps.Application, Name: "OpenMetadata Ingestion Bot"}})
+	r.Fail["ApplyServiceAccount"] = &steps.Error{Op: `create application "OpenMetadata Ingestion Bot"`, Meaning: "Auth0 failed", Hint: "try again", Status: 500, Code: "server_error", Auth0Message: "boom"}
 	var progress bytes.Buffer
 	res, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "separate"}), connectTo(r), RunOptions{Progress: &progress})
 	var re *RunError
@@ -280,14 +229,14 @@ func TestRunFailureNamesWhatWasCreated(t *testing.T) {
 		t.Fatalf("error:\n%s\nwant:\n%s", err, want)
 	}
 	if res.Error == nil || res.Error.Status != 500 || res.Error.Code != "server_error" || res.Error.Auth0Message != "boom" ||
-		!slices.Equal(res.Error.Created, r.created) || res.UIApp.ClientID != "ui-id" {
+		!slices.Equal(res.Error.Created, r.Created()) || res.UIApp.ClientID != "ui-id" {
 		t.Fatalf("result = %+v, error %+v", res, res.Error)
 	}
 }
 
 func TestRunVerificationFailureStillWritesFiles(t *testing.T) {
 	r := newFake()
-	r.verify = steps.Verification{Checks: []steps.Check{{Name: "token with HTTP Basic", OK: false, Detail: "401 access_denied"}}}
+	r.Verification = steps.Verification{Checks: []steps.Check{{Name: "token with HTTP Basic", OK: false, Detail: "401 access_denied"}}}
 	cfg := testConfig(t, answers.Answers{})
 	var progress bytes.Buffer
 	res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, ASCII: true})
@@ -305,8 +254,8 @@ func TestRunVerificationFailureStillWritesFiles(t *testing.T) {
 func TestRunSecretsOnlyWhenRevealed(t *testing.T) {
 	for _, reveal := range []bool{false, true} {
 		r := newFake()
-		r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: "Bot"}, {Action: steps.Create, Resource: "client grant", Name: "https://acme.us.auth0.com/api/v2/"}}, nil)
-		r.sa = &steps.ServiceAccount{Mode: steps.Separate,
+		r.SAPlan = steps.NewServiceAccountPlan([]steps.Change{{Action: steps.Create, Resource: steps.Application, Name: "Bot"}, {Action: steps.Create, Resource: steps.ClientGrant, Name: "https://acme.us.auth0.com/api/v2/"}})
+		r.SA = &steps.ServiceAccount{Mode: steps.Separate,
 			App:   &steps.App{ClientID: "bot-id", ClientSecret: botSecret, Name: "Bot", AppType: "non_interactive", Created: true},
 			Grant: &steps.Grant{ID: "cgr_1", ClientID: "bot-id", Audience: "https://acme.us.auth0.com/api/v2/", Scopes: []string{"read:clients"}, Created: true}}
 		cfg := testConfig(t, answers.Answers{ClientType: "confidential", ServiceAccount: "separate", Scopes: []string{"read:clients"}})
@@ -337,24 +286,24 @@ func TestRunSecretsOnlyWhenRevealed(t *testing.T) {
 func TestRunDetectsTheVersion(t *testing.T) {
 	tests := []struct {
 		name     string
-		detect   func(context.Context, string) (render.Version, error)
+		detect   func(context.Context, string) (openmetadata.Version, error)
 		wantVer  string
 		wantSA   steps.ServiceAccountMode
 		wantLine string
 	}{
-		{"detected", func(_ context.Context, u string) (render.Version, error) {
-			return render.Version{Major: 1, Patch: 2}, nil
+		{"detected", func(_ context.Context, u string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 1, Patch: 2}, nil
 		},
 			"1.0.2", steps.Separate, "ok: OpenMetadata at https://om.acme.com is version 1.0.2"},
-		{"not answering", func(context.Context, string) (render.Version, error) {
-			return render.Version{}, errors.New("connection refused")
+		{"not answering", func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{}, errors.New("connection refused")
 		},
 			"2.0.0", steps.Skip, "warning: could not read OpenMetadata's version (connection refused): configuring for 2.0.0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := testConfig(t, answers.Answers{})
-			cfg.Choices.Version = render.Version{}
+			cfg.Choices.Version = openmetadata.Version{}
 			var progress bytes.Buffer
 			_, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{DryRun: true, DetectVersion: tt.detect, Progress: &progress, ASCII: true})
 			if err != nil {
@@ -422,12 +371,12 @@ func TestRunReportsWhatHappenedToTheGrant(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			r := newFake()
-			grantChange := steps.Change{Action: tc.plan, Resource: "client grant", Name: aud}
+			grantChange := steps.Change{Action: tc.plan, Resource: steps.ClientGrant, Name: aud}
 			if tc.plan == steps.Update {
 				grantChange.Fields = []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}
 			}
-			r.saPlan = steps.NewPlan([]steps.Change{{Action: steps.Keep, Resource: "application", Name: "Bot"}, grantChange}, nil)
-			r.sa = &steps.ServiceAccount{Mode: steps.Separate,
+			r.SAPlan = steps.NewServiceAccountPlan([]steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "Bot"}, grantChange})
+			r.SA = &steps.ServiceAccount{Mode: steps.Separate,
 				App:   &steps.App{ClientID: "bot-id", ClientSecret: botSecret, Name: "Bot", AppType: "non_interactive"},
 				Grant: &steps.Grant{ID: "cgr_1", ClientID: "bot-id", Audience: aud, Scopes: []string{"read:clients"}, Created: tc.created}}
 			cfg := testConfig(t, answers.Answers{ServiceAccount: "separate", Scopes: []string{"read:clients"}})

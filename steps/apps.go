@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/auth0/go-auth0/management"
-	"golang.org/x/sync/errgroup"
+
+	"github.com/om-auth0/om-auth0/auth0http"
 )
 
 // Marker keys in client_metadata: an application om-auth0 manages carries its
@@ -206,16 +207,16 @@ func listFilter() []management.RequestOption {
 
 // readApps reads every non-global application. The first page is read
 // alone: it tells the total and the tenant's rate limit; the other pages are
-// then read concurrently. Beyond pageLimit records the last page is asked
-// for first, alone, because Auth0 may refuse pages past that limit; a page
+// then read concurrently. Beyond auth0http.PageLimit records the last page
+// is asked for first, alone, because Auth0 may refuse pages past that limit; a page
 // refused that way (here or later) turns the listing into a checkpoint one,
 // once, read one page after the other.
 func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
-	page := func(ctx context.Context, n int) (l *management.ClientList, budget rateBudget, err error) {
+	page := func(ctx context.Context, n int) (l *management.ClientList, budget auth0http.RateBudget, err error) {
 		err = s.do(ctx, listOp, func(ctx context.Context) (err error) {
 			opts := append(listFilter(), management.Page(n), management.PerPage(perPage), management.IncludeTotals(true))
 			l, err = s.m.Client.List(ctx, opts...)
-			budget = callFrom(ctx).rateBudget()
+			budget = auth0http.CallFrom(ctx).RateBudget()
 			return err
 		})
 		return l, budget, err
@@ -232,8 +233,8 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 	if n := (first.Total + perPage - 1) / perPage; n > 1 && len(first.Clients) > 0 {
 		pages = append(pages, make([][]*management.Client, n-1)...)
 		rest := n - 1
-		if total > pageLimit {
-			// Whether Auth0 limits /clients to pageLimit records by page is
+		if total > auth0http.PageLimit {
+			// Whether Auth0 limits /clients to PageLimit records by page is
 			// unverified, and so is checkpoint paging there without `q`
 			// (go-auth0 v1 says "only supported with the q parameter").
 			// So ask for the last page alone: Auth0 either serves it, and
@@ -252,20 +253,15 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 			pages[rest] = last.Clients
 			rest--
 		}
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(listConcurrency(budget))
-		for i := 1; i <= rest; i++ {
-			g.Go(func() error {
-				l, _, err := page(gctx, i)
-				if err != nil {
-					return err
-				}
-				pages[i] = l.Clients
-				return nil
-			})
-		}
-		// Wait returns the first error, the one that stopped the other readers.
-		err := g.Wait()
+		// The first error is the one that stopped the other readers.
+		err := auth0http.ReadPages(ctx, 1, rest, listConcurrency(budget), func(ctx context.Context, i int) error {
+			l, _, err := page(ctx, i)
+			if err != nil {
+				return err
+			}
+			pages[i] = l.Clients
+			return nil
+		})
 		if beyondPageLimit(err) {
 			return s.readAppsByCheckpoint(ctx, total)
 		}
@@ -281,7 +277,7 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 // after the other. total is a hint for sizing the listing (0 if unknown).
 func (s *Session) readAppsByCheckpoint(ctx context.Context, total int) ([]remoteApp, error) {
 	pages := make([][]*management.Client, 0, (total+perPage-1)/perPage)
-	for from := ""; ; {
+	err := auth0http.ReadCheckpoints(func(from string) (string, error) {
 		var l *management.ClientList
 		err := s.do(ctx, listOp, func(ctx context.Context) (err error) {
 			opts := append(listFilter(), management.Take(perPage))
@@ -292,29 +288,24 @@ func (s *Session) readAppsByCheckpoint(ctx context.Context, total int) ([]remote
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		pages = append(pages, l.Clients)
-		if l.Next == "" {
-			break
-		}
-		if l.Next == from {
-			// A checkpoint that does not move would read the same page forever.
-			return nil, &Error{Op: listOp.Name, Meaning: "Auth0 answered the same checkpoint twice (" + from + ")",
-				Hint: listOp.Rerun}
-		}
-		from = l.Next
+		return l.Next, nil
+	})
+	var repeated *auth0http.RepeatedCheckpointError
+	if errors.As(err, &repeated) {
+		return nil, &Error{Op: listOp.Name, Meaning: repeated.Error(), Hint: listOp.Rerun}
+	}
+	if err != nil {
+		return nil, err
 	}
 	return collectApps(pages, total), nil
 }
 
-// pageLimit is the most records Auth0 serves by page; beyond it a list needs
-// checkpoint pagination [ISSUE auth0-python#277].
-const pageLimit = 1000
-
 // beyondPageLimit reports whether err is Auth0 refusing a page past
-// pageLimit: 400 "Requesting page 10 exceeds the allowed maximum of 1000
-// records. To fetch results beyond 1000, use the checkpoint pagination
+// auth0http.PageLimit: 400 "Requesting page 10 exceeds the allowed maximum
+// of 1000 records. To fetch results beyond 1000, use the checkpoint pagination
 // method." [ISSUE auth0-python#277]. Its errorCode is unknown, so the
 // message decides.
 func beyondPageLimit(err error) bool {
@@ -342,18 +333,9 @@ func collectApps(pages [][]*management.Client, total int) []remoteApp {
 
 // listConcurrency is how many pages are read at once after the first:
 // listParallelism, or fewer when the first page announced a small rate
-// limit. x-ratelimit-limit is the burst the tenant admits; one reader per
-// two requests of it leaves room for the reads that overlap the listing
-// (PlanUIApp's scopes), so a free tenant (2 requests/s, bursts of 2) is
-// read one page at a time instead of by four readers racing for two
-// requests. x-ratelimit-remaining is not used: it is the budget of one
-// moment, which refills within a second on a paid tenant.
-func listConcurrency(b rateBudget) int {
-	if b.limit == 0 {
-		return listParallelism
-	}
-	return max(1, min(listParallelism, b.limit/2))
-}
+// limit, leaving room for the reads that overlap the listing (PlanUIApp's
+// scopes).
+func listConcurrency(b auth0http.RateBudget) int { return b.Readers(listParallelism) }
 
 // rememberCreated notes an application the session created and adds it to the listing.
 func (s *Session) rememberCreated(r remoteApp) {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -120,7 +120,7 @@ func TestListAppsAllPages(t *testing.T) {
 
 			// The listing is kept: finding the application needs no second one.
 			tt.ResetRequests()
-			if _, err := s.PlanUIApp(context.Background(), choices(render.Public, steps.Skip)); err != nil {
+			if _, err := s.PlanUIApp(context.Background(), choices(openmetadata.Public, steps.Skip)); err != nil {
 				t.Fatal(err)
 			}
 			if n := len(tt.Requests()); n != 0 {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -74,7 +74,7 @@ func seedApps(tt *tenantUnderTest, n int) {
 // one extra, untimed run (see heapUse).
 func BenchmarkLargeTenant(b *testing.B) {
 	ctx := context.Background()
-	c := choices(render.Public, steps.Separate)
+	c := choices(openmetadata.Public, steps.Separate)
 	for _, n := range tenantSizes {
 		b.Run(fmt.Sprintf("list/apps=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
@@ -177,7 +177,7 @@ const (
 // One run takes seconds: use -benchtime 1x.
 func BenchmarkLargeTenantAuth0RateLimit(b *testing.B) {
 	ctx := context.Background()
-	c := choices(render.Public, steps.Separate)
+	c := choices(openmetadata.Public, steps.Separate)
 	b.Run("rerun/paid/apps=5000", func(b *testing.B) {
 		b.ReportAllocs()
 		tt, d, opts := limitedTenant(b, paidRateLimit, 5_000)

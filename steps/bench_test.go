@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -17,7 +17,7 @@ import (
 // overlap and share a depth (see depthTransport).
 func BenchmarkSetup(b *testing.B) {
 	for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
-		c := choices(render.Public, mode)
+		c := choices(openmetadata.Public, mode)
 		b.Run("fresh/"+string(mode), func(b *testing.B) {
 			var requests, roundtrips int
 			for b.Loop() {

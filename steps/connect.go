@@ -2,12 +2,9 @@ package steps
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -15,7 +12,8 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -54,7 +52,7 @@ func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, e
 	if req.Domain.Scheme == "http" && !req.Domain.IsLoopback() {
 		return nil, &Error{Op: opName, Meaning: "http is accepted only for loopback hosts", Hint: "use https://" + req.Domain.Host}
 	}
-	s := &Session{domain: req.Domain, http: newHTTPClient(opts)}
+	s := &Session{domain: req.Domain, http: auth0http.NewClient(opts)}
 	token := strings.TrimSpace(req.APIToken)
 	var granted []string // the token response's scope, if the claims lack one
 	switch {
@@ -114,7 +112,7 @@ func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, e
 // is also checked for its audience and expiry, since nothing else has
 // vouched for it yet.
 func (s *Session) readScopes(token string, granted []string) error {
-	claims, err := decodeClaims(token)
+	claims, err := auth0http.DecodeClaims(token)
 	if err != nil {
 		if s.apiToken {
 			// An opaque token may still work; the scopes are then unknown.
@@ -136,7 +134,7 @@ func (s *Session) readScopes(token string, granted []string) error {
 			s.clientID = claims.AuthParty
 		}
 	}
-	s.scopes = claims.scopes()
+	s.scopes = claims.Scopes()
 	if len(s.scopes) == 0 {
 		s.scopes = sortedUnique(granted)
 	}
@@ -183,7 +181,7 @@ func RequiredScopes(c Choices) []string {
 	}
 	// The UI application, once found, may differ from what sign-in needs.
 	need = append(need, "update:clients")
-	if c.ClientType == render.Confidential || mode != Skip {
+	if c.ClientType == openmetadata.Confidential || mode != Skip {
 		need = append(need, "read:client_keys")
 	}
 	if mode != Skip {
@@ -225,89 +223,19 @@ func (c Choices) mode() ServiceAccountMode {
 	return c.ServiceAccount
 }
 
-// tokenStyle is how a client-credentials request carries the client's secret.
-type tokenStyle int
-
-const (
-	// styleBasic sends HTTP Basic, as the guide's "Basic" auth method expects.
-	styleBasic tokenStyle = iota
-	// styleForm sends client_id and client_secret, URL-encoded, in the form body.
-	styleForm
-	// styleLegacyOM sends the form body exactly as OpenMetadata ≤ 1.0's
-	// ingestion client builds it: fixed order, no escaping.
-	styleLegacyOM
-)
-
-type tokenResponse struct {
-	AccessToken string `json:"access_token"`
-	ExpiresIn   int    `json:"expires_in"`
-	TokenType   string `json:"token_type"`
-	Scope       string `json:"scope"`
-}
-
-// tokenError is a refused client-credentials request.
-type tokenError struct {
-	Status int
-	Body   auth0ErrorBody
-	Err    error // transport error when Status is 0
-}
-
-func (e *tokenError) Error() string {
-	if e.Status == 0 {
-		return e.Err.Error()
-	}
-	return fmt.Sprintf("%d %s: %s", e.Status, e.Body.Error, firstNonEmpty(e.Body.ErrorDescription, e.Body.Message))
-}
-
-func (e *tokenError) Unwrap() error { return e.Err }
-
 // requestToken asks the tenant for a client-credentials token for the Management API.
-func (s *Session) requestToken(ctx context.Context, clientID, secret string, style tokenStyle) (*tokenResponse, error) {
-	aud := s.domain.ManagementAudience()
-	var body string
-	switch style {
-	case styleLegacyOM:
-		body = "grant_type=client_credentials&client_id=" + clientID + "&client_secret=" + secret + "&audience=" + aud
-	case styleForm:
-		body = url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}, "audience": {aud}}.Encode()
-	default:
-		body = url.Values{"grant_type": {"client_credentials"}, "audience": {aud}}.Encode()
-	}
-	ctx, c := withCall(withIdempotent(ctx))
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.domain.TokenURL(), strings.NewReader(body))
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	if style == styleBasic {
-		// RFC 6749 §2.3.1: the id and secret are form-encoded before Basic encoding.
-		req.SetBasicAuth(url.QueryEscape(clientID), url.QueryEscape(secret))
-	}
-	resp, err := s.http.Do(req)
-	if err != nil {
-		return nil, &tokenError{Err: err}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		_, eb, _ := c.snapshot()
-		return nil, &tokenError{Status: resp.StatusCode, Body: eb}
-	}
-	var tr tokenResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil || tr.AccessToken == "" {
-		return nil, &tokenError{Status: resp.StatusCode, Body: auth0ErrorBody{Error: "invalid_response", ErrorDescription: "the token endpoint answered without an access_token"}}
-	}
-	return &tr, nil
+func (s *Session) requestToken(ctx context.Context, clientID, secret string, style auth0http.TokenStyle) (*auth0http.TokenResponse, error) {
+	return auth0http.RequestToken(ctx, s.http, s.domain.TokenURL(), s.domain.ManagementAudience(), clientID, secret, style)
 }
 
 // managementToken gets the Management API token with HTTP Basic, falling back
 // to the form body only when Basic is refused (an application whose token
 // endpoint auth method is Post may refuse Basic).
-func (s *Session) managementToken(ctx context.Context, clientID, secret string) (*tokenResponse, error) {
-	tr, err := s.requestToken(ctx, clientID, secret, styleBasic)
-	var te *tokenError
+func (s *Session) managementToken(ctx context.Context, clientID, secret string) (*auth0http.TokenResponse, error) {
+	tr, err := s.requestToken(ctx, clientID, secret, auth0http.StyleBasic)
+	var te *auth0http.TokenError
 	if errors.As(err, &te) && (te.Status == http.StatusUnauthorized || te.Status == http.StatusBadRequest) {
-		tr, err = s.requestToken(ctx, clientID, secret, styleForm)
+		tr, err = s.requestToken(ctx, clientID, secret, auth0http.StyleForm)
 	}
 	if err != nil {
 		return nil, s.tokenFailure("get a Management API token for "+strconvQuote(clientID), clientID, err, true)
@@ -322,7 +250,7 @@ func (s *Session) tokenFailure(opName, clientID string, err error, mgmt bool) er
 	if ce := contextError(err); ce != nil {
 		return ce.with(opName, rerunHint)
 	}
-	var te *tokenError
+	var te *auth0http.TokenError
 	if !errors.As(err, &te) || te.Status == 0 {
 		return s.networkError(opName, rerunHint, err)
 	}

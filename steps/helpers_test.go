@@ -11,7 +11,7 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -75,10 +75,10 @@ func (tt *tenantUnderTest) writes() []string {
 	return out
 }
 
-func choices(ct render.ClientType, mode steps.ServiceAccountMode) steps.Choices {
-	v := render.Newest
+func choices(ct openmetadata.ClientType, mode steps.ServiceAccountMode) steps.Choices {
+	v := openmetadata.Newest
 	if mode == steps.Separate || mode == steps.Same {
-		v = render.Version{Major: 1, Minor: 0, Patch: 2}
+		v = openmetadata.Version{Major: 1, Minor: 0, Patch: 2}
 	}
 	return steps.Choices{
 		OMURL: omURL, Version: v, ClientType: ct, AppName: "OpenMetadata",
@@ -88,10 +88,11 @@ func choices(ct render.ClientType, mode steps.ServiceAccountMode) steps.Choices 
 
 // setupResult is what one wizard run produced.
 type setupResult struct {
-	uiPlan, saPlan *steps.Plan
-	ui             *steps.App
-	sa             *steps.ServiceAccount
-	verification   steps.Verification
+	uiPlan       *steps.UIPlan
+	saPlan       *steps.ServiceAccountPlan
+	ui           *steps.App
+	sa           *steps.ServiceAccount
+	verification steps.Verification
 }
 
 // runSetup goes through the guide's sections as the wizard does.

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
-// The steps check the OpenMetadata URL with render.CheckOMURL, the check
+// The steps check the OpenMetadata URL with openmetadata.CheckURL, the check
 // the wizard, the command line and the renderers use: a URL any of them
 // refuses is refused before the tenant is read, with the same reason.
 func TestStepsShareTheOMURLCheck(t *testing.T) {
@@ -25,11 +25,11 @@ func TestStepsShareTheOMURLCheck(t *testing.T) {
 		"https://om.example .com",
 	} {
 		t.Run(raw, func(t *testing.T) {
-			_, want := render.CheckOMURL(raw)
+			_, want := openmetadata.CheckURL(raw)
 			if want == nil {
-				t.Fatalf("render.CheckOMURL accepts %q", raw)
+				t.Fatalf("openmetadata.CheckURL accepts %q", raw)
 			}
-			c := choices(render.Public, steps.Separate)
+			c := choices(openmetadata.Public, steps.Separate)
 			c.OMURL = raw
 			tt.ResetRequests()
 			_, uiErr := s.PlanUIApp(context.Background(), c)

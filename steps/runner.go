@@ -2,9 +2,8 @@ package steps
 
 import (
 	"context"
-	"net/http"
-	"time"
 
+	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -19,26 +18,10 @@ type ConnectRequest struct {
 }
 
 // Options tune how the steps talk to Auth0. The zero value is right for real tenants.
-type Options struct {
-	// HTTPClient is the base client; nil uses one with sane timeouts.
-	HTTPClient *http.Client
-	// RequestTimeout caps each Auth0 call; 0 means 30s.
-	RequestTimeout time.Duration
-	// MaxRetries caps the retries of an idempotent request after a network
-	// error, a timeout or a 5xx answer; 0 means go-auth0's default (2).
-	// Negative disables every retry, 429s included.
-	MaxRetries int
-	// MaxBackoff caps each wait between retries; tests shrink it (they do not switch retries off).
-	MaxBackoff time.Duration
-	// RateLimitWait caps how long one request waits out Auth0's rate limit in
-	// total: a 429 is retried, after the wait X-RateLimit-Reset or
-	// Retry-After asks for (at most MaxBackoff), until the waits would add up
-	// to more than this. 0 means 60s.
-	RateLimitWait time.Duration
-}
+type Options = auth0http.Options
 
 // Runner is everything the wizard and the non-interactive setup ask of a
-// connected tenant. *Session implements it; wizard tests use a fake.
+// connected tenant. *Session implements it; tests use stepstest.Runner.
 type Runner interface {
 	// Tenant is the connected tenant's domain and, when readable, its friendly name.
 	Tenant() (tenant.Domain, string)
@@ -50,17 +33,17 @@ type Runner interface {
 	// ListApps lists the tenant's applications (all pages, no global client) for the picker.
 	ListApps(ctx context.Context) ([]AppSummary, error)
 	// PlanUIApp finds the UI application (marker, then name, or c.AppID) and plans its creation or update.
-	PlanUIApp(ctx context.Context, c Choices) (*Plan, error)
+	PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error)
 	// ApplyUIApp performs the plan and returns the application with its client id, secret when known.
-	ApplyUIApp(ctx context.Context, p *Plan) (*App, error)
+	ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error)
 
 	// ManagementAPIScopes are the scopes the tenant's Auth0 Management API defines.
 	ManagementAPIScopes(ctx context.Context) ([]Scope, error)
 	// PlanServiceAccount plans the service account per c.ServiceAccount. ui is the
 	// UI application (its ClientID is empty when it is still to be created, as in --dry-run).
-	PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*Plan, error)
+	PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*ServiceAccountPlan, error)
 	// ApplyServiceAccount performs the plan.
-	ApplyServiceAccount(ctx context.Context, p *Plan) (*ServiceAccount, error)
+	ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan) (*ServiceAccount, error)
 
 	// Verify runs the named checks on the result; it never fails as a whole.
 	Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification

@@ -8,7 +8,7 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // uiState is PlanUIApp's private data for ApplyUIApp.
@@ -23,13 +23,13 @@ type uiState struct {
 // PlanUIApp implements Runner. It finds the application by c.AppID, else by
 // its marker, else by name, and plans its creation or only the changes of
 // the fields sign-in needs. Nothing is changed.
-func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*Plan, error) {
+func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	omURL, err := checkOMURL(c.OMURL)
 	if err != nil {
 		return nil, err
 	}
 	name := firstNonEmpty(strings.TrimSpace(c.AppName), defaultAppName)
-	st := &uiState{choices: c, needSecret: c.ClientType == render.Confidential || c.mode() == Same}
+	st := &uiState{choices: c, needSecret: c.ClientType == openmetadata.Confidential || c.mode() == Same}
 	readSecret := st.needSecret && s.has("read:client_keys")
 
 	// Reads the service-account step will need run alongside this step's
@@ -86,22 +86,22 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*Plan, error) {
 
 	st.target = uiTarget(c, omURL, name, st.current)
 	if st.current == nil {
-		return NewPlan([]Change{{Action: Create, Resource: "application", Name: name, Fields: createFields(st.target)}}, st), nil
+		return uiPlan(st, Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target)}), nil
 	}
 	d := diffApp(*st.current, st.target)
 	if len(d.fields) == 0 {
-		return NewPlan([]Change{{Action: Keep, Resource: "application", Name: st.current.Name}}, st), nil
+		return uiPlan(st, Change{Action: Keep, Resource: Application, Name: st.current.Name}), nil
 	}
 	st.patch = &d.patch
-	return NewPlan([]Change{{Action: Update, Resource: "application", Name: st.current.Name, Fields: d.fields}}, st), nil
+	return uiPlan(st, Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields}), nil
 }
 
 // ApplyUIApp implements Runner.
-func (s *Session) ApplyUIApp(ctx context.Context, p *Plan) (*App, error) {
-	st, ok := planState[*uiState](p)
-	if !ok {
+func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
+	if p == nil || p.state == nil {
 		return nil, &Error{Op: "apply the application plan", Meaning: "the plan was not made by PlanUIApp", Hint: "plan again"}
 	}
+	st := p.state
 	var (
 		r       remoteApp
 		created bool
@@ -144,8 +144,8 @@ func uiTarget(c Choices, omURL, name string, cur *remoteApp) remoteApp {
 		OIDCConformant: true,
 		Metadata:       marker(RoleUI, omURL),
 	}
-	if c.ClientType == render.Confidential {
-		t.AppType, t.AuthMethod = appTypeRegular, render.ConfidentialAuthMethod
+	if c.ClientType == openmetadata.Confidential {
+		t.AppType, t.AuthMethod = appTypeRegular, openmetadata.ConfidentialAuthMethod
 	}
 	if cur == nil {
 		return t
@@ -192,10 +192,10 @@ func diffApp(cur, t remoteApp) diff {
 	return d
 }
 
-// checkOMURL is render.CheckOMURL, the one OpenMetadata URL check, failing
+// checkOMURL is openmetadata.CheckURL, the one OpenMetadata URL check, failing
 // with an *Error like every step.
 func checkOMURL(raw string) (string, error) {
-	omURL, err := render.CheckOMURL(raw)
+	omURL, err := openmetadata.CheckURL(raw)
 	if err != nil {
 		return "", &Error{Op: "check the OpenMetadata URL", Meaning: err.Error(), Err: err,
 			Hint: "give OpenMetadata's base URL, the address its users open, like https://openmetadata.example.com"}
@@ -221,12 +221,6 @@ func (s *Session) secretUnavailable() string {
 	return "Auth0 did not return the client secret"
 }
 
-// planState returns the plan's private data when it has type T.
-func planState[T any](p *Plan) (T, bool) {
-	var zero T
-	if p == nil {
-		return zero, false
-	}
-	st, ok := p.State().(T)
-	return st, ok
+func uiPlan(st *uiState, c Change) *UIPlan {
+	return &UIPlan{Plan: Plan{Changes: []Change{c}}, state: st}
 }

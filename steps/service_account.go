@@ -9,7 +9,7 @@ import (
 	"github.com/auth0/go-auth0/management"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // saState is PlanServiceAccount's private data for ApplyServiceAccount.
@@ -64,10 +64,10 @@ func (s *Session) ManagementAPIScopes(ctx context.Context) ([]Scope, error) {
 // PlanServiceAccount implements Runner. Every read it needs runs in
 // parallel; requested scopes the Management API does not define are refused
 // here, before anything is written.
-func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*Plan, error) {
+func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*ServiceAccountPlan, error) {
 	mode := c.mode()
 	if mode == Skip {
-		return NewPlan(nil, &saState{mode: Skip}), nil
+		return &ServiceAccountPlan{state: &saState{mode: Skip}}, nil
 	}
 	if mode != Separate && mode != Same {
 		return nil, &Error{Op: "plan the service account", Meaning: "service account mode " + strconvQuote(string(mode)) + " is unknown", Hint: "use separate, same or skip"}
@@ -137,7 +137,7 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 	var changes []Change
 	switch {
 	case mode == Separate && st.current == nil:
-		changes = append(changes, Change{Action: Create, Resource: "application", Name: st.target.Name, Fields: createFields(st.target)})
+		changes = append(changes, Change{Action: Create, Resource: Application, Name: st.target.Name, Fields: createFields(st.target)})
 	default:
 		var d diff
 		if mode == Same {
@@ -145,7 +145,7 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 		} else {
 			d = diffApp(*st.current, st.target)
 		}
-		ch := Change{Action: Keep, Resource: "application", Name: st.current.Name}
+		ch := Change{Action: Keep, Resource: Application, Name: st.current.Name}
 		if len(d.fields) > 0 {
 			ch.Action, ch.Fields = Update, d.fields
 			st.patch = &d.patch
@@ -156,15 +156,15 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 		changes = append(changes, ch)
 	}
 	changes = append(changes, st.grantChange())
-	return NewPlan(changes, st), nil
+	return &ServiceAccountPlan{Plan: Plan{Changes: changes}, state: st}, nil
 }
 
 // ApplyServiceAccount implements Runner.
-func (s *Session) ApplyServiceAccount(ctx context.Context, p *Plan) (*ServiceAccount, error) {
-	st, ok := planState[*saState](p)
-	if !ok {
+func (s *Session) ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan) (*ServiceAccount, error) {
+	if p == nil || p.state == nil {
 		return nil, &Error{Op: "apply the service-account plan", Meaning: "the plan was not made by PlanServiceAccount", Hint: "plan again"}
 	}
+	st := p.state
 	if st.mode == Skip {
 		return &ServiceAccount{Mode: Skip}, nil
 	}
@@ -232,12 +232,12 @@ func (st *saState) grantChange() Change {
 		if app.To == "" {
 			app = FieldChange{Field: "application", To: st.target.Name + " (to be created)"}
 		}
-		return Change{Action: Create, Resource: "client grant", Name: st.audience, Fields: []FieldChange{app, {Field: "scope", To: to}}}
+		return Change{Action: Create, Resource: ClientGrant, Name: st.audience, Fields: []FieldChange{app, {Field: "scope", To: to}}}
 	case !slices.Equal(sortedUnique(st.grant.Scopes), st.scopes):
-		return Change{Action: Update, Resource: "client grant", Name: st.audience, Fields: []FieldChange{
+		return Change{Action: Update, Resource: ClientGrant, Name: st.audience, Fields: []FieldChange{
 			{Field: "scope", From: strings.Join(sortedUnique(st.grant.Scopes), " "), To: to}}}
 	}
-	return Change{Action: Keep, Resource: "client grant", Name: st.audience}
+	return Change{Action: Keep, Resource: ClientGrant, Name: st.audience}
 }
 
 // botTarget is the separate Machine-to-Machine application the guide's
@@ -283,11 +283,11 @@ func diffSame(cur, t remoteApp) diff {
 }
 
 // sameConsequence is what "same" mode breaks on the UI application.
-func sameConsequence(cur remoteApp, ct render.ClientType) string {
-	if cur.AppType == appTypeSPA || cur.AuthMethod == authNone || ct == render.Public {
+func sameConsequence(cur remoteApp, ct openmetadata.ClientType) string {
+	if cur.AppType == appTypeSPA || cur.AuthMethod == authNone || ct == openmetadata.Public {
 		return "browser sign-in to OpenMetadata stops working: the public single-page app exchanges its sign-in code with PKCE and no secret, which Auth0 refuses once the token endpoint auth method is Basic"
 	}
-	return "OpenMetadata's server exchanges the sign-in code with " + render.ConfidentialAuthMethod +
+	return "OpenMetadata's server exchanges the sign-in code with " + openmetadata.ConfidentialAuthMethod +
 		"; once the application's method is Basic, Auth0 refuses that exchange unless OpenMetadata is switched to client_secret_basic"
 }
 

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/tenant"
@@ -24,7 +24,7 @@ import (
 // Management API (go-auth0 without WithInsecure), the JWKS and discovery
 // fetches and the verification all go over TLS, with https identifiers.
 func TestTLSSetupFreshThenIdempotent(t *testing.T) {
-	for _, ct := range []render.ClientType{render.Public, render.Confidential} {
+	for _, ct := range []openmetadata.ClientType{openmetadata.Public, openmetadata.Confidential} {
 		t.Run(string(ct), func(t *testing.T) {
 			tt := newTenantWith(t, sandbox.Options{RateLimit: -1, TLS: true, TenantName: "Acme"}, sandbox.WizardScopes)
 			if tt.Domain().Scheme != "https" {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/auth0/go-auth0/management"
+
+	"github.com/om-auth0/om-auth0/auth0http"
 )
 
 // Where an operator grants Management API scopes, and gets a new API token.
@@ -38,7 +40,7 @@ func (o op) rerun() string { return firstNonEmpty(o.Rerun, rerunHint) }
 
 // do runs one Management API call and turns its failure into an *Error.
 func (s *Session) do(ctx context.Context, o op, fn func(ctx context.Context) error) error {
-	ctx, c := withCall(ctx)
+	ctx, c := auth0http.WithCall(ctx)
 	if err := fn(ctx); err != nil {
 		return s.translate(o, c, err)
 	}
@@ -49,7 +51,7 @@ var expectedScopes = regexp.MustCompile(`expected (?:any|all) of:\s*([a-z_:, ]+)
 
 // translate explains a failed Management API call: what it means for the
 // operator and what to do, keeping Auth0's own status, code and message.
-func (s *Session) translate(o op, c *call, err error) error {
+func (s *Session) translate(o op, c *auth0http.Call, err error) error {
 	e := &Error{Op: o.Name, Err: err}
 	if ce := contextError(err); ce != nil {
 		if o.Read {
@@ -57,7 +59,7 @@ func (s *Session) translate(o op, c *call, err error) error {
 		}
 		return ce.with(o.Name, o.rerun())
 	}
-	status, body, attempts := c.snapshot()
+	status, body, attempts := c.Snapshot()
 	var mErr management.Error
 	if errors.As(err, &mErr) && status == 0 {
 		status = mErr.Status()
@@ -101,7 +103,7 @@ func (s *Session) translate(o op, c *call, err error) error {
 		e.Hint = "check the values (the OpenMetadata URL must be an absolute http(s) URL); if they are right, report this with the --json output"
 	case status == http.StatusTooManyRequests:
 		e.Meaning = fmt.Sprintf("Auth0's rate limit was still exceeded after %d attempts", max(attempts, 1))
-		if w := c.rateLimitWait(); w > 0 {
+		if w := c.RateLimitWait(); w > 0 {
 			e.Meaning += fmt.Sprintf(" over %s", w.Round(time.Millisecond))
 		}
 		e.Hint = "other clients may be spending the tenant's Management API budget: wait a minute and run again; " + o.rerun()
@@ -142,10 +144,10 @@ func (s *Session) where() string {
 // networkError is a call that got no answer at all; rerun says what running
 // again does.
 func (s *Session) networkError(opName, rerun string, err error) *Error {
-	var te *timeoutError
+	var te *auth0http.TimeoutError
 	if errors.As(err, &te) {
 		return &Error{Op: opName, Err: err,
-			Meaning: fmt.Sprintf("Auth0 did not answer within %s", te.after),
+			Meaning: fmt.Sprintf("Auth0 did not answer within %s", te.After),
 			Hint:    "try again in a moment; " + rerun}
 	}
 	if meaning, hint, ok := tlsProblem(s.domain.Host, err); ok {
@@ -153,7 +155,7 @@ func (s *Session) networkError(opName, rerun string, err error) *Error {
 		return &Error{Op: opName, Err: err, Meaning: meaning, Hint: hint}
 	}
 	return &Error{Op: opName, Err: err,
-		Meaning: "could not reach " + s.domain.String() + ": " + rootCause(err),
+		Meaning: "could not reach " + s.domain.String() + ": " + auth0http.RootCause(err),
 		Hint:    "check the tenant domain, your network and any proxy (HTTPS_PROXY); " + rerun}
 }
 
@@ -168,7 +170,7 @@ func tlsProblem(host string, err error) (meaning, hint string, ok bool) {
 		proxyHint = "a proxy or firewall that inspects TLS can cause this: add its CA certificate to this computer's trust store " +
 			"(on Linux, SSL_CERT_FILE can name a PEM file holding it)"
 	)
-	cause := rootCause(err)
+	cause := auth0http.RootCause(err)
 	switch {
 	case errors.As(err, &hostname):
 		return fmt.Sprintf("the TLS certificate of %s is for another name (%s)", host, cause),
@@ -191,7 +193,7 @@ type contextErr struct{ err error }
 
 func contextError(err error) *contextErr {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		var te *timeoutError
+		var te *auth0http.TimeoutError
 		if errors.As(err, &te) {
 			return nil // one attempt timed out, not the caller's context
 		}
@@ -230,16 +232,6 @@ func answerLost(ctx context.Context, err error) bool {
 func isStatus(err error, status int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Status == status
-}
-
-func rootCause(err error) string {
-	for {
-		next := errors.Unwrap(err)
-		if next == nil {
-			return err.Error()
-		}
-		err = next
-	}
 }
 
 func firstNonEmpty(s ...string) string {

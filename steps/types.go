@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // ServiceAccountMode says where the guide's "Ingestion Bot" service account lives.
@@ -30,8 +30,8 @@ func ParseServiceAccountMode(s string) (ServiceAccountMode, error) {
 
 // DefaultServiceAccountMode is separate for OpenMetadata ≤ 1.0 (its ingestion needs
 // Auth0 client credentials) and skip for later versions (ingestion uses a JWT).
-func DefaultServiceAccountMode(v render.Version) ServiceAccountMode {
-	if v.Band() == render.BandLegacy {
+func DefaultServiceAccountMode(v openmetadata.Version) ServiceAccountMode {
+	if v.Band() == openmetadata.BandLegacy {
 		return Separate
 	}
 	return Skip
@@ -40,8 +40,8 @@ func DefaultServiceAccountMode(v render.Version) ServiceAccountMode {
 // Choices are the operator's answers that the Auth0 steps act on.
 type Choices struct {
 	OMURL          string // OpenMetadata base URL, no trailing slash
-	Version        render.Version
-	ClientType     render.ClientType
+	Version        openmetadata.Version
+	ClientType     openmetadata.ClientType
 	AppName        string // UI application name (default "OpenMetadata")
 	AppID          string // reuse this application instead of finding/creating one
 	ServiceAccount ServiceAccountMode
@@ -130,11 +130,22 @@ func (f FieldChange) Value(arrow string) string {
 	return f.To
 }
 
+// ResourceKind is the kind of Auth0 resource a change is about, worded as
+// the plan and --json name it.
+type ResourceKind string
+
+const (
+	// Application is an Auth0 application (a client).
+	Application ResourceKind = "application"
+	// ClientGrant is an application's authorization to call an API with scopes.
+	ClientGrant ResourceKind = "client grant"
+)
+
 // Change is one resource a step would create, update or keep.
 type Change struct {
 	Action   Action        `json:"action"`
-	Resource string        `json:"resource"` // "application", "client grant"
-	Name     string        `json:"name"`     // application name, or grant audience
+	Resource ResourceKind  `json:"resource"`
+	Name     string        `json:"name"` // application name, or grant audience
 	Fields   []FieldChange `json:"fields,omitempty"`
 	// Consequence names what the change breaks, when it does (e.g. the guide's
 	// "same" mode on a public SPA); a plan with one needs explicit confirmation.
@@ -146,47 +157,88 @@ func (c Change) Mark() string {
 	return map[Action]string{Create: "+", Update: "~", Keep: "="}[c.Action]
 }
 
-// Plan is what a step would do, computed without changing anything.
-// It is shown for --dry-run and on the wizard's confirmation screens, and
-// applying it performs exactly these changes.
+// Plan is what a step would do, computed without changing anything: the
+// changes every step's plan lists. It is shown for --dry-run and on the
+// wizard's confirmation screens. UIPlan and ServiceAccountPlan carry a Plan
+// and what their step needs to apply exactly these changes.
 type Plan struct {
 	Changes []Change
-	state   any // the step's own data for Apply
 }
 
-// NewPlan builds a plan; state is the step's private data for applying it.
-func NewPlan(changes []Change, state any) *Plan { return &Plan{Changes: changes, state: state} }
+// UIPlan is PlanUIApp's plan for the application behind OpenMetadata's sign-in page.
+type UIPlan struct {
+	Plan
+	state *uiState // nil for a plan that a *Session did not make
+}
 
-// State returns the step's private data.
-func (p *Plan) State() any { return p.state }
+// NewUIPlan is a plan of changes only, for Runners other than *Session
+// (test doubles): its App is nil and a *Session refuses to apply it.
+func NewUIPlan(changes []Change) *UIPlan { return &UIPlan{Plan: Plan{Changes: changes}} }
+
+// AsPlan is the plan's changes, nil for a nil plan.
+func (p *UIPlan) AsPlan() *Plan {
+	if p == nil {
+		return nil
+	}
+	return &p.Plan
+}
 
 // App is the application the plan ends with, as far as it is known before
 // it is applied: an existing application's client id, name and type as the
 // plan leaves them (and its secret when it was read), or a new one's name
 // and type with an empty client id. Created is false: nothing is created
-// until the plan is applied. It is nil for a plan without an application
-// (the service account skipped) and for plans that PlanUIApp or
-// PlanServiceAccount of a *Session did not make.
-func (p *Plan) App() *App {
-	if st, ok := planState[*uiState](p); ok {
-		return st.target.app(false)
+// until the plan is applied. It is nil for plans that PlanUIApp of a
+// *Session did not make.
+func (p *UIPlan) App() *App {
+	if p == nil || p.state == nil {
+		return nil
 	}
-	if st, ok := planState[*saState](p); ok && st.mode != Skip {
-		return st.target.app(false)
+	return p.state.target.app(false)
+}
+
+// ServiceAccountPlan is PlanServiceAccount's plan for the ingestion bot's
+// service account and its Management API grant.
+type ServiceAccountPlan struct {
+	Plan
+	state *saState // nil for a plan that a *Session did not make
+}
+
+// NewServiceAccountPlan is a plan of changes only, for Runners other than
+// *Session (test doubles): its App and Grant are nil and a *Session refuses
+// to apply it.
+func NewServiceAccountPlan(changes []Change) *ServiceAccountPlan {
+	return &ServiceAccountPlan{Plan: Plan{Changes: changes}}
+}
+
+// AsPlan is the plan's changes, nil for a nil plan.
+func (p *ServiceAccountPlan) AsPlan() *Plan {
+	if p == nil {
+		return nil
 	}
-	return nil
+	return &p.Plan
+}
+
+// App is the service-account application the plan ends with, as UIPlan.App
+// describes. It is nil when the service account is skipped and for plans
+// that PlanServiceAccount of a *Session did not make.
+func (p *ServiceAccountPlan) App() *App {
+	if p == nil || p.state == nil || p.state.mode == Skip {
+		return nil
+	}
+	return p.state.target.app(false)
 }
 
 // Grant is the Management API client grant a service-account plan ends
 // with: the existing grant's id (empty for one to be created), its
 // application's client id (empty while that is to be created) and the
-// scopes it will hold. It is nil for other plans and when the service
-// account is skipped. Created is false, as for App.
-func (p *Plan) Grant() *Grant {
-	st, ok := planState[*saState](p)
-	if !ok || st.mode == Skip {
+// scopes it will hold. It is nil when the service account is skipped and
+// for plans that PlanServiceAccount of a *Session did not make. Created is
+// false, as for App.
+func (p *ServiceAccountPlan) Grant() *Grant {
+	if p == nil || p.state == nil || p.state.mode == Skip {
 		return nil
 	}
+	st := p.state
 	g := &Grant{ClientID: st.target.ClientID, Audience: st.audience, Scopes: slices.Clone(st.scopes)}
 	if g.Scopes == nil {
 		g.Scopes = []string{}
@@ -241,3 +293,9 @@ func (v Verification) OK() bool {
 }
 
 func strconvQuote(s string) string { return "\"" + s + "\"" }
+
+func sortedUnique(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -11,12 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -68,19 +68,19 @@ func TestRequiredScopes(t *testing.T) {
 		c    Choices
 		want []string
 	}{
-		"public, skip": {Choices{ClientType: render.Public, ServiceAccount: Skip},
+		"public, skip": {Choices{ClientType: openmetadata.Public, ServiceAccount: Skip},
 			[]string{"read:clients", "create:clients", "update:clients"}},
-		"public, existing app, skip": {Choices{ClientType: render.Public, AppID: "x", ServiceAccount: Skip},
+		"public, existing app, skip": {Choices{ClientType: openmetadata.Public, AppID: "x", ServiceAccount: Skip},
 			[]string{"read:clients", "update:clients"}},
-		"confidential, skip": {Choices{ClientType: render.Confidential, ServiceAccount: Skip},
+		"confidential, skip": {Choices{ClientType: openmetadata.Confidential, ServiceAccount: Skip},
 			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys"}},
-		"public, separate": {Choices{ClientType: render.Public, ServiceAccount: Separate},
+		"public, separate": {Choices{ClientType: openmetadata.Public, ServiceAccount: Separate},
 			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
-		"existing app, same": {Choices{ClientType: render.Public, AppID: "x", ServiceAccount: Same},
+		"existing app, same": {Choices{ClientType: openmetadata.Public, AppID: "x", ServiceAccount: Same},
 			[]string{"read:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
 		"existing app, separate still creates the bot": {Choices{AppID: "x", ServiceAccount: Separate},
 			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
-		"unset mode follows the version (2.0: skip)": {Choices{ClientType: render.Public, Version: render.Newest},
+		"unset mode follows the version (2.0: skip)": {Choices{ClientType: openmetadata.Public, Version: openmetadata.Newest},
 			[]string{"read:clients", "create:clients", "update:clients"}},
 	}
 	for name, tt := range tests {
@@ -113,7 +113,7 @@ func TestUITargetAndDiff(t *testing.T) {
 		check      func(t *testing.T, d diff)
 	}{
 		"adds our callback, keeps the operator's, adds the marker": {
-			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Skip}, cur: existing,
+			c: Choices{OMURL: om, ClientType: openmetadata.Public, ServiceAccount: Skip}, cur: existing,
 			wantFields: []string{"callbacks", "client_metadata"},
 			check: func(t *testing.T, d diff) {
 				if got := *d.patch.Callbacks; !slices.Equal(got, []string{"https://other.example.com/cb", om + "/callback"}) {
@@ -129,7 +129,7 @@ func TestUITargetAndDiff(t *testing.T) {
 			},
 		},
 		"equal app: no change": {
-			c: Choices{OMURL: om + "/", ClientType: render.Public, ServiceAccount: Skip},
+			c: Choices{OMURL: om + "/", ClientType: openmetadata.Public, ServiceAccount: Skip},
 			cur: func() remoteApp {
 				a := existing
 				a.Callbacks = []string{om + "/callback"}
@@ -138,7 +138,7 @@ func TestUITargetAndDiff(t *testing.T) {
 			}(),
 		},
 		"confidential turns a SPA into a regular web app with Post": {
-			c: Choices{OMURL: om, ClientType: render.Confidential, ServiceAccount: Skip},
+			c: Choices{OMURL: om, ClientType: openmetadata.Confidential, ServiceAccount: Skip},
 			cur: func() remoteApp {
 				a := existing
 				a.Callbacks = []string{om + "/callback"}
@@ -147,20 +147,20 @@ func TestUITargetAndDiff(t *testing.T) {
 			}(),
 			wantFields: []string{"app_type", "token_endpoint_auth_method"},
 			check: func(t *testing.T, d diff) {
-				if *d.patch.TokenEndpointAuthMethod != render.ConfidentialAuthMethod || *d.patch.AppType != "regular_web" {
+				if *d.patch.TokenEndpointAuthMethod != openmetadata.ConfidentialAuthMethod || *d.patch.AppType != "regular_web" {
 					t.Errorf("patch = %+v", d.patch)
 				}
 			},
 		},
 		"same mode leaves Basic and client_credentials to the service-account step": {
-			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Same},
+			c: Choices{OMURL: om, ClientType: openmetadata.Public, ServiceAccount: Same},
 			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "spa", AuthMethod: "client_secret_basic",
 				GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"},
 				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
 				Metadata: marker(RoleUI, om)},
 		},
 		"leaving same mode drops client_credentials together with Basic": {
-			c: Choices{OMURL: om, ClientType: render.Public, ServiceAccount: Separate},
+			c: Choices{OMURL: om, ClientType: openmetadata.Public, ServiceAccount: Separate},
 			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "spa", AuthMethod: "client_secret_basic",
 				GrantTypes: []string{"authorization_code", "refresh_token", "client_credentials"},
 				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
@@ -197,13 +197,13 @@ func TestUITargetAndDiff(t *testing.T) {
 
 func TestUITargetCreate(t *testing.T) {
 	for _, tt := range []struct {
-		ct       render.ClientType
+		ct       openmetadata.ClientType
 		appType  string
 		method   string
 		wantAuth string
 	}{
-		{render.Public, "spa", "none", "none"},
-		{render.Confidential, "regular_web", render.ConfidentialAuthMethod, render.ConfidentialAuthMethod},
+		{openmetadata.Public, "spa", "none", "none"},
+		{openmetadata.Confidential, "regular_web", openmetadata.ConfidentialAuthMethod, openmetadata.ConfidentialAuthMethod},
 	} {
 		t.Run(string(tt.ct), func(t *testing.T) {
 			body := uiTarget(Choices{ClientType: tt.ct}, "https://om.example.com", "OM", nil).toCreate("d")
@@ -291,161 +291,6 @@ func TestCompareScopes(t *testing.T) {
 	}
 }
 
-func TestDecodeClaims(t *testing.T) {
-	tok := fakeJWT(t, map[string]any{"aud": []string{"x", "y"}, "permissions": []string{"b", "a"}, "sub": "s"})
-	c, err := decodeClaims(tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(c.Audience, []string{"x", "y"}) || !slices.Equal(c.scopes(), []string{"a", "b"}) {
-		t.Errorf("claims = %+v, scopes %v", c, c.scopes())
-	}
-	c, err = decodeClaims(fakeJWT(t, map[string]any{"aud": "x", "scope": "b a b"}))
-	if err != nil || !slices.Equal(c.Audience, []string{"x"}) || !slices.Equal(c.scopes(), []string{"a", "b"}) {
-		t.Errorf("claims = %+v, %v", c, err)
-	}
-	if _, err := decodeClaims("opaque"); err == nil {
-		t.Error("an opaque token decoded")
-	}
-}
-
-func TestRateLimitDelay(t *testing.T) {
-	now := time.Unix(1_700_000_000, 0)
-	tr := &retryTransport{maxBackoff: 10 * time.Second, now: func() time.Time { return now }}
-	h := func(kv ...string) http.Header {
-		out := http.Header{}
-		for i := 0; i < len(kv); i += 2 {
-			out.Set(kv[i], kv[i+1])
-		}
-		return out
-	}
-	tests := map[string]struct {
-		tr   *retryTransport
-		h    http.Header
-		want time.Duration
-	}{
-		"X-RateLimit-Reset in 3s":          {tr, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()+3, 10)), 3 * time.Second},
-		"reset already passed: the floor":  {tr, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()-5, 10)), time.Second},
-		"reset far away: capped":           {tr, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()+60, 10)), 10 * time.Second},
-		"Retry-After wins":                 {tr, h("Retry-After", "2", "X-RateLimit-Reset", strconv.FormatInt(now.Unix()+9, 10)), 2 * time.Second},
-		"shrunk backoff clamps everything": {&retryTransport{maxBackoff: 5 * time.Millisecond, now: tr.now}, h("X-RateLimit-Reset", strconv.FormatInt(now.Unix()+3, 10)), 5 * time.Millisecond},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			if got := tt.tr.rateLimitDelay(0, tt.h); got != tt.want {
-				t.Errorf("delay = %v, want %v", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestRetryTransport(t *testing.T) {
-	// Every wait is 1 ms (MaxBackoff); 429s may wait 2 ms in total.
-	tests := map[string]struct {
-		method    string
-		answers   []int // status per attempt; 0 closes the connection
-		wantTries int
-		wantCode  int
-		wantErr   bool
-		opts      func(*Options) // changes fastOptions
-	}{
-		"429 then OK":                             {http.MethodPost, []int{429, 200}, 2, 200, false, nil},
-		"429 given up when the waits pass 2 ms":   {http.MethodGet, []int{429, 429, 429, 429}, 3, 429, false, nil},
-		"POST 429 retried within the wait budget": {http.MethodPost, []int{429, 429, 429, 429, 429, 200}, 6, 200, false, func(o *Options) { o.RateLimitWait = 5 * time.Millisecond }},
-		"429s do not use up the 5xx retries":      {http.MethodGet, []int{429, 429, 429, 503, 503, 200}, 6, 200, false, func(o *Options) { o.RateLimitWait = 3 * time.Millisecond }},
-		"429 retries off with MaxRetries < 0":     {http.MethodGet, []int{429, 200}, 1, 429, false, func(o *Options) { o.MaxRetries = -1 }},
-		"GET 503 retried":                         {http.MethodGet, []int{503, 200}, 2, 200, false, nil},
-		"GET 503 given up after 2 retries":        {http.MethodGet, []int{503, 503, 503, 200}, 3, 503, false, nil},
-		"POST 503 not retried":                    {http.MethodPost, []int{503, 200}, 1, 503, false, nil},
-		"GET dropped connection retried":          {http.MethodGet, []int{0, 200}, 2, 200, false, nil},
-		"POST dropped connection lost":            {http.MethodPost, []int{0, 200}, 1, 0, true, nil},
-		"400 not retried":                         {http.MethodGet, []int{400, 200}, 1, 400, false, nil},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			var n atomic.Int32
-			var mu sync.Mutex
-			var bodies []string
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				i := int(n.Add(1)) - 1
-				if i >= len(tt.answers) {
-					w.WriteHeader(http.StatusTeapot) // more attempts than the test expects
-					return
-				}
-				b := make([]byte, 64)
-				k, _ := r.Body.Read(b)
-				mu.Lock()
-				bodies = append(bodies, string(b[:k]))
-				mu.Unlock()
-				if tt.answers[i] == 0 {
-					hj, _ := w.(http.Hijacker)
-					c, _, _ := hj.Hijack()
-					c.Close()
-					return
-				}
-				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Unix()+1, 10))
-				w.WriteHeader(tt.answers[i])
-			}))
-			defer srv.Close()
-			opts := fastOptions()
-			if tt.opts != nil {
-				tt.opts(&opts)
-			}
-			client := newHTTPClient(opts)
-			req, _ := http.NewRequest(tt.method, srv.URL, strings.NewReader("payload"))
-			start := time.Now()
-			resp, err := client.Do(req)
-			if elapsed := time.Since(start); elapsed > time.Second {
-				t.Errorf("took %v with a 1ms backoff", elapsed)
-			}
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v", err)
-			}
-			if resp != nil {
-				resp.Body.Close()
-				if resp.StatusCode != tt.wantCode {
-					t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantCode)
-				}
-			}
-			if got := int(n.Load()); got != tt.wantTries {
-				t.Errorf("attempts = %d, want %d", got, tt.wantTries)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for i, b := range bodies {
-				if tt.method == http.MethodPost && b != "payload" {
-					t.Errorf("attempt %d body = %q, want the payload resent", i+1, b)
-				}
-			}
-		})
-	}
-}
-
-func TestAttemptTimeout(t *testing.T) {
-	release := make(chan struct{})
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			select {
-			case <-release:
-			case <-r.Context().Done():
-			}
-		}
-		w.WriteHeader(200)
-	}))
-	defer srv.Close()
-	defer close(release)
-	client := newHTTPClient(Options{RequestTimeout: 50 * time.Millisecond, MaxBackoff: time.Millisecond})
-	resp, err := client.Get(srv.URL)
-	if err != nil {
-		t.Fatalf("a GET whose first attempt timed out was not retried: %v", err)
-	}
-	resp.Body.Close()
-	if n.Load() != 2 {
-		t.Errorf("attempts = %d, want 2", n.Load())
-	}
-}
-
 // TestTranslate checks what every kind of Auth0 failure becomes: meaning,
 // hint, and Auth0's own status, code and message kept.
 func TestTranslate(t *testing.T) {
@@ -523,7 +368,7 @@ func TestTranslate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.ApplyUIApp(context.Background(), NewPlan([]Change{{Action: Create}}, &uiState{target: remoteApp{Name: "OpenMetadata"}}))
+			_, err = s.ApplyUIApp(context.Background(), &UIPlan{Plan: Plan{Changes: []Change{{Action: Create}}}, state: &uiState{target: remoteApp{Name: "OpenMetadata"}}})
 			var e *Error
 			if !errors.As(err, &e) {
 				t.Fatalf("err = %v (%T), want *Error", err, err)
@@ -625,7 +470,7 @@ func TestConnectAPIToken(t *testing.T) {
 	if _, name := s.Tenant(); name != "Acme" {
 		t.Errorf("friendly name = %q", name)
 	}
-	if got := s.MissingScopes(Choices{ServiceAccount: Skip, ClientType: render.Public}); !slices.Equal(got, []string{"create:clients", "update:clients"}) {
+	if got := s.MissingScopes(Choices{ServiceAccount: Skip, ClientType: openmetadata.Public}); !slices.Equal(got, []string{"create:clients", "update:clients"}) {
 		t.Errorf("MissingScopes = %v", got)
 	}
 	for name, tok := range map[string]string{
@@ -657,7 +502,7 @@ func TestListConcurrency(t *testing.T) {
 			if tt.header != "" {
 				h.Set("X-RateLimit-Limit", tt.header)
 			}
-			if got := listConcurrency(budgetOf(h)); got != tt.want {
+			if got := listConcurrency(auth0http.BudgetOf(h)); got != tt.want {
 				t.Errorf("listConcurrency = %d, want %d", got, tt.want)
 			}
 		})

@@ -3,26 +3,22 @@ package steps
 import (
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
-
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // Names of the verification checks (screens.md "Verification"). Names that
 // carry a value are built by the Check* functions.
 const (
 	CheckTokenBasic = "token with HTTP Basic, as the guide configures it"
-	// CheckTokenForm runs for OpenMetadata ≤ 1.0 only (render.BandLegacy).
+	// CheckTokenForm runs for OpenMetadata ≤ 1.0 only (openmetadata.BandLegacy).
 	CheckTokenForm = "token with the secret in the form body, as OpenMetadata ≤ 1.0 ingestion sends it"
 )
 
@@ -67,7 +63,7 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 		discoveryErr      error
 		keys              map[string]*rsa.PublicKey
 		keysErr           error
-		basic, form       *tokenResponse
+		basic, form       *auth0http.TokenResponse
 		basicErr, formErr error
 	)
 	aud := s.domain.ManagementAudience()
@@ -81,11 +77,11 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	if ui != nil || bot != nil {
 		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
 	}
-	legacy := c.Version.Band() == render.BandLegacy
+	legacy := c.Version.Band() == openmetadata.BandLegacy
 	if bot != nil && bot.ClientSecret != "" {
-		wg.Go(func() { basic, basicErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleBasic) })
+		wg.Go(func() { basic, basicErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, auth0http.StyleBasic) })
 		if legacy {
-			wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, styleLegacyOM) })
+			wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, auth0http.StyleLegacyOM) })
 		}
 	}
 	wg.Wait()
@@ -130,13 +126,13 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	}
 	sigErr := keysErr
 	if sigErr == nil {
-		sigErr = checkSignature(token, keys)
+		sigErr = auth0http.CheckSignature(token, keys)
 	}
-	claims, claimsErr := decodeClaims(token)
+	claims, claimsErr := auth0http.DecodeClaims(token)
 	scopeErr := claimsErr
 	if claimsErr == nil {
 		claimsErr = s.checkClaims(claims, bot.ClientID, time.Now())
-		scopeErr = compareScopes(claims.scopes(), requested)
+		scopeErr = compareScopes(claims.Scopes(), requested)
 	}
 	v.Checks = append(v.Checks,
 		result(CheckSignature(s.domain.JWKSURL()), sigErr),
@@ -169,30 +165,6 @@ func (s *Session) botTokenError(bot *App, err error) error {
 	return e
 }
 
-// getJSON fetches a public document of the tenant.
-func (s *Session) getJSON(ctx context.Context, url string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.http.Do(req)
-	if err != nil {
-		if ce := contextError(err); ce != nil {
-			return ce.err
-		}
-		return fmt.Errorf("no answer: %s", rootCause(err))
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
-		return fmt.Errorf("the answer is not JSON: %w", err)
-	}
-	return nil
-}
-
 // checkDiscovery checks that the discovery document names the tenant as
 // issuer and points at its JWKS, as OpenMetadata's OIDC client reads them.
 func (s *Session) checkDiscovery(ctx context.Context) error {
@@ -202,7 +174,7 @@ func (s *Session) checkDiscovery(ctx context.Context) error {
 		AuthEndpoint  string `json:"authorization_endpoint"`
 		TokenEndpoint string `json:"token_endpoint"`
 	}
-	if err := s.getJSON(ctx, s.domain.DiscoveryURL(), &doc); err != nil {
+	if err := auth0http.GetJSON(ctx, s.http, s.domain.DiscoveryURL(), &doc); err != nil {
 		return err
 	}
 	switch {
@@ -217,35 +189,15 @@ func (s *Session) checkDiscovery(ctx context.Context) error {
 }
 
 func (s *Session) fetchJWKS(ctx context.Context) (map[string]*rsa.PublicKey, error) {
-	var set jwks
-	if err := s.getJSON(ctx, s.domain.JWKSURL(), &set); err != nil {
+	var set auth0http.JWKS
+	if err := auth0http.GetJSON(ctx, s.http, s.domain.JWKSURL(), &set); err != nil {
 		return nil, err
 	}
-	return set.rsaKeys()
-}
-
-// checkSignature verifies the token's RS256 signature with the tenant's keys.
-func checkSignature(token string, keys map[string]*rsa.PublicKey) error {
-	_, err := jwt.Parse(token, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		if k, ok := keys[kid]; ok {
-			return k, nil
-		}
-		if kid == "" && len(keys) == 1 {
-			for _, k := range keys {
-				return k, nil
-			}
-		}
-		return nil, fmt.Errorf("the JWKS has no key %q", kid)
-	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
-	if err != nil {
-		return fmt.Errorf("the signature does not verify: %w", err)
-	}
-	return nil
+	return set.RSAKeys()
 }
 
 // checkClaims checks iss, aud, exp and sub of the service account's token.
-func (s *Session) checkClaims(c tokenClaims, clientID string, now time.Time) error {
+func (s *Session) checkClaims(c auth0http.Claims, clientID string, now time.Time) error {
 	var problems []string
 	if c.Issuer != s.domain.Issuer() {
 		problems = append(problems, fmt.Sprintf("iss is %q, not %q", c.Issuer, s.domain.Issuer()))

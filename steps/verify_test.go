@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -17,19 +17,19 @@ import (
 // ingestion-bot's JWT, so that request is neither sent nor reported.
 func TestVerifyFormBodyTokenOnlyForLegacyIngestion(t *testing.T) {
 	tests := map[string]struct {
-		version  render.Version
+		version  openmetadata.Version
 		wantForm bool
 	}{
-		"1.0.2": {render.Version{Major: 1, Minor: 0, Patch: 2}, true},
-		"1.1.0": {render.Version{Major: 1, Minor: 1}, false},
-		"1.6.4": {render.Version{Major: 1, Minor: 6, Patch: 4}, false},
-		"2.0.2": {render.Version{Major: 2, Minor: 0, Patch: 2}, false},
+		"1.0.2": {openmetadata.Version{Major: 1, Minor: 0, Patch: 2}, true},
+		"1.1.0": {openmetadata.Version{Major: 1, Minor: 1}, false},
+		"1.6.4": {openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, false},
+		"2.0.2": {openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			tt := newTenant(t, sandbox.WizardScopes)
 			s := tt.connect(t)
-			c := choices(render.Public, steps.Separate)
+			c := choices(openmetadata.Public, steps.Separate)
 			c.Version = tc.version
 			r := runSetup(t, s, c)
 			if !r.verification.OK() {

@@ -143,7 +143,7 @@ func (a *accessible) info(s stepID) string {
 	case stepConnected:
 		return f.connectedText(a.st)
 	case stepAppReady:
-		return appReadyText(a.st, f.ui, f.cfg.Connect.Domain.Host, f.opts.RevealSecrets, false) + appliedNote(f.uiPlan)
+		return appReadyText(a.st, f.ui, f.cfg.Connect.Domain.Host, f.opts.RevealSecrets, false) + appliedNote(f.uiPlan.AsPlan())
 	case stepVerified:
 		return verificationText(a.st, f.verification)
 	case stepDone:

@@ -9,9 +9,10 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/steps/stepstest"
 )
 
 // lineReader answers one line per Read, as a terminal in line mode does
@@ -27,23 +28,23 @@ func (r *lineReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*fakeRunner, *setup.Result, string, error) {
+func runAccessibleWith(t *testing.T, cfg *setup.Config, lines ...string) (*stepstest.Runner, *setup.Result, string, error) {
 	t.Helper()
-	return runAccessibleDetecting(t, cfg, func(context.Context, string) (render.Version, error) {
-		return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+	return runAccessibleDetecting(t, cfg, func(context.Context, string) (openmetadata.Version, error) {
+		return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
 	}, lines...)
 }
 
 // runAccessibleDetecting is runAccessibleWith with its own version detection.
-func runAccessibleDetecting(t *testing.T, cfg *setup.Config, detect func(context.Context, string) (render.Version, error),
-	lines ...string) (*fakeRunner, *setup.Result, string, error) {
+func runAccessibleDetecting(t *testing.T, cfg *setup.Config, detect func(context.Context, string) (openmetadata.Version, error),
+	lines ...string) (*stepstest.Runner, *setup.Result, string, error) {
 	t.Helper()
 	ios, _, _, errOut := iostreams.Test()
 	ios.In = &lineReader{lines: lines}
 	runner := newFakeRunner()
 	f := newFlow(Options{IO: ios, Config: cfg, Accessible: true,
 		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
-			return runner, runner.record("Connect")
+			return runner, runner.Record("Connect")
 		},
 		DetectVersion: detect,
 	})
@@ -110,15 +111,15 @@ func TestAccessibleWalk(t *testing.T) {
 func TestAccessibleDetectNoteOnce(t *testing.T) {
 	tests := []struct {
 		name   string
-		detect func(context.Context, string) (render.Version, error)
+		detect func(context.Context, string) (openmetadata.Version, error)
 		answer string // to the version prompt
 		note   string
 	}{
-		{"detected", func(context.Context, string) (render.Version, error) {
-			return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+		{"detected", func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
 		}, "", "detected 1.6.4 from /api/v1/system/version"},
-		{"unreadable", func(context.Context, string) (render.Version, error) {
-			return render.Version{}, errors.New("connection refused")
+		{"unreadable", func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{}, errors.New("connection refused")
 		}, "1.6.4", "could not read /api/v1/system/version: give the version"},
 	}
 	for _, tt := range tests {

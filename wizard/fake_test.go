@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,200 +16,56 @@ import (
 
 	"github.com/om-auth0/om-auth0/answers"
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/steps/stepstest"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
-// fakeRunner is a steps.Runner that records the calls the wizard makes and
-// answers them like a small tenant would.
-type fakeRunner struct {
-	mu      sync.Mutex
-	calls   []string
-	domain  tenant.Domain
-	name    string
-	granted []string
-	missing []string
-	apps    []steps.AppSummary
-	scopes  []steps.Scope
-	checks  []steps.Check
-	created []string
-	// fail makes the next call of a method fail with the error, once.
-	fail map[string]error
-
-	lastChoices steps.Choices
-}
-
-func newFakeRunner() *fakeRunner {
-	return &fakeRunner{
-		domain:  tenant.MustParse("acme.us.auth0.com"),
-		name:    "Acme",
-		granted: []string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"},
-		apps: []steps.AppSummary{
-			{ClientID: "legacyUI0001", Name: "Legacy Portal", AppType: "spa"},
-			{ClientID: "reportsWeb02", Name: "Reports", AppType: "regular_web"},
-			{ClientID: "etlBot000003", Name: "ETL Bot", AppType: "non_interactive"},
-		},
-		scopes: []steps.Scope{
-			{Value: "read:users", Description: "Read Users"},
-			{Value: "read:roles", Description: "Read Roles"},
-			{Value: "read:clients", Description: "Read Clients"},
-			{Value: "update:clients", Description: "Update Clients"},
-			{Value: "delete:users", Description: "Delete Users"},
-		},
-		checks: []steps.Check{
-			{Name: "token with HTTP Basic, as the guide configures it", OK: true},
-			{Name: "signature checks out against https://acme.us.auth0.com/.well-known/jwks.json", OK: true},
-			{Name: "granted scopes = requested", OK: false, Detail: "missing read:clients"},
-		},
-		fail: map[string]error{},
-	}
-}
-
-func (r *fakeRunner) record(call string) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.calls = append(r.calls, call)
-	name, _, _ := strings.Cut(call, "(")
-	if err, ok := r.fail[name]; ok {
-		delete(r.fail, name)
-		return err
-	}
-	return nil
-}
-
-func (r *fakeRunner) Calls() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.calls)
-}
-
-func (r *fakeRunner) Tenant() (tenant.Domain, string) { return r.domain, r.name }
-func (r *fakeRunner) GrantedScopes() []string         { return r.granted }
-func (r *fakeRunner) MissingScopes(steps.Choices) []string {
-	return r.missing
-}
-
-func (r *fakeRunner) ListApps(context.Context) ([]steps.AppSummary, error) {
-	return r.apps, r.record("ListApps")
-}
-
-func (r *fakeRunner) PlanUIApp(_ context.Context, c steps.Choices) (*steps.Plan, error) {
-	r.lastChoices = c
-	if err := r.record(fmt.Sprintf("PlanUIApp(%s,%s,%s,%s)", c.AppName, c.AppID, c.ClientType, c.Version)); err != nil {
-		return nil, err
-	}
-	fields := []steps.FieldChange{
-		{Field: "callbacks", To: c.OMURL + "/callback"},
-		{Field: "web_origins", To: c.OMURL},
-		{Field: "allowed_logout_urls", To: c.OMURL},
-	}
-	if c.AppID != "" {
-		return steps.NewPlan([]steps.Change{{Action: steps.Update, Resource: "application", Name: c.AppName, Fields: fields}}, c), nil
-	}
-	appType := "spa"
-	if c.ClientType == render.Confidential {
-		appType = "regular_web"
-	}
-	fields = append([]steps.FieldChange{{Field: "app_type", To: appType}}, fields...)
-	return steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: c.AppName, Fields: fields}}, c), nil
-}
-
-func (r *fakeRunner) ApplyUIApp(_ context.Context, p *steps.Plan) (*steps.App, error) {
-	c := p.State().(steps.Choices)
-	if err := r.record("ApplyUIApp(" + c.AppName + ")"); err != nil {
-		return nil, err
-	}
-	app := &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "ui-secret-Zm9vYmFy", Name: c.AppName, AppType: "spa", Created: c.AppID == ""}
-	if c.AppID != "" {
-		app.ClientID = c.AppID
-	}
-	if app.Created {
-		r.mu.Lock()
-		r.created = append(r.created, fmt.Sprintf("application %q (client id %s)", c.AppName, app.ClientID))
-		r.mu.Unlock()
-	}
-	return app, nil
-}
-
-func (r *fakeRunner) ManagementAPIScopes(context.Context) ([]steps.Scope, error) {
-	return r.scopes, r.record("ManagementAPIScopes")
-}
-
-func (r *fakeRunner) PlanServiceAccount(_ context.Context, c steps.Choices, ui *steps.App) (*steps.Plan, error) {
-	r.lastChoices = c
-	if err := r.record(fmt.Sprintf("PlanServiceAccount(%s,%s,%s)", c.ServiceAccount, c.BotAppName, strings.Join(c.Scopes, " "))); err != nil {
-		return nil, err
-	}
-	grant := steps.Change{Action: steps.Create, Resource: "client grant", Name: r.domain.ManagementAudience(),
-		Fields: []steps.FieldChange{{Field: "scope", To: strings.Join(c.Scopes, " ")}}}
-	if c.ServiceAccount == steps.Same {
-		return steps.NewPlan([]steps.Change{{
-			Action: steps.Update, Resource: "application", Name: c.AppName,
-			Fields:      []steps.FieldChange{{Field: "token_endpoint_auth_method", From: "none", To: "client_secret_basic"}},
-			Consequence: "a public SPA whose token endpoint method is Basic can no longer complete the browser sign-in",
-		}, grant}, c), nil
-	}
-	return steps.NewPlan([]steps.Change{{Action: steps.Create, Resource: "application", Name: c.BotAppName,
-		Fields: []steps.FieldChange{{Field: "app_type", To: "non_interactive"}, {Field: "grant_types", To: "client_credentials"}}}, grant}, c), nil
-}
-
-func (r *fakeRunner) ApplyServiceAccount(_ context.Context, p *steps.Plan) (*steps.ServiceAccount, error) {
-	c := p.State().(steps.Choices)
-	if err := r.record("ApplyServiceAccount(" + string(c.ServiceAccount) + ")"); err != nil {
-		return nil, err
-	}
-	app := &steps.App{ClientID: "botClient7Hq", ClientSecret: "bot-secret-YmFyYmF6", Name: c.BotAppName, AppType: "non_interactive", Created: true}
-	r.mu.Lock()
-	r.created = append(r.created, fmt.Sprintf("application %q (client id %s)", c.BotAppName, app.ClientID), "client grant for the Auth0 Management API")
-	r.mu.Unlock()
-	return &steps.ServiceAccount{Mode: c.ServiceAccount, App: app,
-		Grant: &steps.Grant{ID: "cgr_1", ClientID: app.ClientID, Audience: r.domain.ManagementAudience(), Scopes: c.Scopes, Created: true}}, nil
-}
-
-func (r *fakeRunner) Verify(_ context.Context, c steps.Choices, ui *steps.App, sa *steps.ServiceAccount) steps.Verification {
-	_ = r.record("Verify")
-	return steps.Verification{Checks: r.checks}
-}
-
-func (r *fakeRunner) Created() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.created)
+// newFakeRunner is the shared fake tenant whose verification has one failing check.
+func newFakeRunner() *stepstest.Runner {
+	r := stepstest.New()
+	r.Verification = steps.Verification{Checks: []steps.Check{
+		{Name: "token with HTTP Basic, as the guide configures it", OK: true},
+		{Name: "signature checks out against https://acme.us.auth0.com/.well-known/jwks.json", OK: true},
+		{Name: "granted scopes = requested", OK: false, Detail: "missing read:clients"},
+	}}
+	return r
 }
 
 // fakeFiles stands in for the renderers so the wizard's tests do not depend
 // on their output: one small file per target, the workflowConfig and the
 // real answers.yaml.
-func fakeFiles(cfg *setup.Config) func(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error) {
-	return func(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error) {
+func fakeFiles(cfg *setup.Config) func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error) {
+	return func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error) {
 		in := cfg.RenderInput(ui, sa)
-		var files []render.File
+		var files []openmetadata.File
 		for _, t := range cfg.Targets {
 			switch t {
 			case render.Docker:
-				files = append(files, render.File{Path: "docker/openmetadata_auth0.env", Secret: in.ClientType == render.Confidential, Data: []byte(fmt.Sprintf(
+				files = append(files, openmetadata.File{Path: "docker/openmetadata_auth0.env", Secret: in.ClientType == openmetadata.Confidential, Data: []byte(fmt.Sprintf(
 					"AUTHENTICATION_PROVIDER=auth0\nAUTHENTICATION_PUBLIC_KEYS=[%s,%s/api/v1/system/config/jwks]\nAUTHENTICATION_AUTHORITY=%s\nAUTHENTICATION_CLIENT_ID=%s\nOIDC_CLIENT_SECRET=%s\nAUTHORIZER_ADMIN_PRINCIPALS=[%s]\nAUTHORIZER_PRINCIPAL_DOMAIN=%s\n",
 					in.Tenant.JWKSURL(), in.OMURL, in.Tenant.Authority(), in.UI.ClientID, in.UI.ClientSecret, strings.Join(in.AdminPrincipals, ","), in.PrincipalDomain))})
 			case render.BareMetal:
-				files = append(files, render.File{Path: "bare-metal/openmetadata-auth0.yaml", Data: []byte("authenticationConfiguration:\n  provider: auth0\n  clientId: " + in.UI.ClientID + "\n")})
+				files = append(files, openmetadata.File{Path: "bare-metal/openmetadata-auth0.yaml", Data: []byte("authenticationConfiguration:\n  provider: auth0\n  clientId: " + in.UI.ClientID + "\n")})
 			case render.Kubernetes:
-				files = append(files, render.File{Path: "kubernetes/values-auth0.yaml", Data: []byte("openmetadata:\n  config:\n    authentication:\n      provider: auth0\n")})
+				files = append(files, openmetadata.File{Path: "kubernetes/values-auth0.yaml", Data: []byte("openmetadata:\n  config:\n    authentication:\n      provider: auth0\n")})
 			}
 		}
 		jwt := cmp.Or(in.IngestionJWT, "<ingestion-bot JWT>")
-		files = append(files, render.File{Path: "ingestion/workflow-config.yaml", Secret: in.IngestionJWT != "",
+		files = append(files, openmetadata.File{Path: "ingestion/workflow-config.yaml", Secret: in.IngestionJWT != "",
 			Data: []byte("workflowConfig:\n  openMetadataServerConfig:\n    hostPort: " + in.OMURL + "/api\n    authProvider: openmetadata\n    securityConfig:\n      jwtToken: " + jwt + "\n")})
 		ans, err := answers.Marshal(cfg.Answers())
 		if err != nil {
 			return nil, err
 		}
-		return append(files, render.File{Path: setup.AnswersFile, Data: ans}), nil
+		return append(files, openmetadata.File{Path: setup.AnswersFile, Data: ans}), nil
 	}
 }
 
-func fakeNextSteps(in render.Input, t render.Target, _ string) string {
+func fakeNextSteps(in render.Input, t openmetadata.Target, _ string) string {
 	return fmt.Sprintf("Apply    (%s) apply the files for OpenMetadata %s", t, in.Version)
 }
 
@@ -229,7 +83,7 @@ func completeConfig(t *testing.T) *setup.Config {
 type harness struct {
 	t      *testing.T
 	m      *model
-	runner *fakeRunner
+	runner *stepstest.Runner
 	conns  []steps.ConnectRequest
 }
 
@@ -243,13 +97,13 @@ func newHarness(t *testing.T, cfg *setup.Config, opts ...harnessOption) *harness
 	o := Options{IO: ios, Config: cfg,
 		Connect: func(_ context.Context, req steps.ConnectRequest) (steps.Runner, error) {
 			h.conns = append(h.conns, req)
-			if err := h.runner.record("Connect"); err != nil {
+			if err := h.runner.Record("Connect"); err != nil {
 				return nil, err
 			}
 			return h.runner, nil
 		},
-		DetectVersion: func(context.Context, string) (render.Version, error) {
-			return render.Version{Major: 1, Minor: 6, Patch: 4}, nil
+		DetectVersion: func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
 		},
 	}
 	for _, opt := range opts {

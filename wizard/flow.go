@@ -11,6 +11,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
@@ -164,17 +165,17 @@ type flow struct {
 	runner     steps.Runner
 	tenantName string
 
-	detected  *render.Version
+	detected  *openmetadata.Version
 	detectErr error
 
 	apps    []steps.AppSummary
 	appRows *appIndex
 
-	uiPlan *steps.Plan
+	uiPlan *steps.UIPlan
 	ui     *steps.App
 
 	scopes []steps.Scope
-	saPlan *steps.Plan
+	saPlan *steps.ServiceAccountPlan
 	sa     *steps.ServiceAccount
 
 	verification *steps.Verification
@@ -188,8 +189,8 @@ type flow struct {
 	modeGiven     bool // the Config or the operator chose the service account mode
 
 	// renderFiles and nextSteps are the renderers (tests substitute them).
-	renderFiles func(ui *steps.App, sa *steps.ServiceAccount) ([]render.File, error)
-	nextSteps   func(in render.Input, t render.Target, dir string) string
+	renderFiles func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error)
+	nextSteps   func(in render.Input, t openmetadata.Target, dir string) string
 
 	// Form plumbing: live validators, secret inputs and which ones show
 	// their text, by field key.
@@ -228,12 +229,12 @@ func newFlow(opts Options) *flow {
 
 	ch := cfg.Choices
 	d.omURL = cmp.Or(ch.OMURL, setup.DefaultOMURL)
-	f.versionGiven = ch.Version != (render.Version{})
-	d.version = render.Newest.String()
+	f.versionGiven = ch.Version != (openmetadata.Version{})
+	d.version = openmetadata.Newest.String()
 	if f.versionGiven {
 		d.version = ch.Version.String()
 	}
-	d.clientType = string(cmp.Or(ch.ClientType, render.Public))
+	d.clientType = string(cmp.Or(ch.ClientType, openmetadata.Public))
 	d.appName = cmp.Or(ch.AppName, setup.DefaultAppName)
 	d.appChoice = appCreate
 	if ch.AppID != "" {
@@ -261,15 +262,15 @@ func (f *flow) skip(s stepID) bool {
 	case stepLoadApps, stepPickApp:
 		return f.d.appChoice != appExisting
 	case stepConfirmUI:
-		return !f.needsConfirm(f.uiPlan)
+		return !f.needsConfirm(f.uiPlan.AsPlan())
 	case stepBotName:
 		return mode != steps.Separate
 	case stepLoadScopes, stepScopes, stepPlanSA, stepApplySA:
 		return mode == steps.Skip
 	case stepConfirmSA:
-		return mode == steps.Skip || !f.needsConfirm(f.saPlan)
+		return mode == steps.Skip || !f.needsConfirm(f.saPlan.AsPlan())
 	case stepIngestForm:
-		return f.cfg.Choices.Version.Band() == render.BandLegacy
+		return f.cfg.Choices.Version.Band() == openmetadata.BandLegacy
 	}
 	return false
 }
@@ -349,17 +350,17 @@ func (f *flow) submit(s stepID) error {
 			cfg.Connect.ClientID, cfg.Connect.ClientSecret, cfg.Connect.APIToken = strings.TrimSpace(d.clientID), d.clientSecret, ""
 		}
 	case stepOMURL:
-		om, err := render.CheckOMURL(d.omURL)
+		om, err := openmetadata.CheckURL(d.omURL)
 		if err != nil {
 			return err
 		}
 		cfg.Choices.OMURL = om
 	case stepServerForm:
-		v, err := render.ParseVersion(d.version)
+		v, err := openmetadata.ParseVersion(d.version)
 		if err != nil {
 			return err
 		}
-		ct, err := render.ParseClientType(d.clientType)
+		ct, err := openmetadata.ParseClientType(d.clientType)
 		if err != nil {
 			return err
 		}
@@ -418,14 +419,14 @@ func (f *flow) submit(s stepID) error {
 type (
 	connectedMsg       struct{ runner steps.Runner }
 	versionDetectedMsg struct {
-		version render.Version
+		version openmetadata.Version
 		err     error
 	}
 	appsLoadedMsg   struct{ apps []steps.AppSummary }
-	uiPlannedMsg    struct{ plan *steps.Plan }
+	uiPlannedMsg    struct{ plan *steps.UIPlan }
 	uiAppliedMsg    struct{ app *steps.App }
 	scopesLoadedMsg struct{ scopes []steps.Scope }
-	saPlannedMsg    struct{ plan *steps.Plan }
+	saPlannedMsg    struct{ plan *steps.ServiceAccountPlan }
 	saAppliedMsg    struct{ sa *steps.ServiceAccount }
 	verifiedMsg     struct{ v steps.Verification }
 	filesWrittenMsg struct {
@@ -463,13 +464,13 @@ func (m appsLoadedMsg) apply(f *flow) { f.apps, f.appRows = m.apps, newAppIndex(
 func (m uiPlannedMsg) apply(f *flow)  { f.uiPlan = m.plan }
 func (m uiAppliedMsg) apply(f *flow) {
 	f.ui = m.app
-	f.recordChanges(f.uiPlan)
+	f.recordChanges(f.uiPlan.AsPlan())
 }
 func (m scopesLoadedMsg) apply(f *flow) { f.scopes = m.scopes }
 func (m saPlannedMsg) apply(f *flow)    { f.saPlan = m.plan }
 func (m saAppliedMsg) apply(f *flow) {
 	f.sa = m.sa
-	f.recordChanges(f.saPlan)
+	f.recordChanges(f.saPlan.AsPlan())
 }
 func (m verifiedMsg) apply(f *flow)     { v := m.v; f.verification = &v }
 func (m filesWrittenMsg) apply(f *flow) { f.written[m.step] = m.paths }
@@ -587,13 +588,13 @@ func (f *flow) label(s stepID) string {
 	case stepPlanUI:
 		return fmt.Sprintf("Looking up application %q…", f.cfg.Choices.AppName)
 	case stepApplyUI:
-		return applyLabel(f.uiPlan)
+		return applyLabel(f.uiPlan.AsPlan())
 	case stepLoadScopes:
 		return "Reading the Auth0 Management API's scopes…"
 	case stepPlanSA:
 		return "Planning the service account…"
 	case stepApplySA:
-		return applyLabel(f.saPlan)
+		return applyLabel(f.saPlan.AsPlan())
 	case stepVerify:
 		return "Verifying: fetching real tokens…"
 	case stepDeployFiles, stepIngestFiles:
@@ -617,18 +618,18 @@ func applyLabel(p *steps.Plan) string {
 }
 
 // files renders every output file of the run.
-func (f *flow) files() ([]render.File, error) { return f.renderFiles(f.ui, f.sa) }
+func (f *flow) files() ([]openmetadata.File, error) { return f.renderFiles(f.ui, f.sa) }
 
 // filesOf is the part of the output that files step s previews and writes:
 // the chosen targets' files for Deployment; the workflowConfig and
 // answers.yaml for Ingestion (written last, as they hold the JWT and the
 // final answers).
-func (f *flow) filesOf(s stepID) ([]render.File, error) {
+func (f *flow) filesOf(s stepID) ([]openmetadata.File, error) {
 	all, err := f.files()
 	if err != nil {
 		return nil, err
 	}
-	var out []render.File
+	var out []openmetadata.File
 	for _, file := range all {
 		if (targetOf(file) != "") == (s == stepDeployFiles) {
 			out = append(out, file)
@@ -639,11 +640,11 @@ func (f *flow) filesOf(s stepID) ([]render.File, error) {
 
 // targetOf is the deployment target a rendered file belongs to, by its
 // folder ("docker/…"), or "" for the ingestion config and answers.yaml.
-func targetOf(file render.File) render.Target {
+func targetOf(file openmetadata.File) openmetadata.Target {
 	dir, _, _ := strings.Cut(file.Path, "/")
-	for _, t := range render.AllTargets {
-		if dir == string(t) {
-			return t
+	for _, t := range render.Targets {
+		if dir == t.Folder {
+			return t.Name
 		}
 	}
 	return ""
@@ -682,7 +683,7 @@ func (f *flow) created() []string {
 
 // targetKey is the deployment choice that matches targets ("all" when every
 // target or none is given).
-func targetKey(targets []render.Target) string {
+func targetKey(targets []openmetadata.Target) string {
 	if len(targets) == 0 || len(targets) == len(render.AllTargets) {
 		return targetAll
 	}

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -41,7 +42,7 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 		in := f.input("omURL", "OpenMetadata URL", "", &d.omURL, validOMURL)
 		if !f.accessible {
 			in.DescriptionFunc(func() string {
-				om, err := render.CheckOMURL(d.omURL)
+				om, err := openmetadata.CheckURL(d.omURL)
 				if err != nil {
 					return "The address your users open OpenMetadata at."
 				}
@@ -62,14 +63,14 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 			}, &d.version)
 		}
 		ct := f.choose("clientType", "Client type", "Confidential (1.5+) adds the client secret to OpenMetadata's config; public keeps none.", &d.clientType,
-			huh.NewOption("Public — single-page app; sign-in happens in the browser (recommended)", string(render.Public)),
-			huh.NewOption("Confidential — regular web app; the server holds a client secret (1.5+)", string(render.Confidential)))
+			huh.NewOption("Public — single-page app; sign-in happens in the browser (recommended)", string(openmetadata.Public)),
+			huh.NewOption("Confidential — regular web app; the server holds a client secret (1.5+)", string(openmetadata.Confidential)))
 		f.validators["clientType"] = func(v string) error {
-			ver, err := render.ParseVersion(d.version)
+			ver, err := openmetadata.ParseVersion(d.version)
 			if err != nil {
 				return nil
 			}
-			return clientTypeFits(render.ClientType(v), ver)
+			return clientTypeFits(openmetadata.ClientType(v), ver)
 		}
 		ct.Validate(f.validators["clientType"])
 		fields = append(fields, ver, ct,
@@ -112,9 +113,9 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 
 func (f *flow) planOf(s stepID) *steps.Plan {
 	if s == stepConfirmSA {
-		return f.saPlan
+		return f.saPlan.AsPlan()
 	}
-	return f.uiPlan
+	return f.uiPlan.AsPlan()
 }
 
 // input is a text field with its validator; in accessible mode the prompt
@@ -236,12 +237,11 @@ func (f *flow) scopePicker(height int) *huh.MultiSelect[string] {
 // targetOptions are the deployment choices; a combination given on the
 // command line (docker,kubernetes) is offered as it is.
 func targetOptions(current string) []huh.Option[string] {
-	opts := []huh.Option[string]{
-		huh.NewOption("Docker — an env file for docker compose", string(render.Docker)),
-		huh.NewOption("Bare Metal — conf/openmetadata.yaml", string(render.BareMetal)),
-		huh.NewOption("Kubernetes — Helm values", string(render.Kubernetes)),
-		huh.NewOption("All of them", targetAll),
+	var opts []huh.Option[string]
+	for _, t := range render.Targets {
+		opts = append(opts, huh.NewOption(t.Title+" — "+t.Summary, string(t.Name)))
 	}
+	opts = append(opts, huh.NewOption("All of them", targetAll))
 	if strings.Contains(current, ",") {
 		opts = append(opts, huh.NewOption(strings.ReplaceAll(current, ",", " + "), current))
 	}

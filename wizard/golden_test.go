@@ -116,7 +116,7 @@ func TestGoldenViews(t *testing.T) {
 func TestGoldenErrorView(t *testing.T) {
 	t.Chdir(t.TempDir())
 	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) {
-		h.runner.fail["ApplyUIApp"] = &steps.Error{Op: `create application "OpenMetadata"`, Meaning: "the Management API credentials lack the create:clients scope",
+		h.runner.Fail["ApplyUIApp"] = &steps.Error{Op: `create application "OpenMetadata"`, Meaning: "the Management API credentials lack the create:clients scope",
 			Hint:   "add create:clients to application mgmtClientId in Auth0 > Applications > APIs > Auth0 Management API > Machine to Machine Applications",
 			Status: 403, Code: "insufficient_scope", Auth0Message: "Insufficient scope, expected any of: create:clients"}
 	})

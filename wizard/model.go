@@ -650,7 +650,7 @@ func (m *model) info() string {
 		return f.connectedText(m.st)
 	case stepAppReady:
 		s := appReadyText(m.st, f.ui, f.cfg.Connect.Domain.Host, m.reveal, true)
-		if note := appliedNote(f.uiPlan); note != "" {
+		if note := appliedNote(f.uiPlan.AsPlan()); note != "" {
 			s += "\n" + m.st.Subtle.Render(note) + "\n"
 		}
 		return s

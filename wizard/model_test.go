@@ -11,6 +11,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -119,7 +120,7 @@ func TestWalkEverySection(t *testing.T) {
 		t.Fatalf("Auth0 calls:\n got %q\nwant %q", got, want)
 	}
 	if cfg.Choices.OMURL != "https://om.acme.internal" || !slices.Equal(cfg.Admins, []string{"alice.smith", "bob"}) ||
-		cfg.PrincipalDomain != "acme.com" || !slices.Equal(cfg.Targets, []render.Target{render.Kubernetes}) {
+		cfg.PrincipalDomain != "acme.com" || !slices.Equal(cfg.Targets, []openmetadata.Target{render.Kubernetes}) {
 		t.Fatalf("config = %+v", cfg)
 	}
 	for path, mode := range map[string]os.FileMode{
@@ -178,7 +179,7 @@ func TestConnectForm(t *testing.T) {
 // "back" shows the Connect form with what was given.
 func TestConnectFailureGoesBackToTheForm(t *testing.T) {
 	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) {
-		h.runner.fail["Connect"] = &steps.Error{Op: "get a Management API token", Meaning: "Auth0 rejected the client credentials",
+		h.runner.Fail["Connect"] = &steps.Error{Op: "get a Management API token", Meaning: "Auth0 rejected the client credentials",
 			Hint: "check the client ID and secret of your Management application", Status: 401, Code: "access_denied", Auth0Message: "Unauthorized"}
 	})
 	if h.m.err == nil {
@@ -206,7 +207,7 @@ func TestErrorRetryAndQuit(t *testing.T) {
 	planErr := &steps.Error{Op: `find application "OpenMetadata"`, Meaning: "the credentials lack read:clients",
 		Hint: "add read:clients to the Management application", Status: 403, Code: "insufficient_scope", Auth0Message: "Insufficient scope, expected any of: read:clients"}
 	h := newHarness(t, completeConfig(t))
-	h.runner.fail["PlanUIApp"] = planErr
+	h.runner.Fail["PlanUIApp"] = planErr
 	h.keys("enter", "enter")
 	h.expectStep(stepServerForm)
 	h.keys("enter", "enter", "enter", "enter")
@@ -216,7 +217,7 @@ func TestErrorRetryAndQuit(t *testing.T) {
 
 	h.keys("esc")
 	h.expectStep(stepServerForm)
-	h.runner.fail["PlanUIApp"] = planErr
+	h.runner.Fail["PlanUIApp"] = planErr
 	h.keys("enter", "enter", "enter", "enter")
 	h.keys("q")
 	if !errors.Is(h.m.quitErr, planErr) {
@@ -270,7 +271,7 @@ func TestPickExistingApplication(t *testing.T) {
 	h.keys("down", "down", "enter")
 	h.expectStep(stepConfirmUI)
 	h.expectView(`~ update application "Reports"`)
-	if c := h.runner.lastChoices; c.AppID != "reportsWeb02" || c.AppName != "Reports" {
+	if c := h.runner.LastChoices; c.AppID != "reportsWeb02" || c.AppName != "Reports" {
 		t.Fatalf("planned with AppID %q name %q", c.AppID, c.AppName)
 	}
 	if got := h.runner.Calls(); !slices.Contains(got, "ListApps") {
@@ -443,7 +444,7 @@ func TestCtrlCQuits(t *testing.T) {
 // TestMissingScopesAreNamedBeforeChanges: the scopes the credentials lack
 // are named on the Connected screen and again before each change.
 func TestMissingScopesAreNamedBeforeChanges(t *testing.T) {
-	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.runner.missing = []string{"create:clients"} })
+	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.runner.Missing = []string{"create:clients"} })
 	want := "✗ create:clients — to " + steps.ScopeReason("create:clients")
 	h.expectView("! The Management credentials lack scopes this setup needs:", want)
 	h.keys("enter", "enter", "enter", "enter", "enter", "enter")

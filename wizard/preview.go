@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 )
@@ -15,11 +16,9 @@ import (
 // ingestion files) and how to apply them.
 type fileTab struct {
 	name  string
-	files []render.File
+	files []openmetadata.File
 	apply string
 }
-
-var targetNames = map[render.Target]string{render.Docker: "Docker", render.BareMetal: "Bare Metal", render.Kubernetes: "Kubernetes"}
 
 // tabs groups files step s's files by target, in the order chosen.
 func (f *flow) tabs(s stepID) ([]fileTab, error) {
@@ -35,7 +34,8 @@ func (f *flow) tabs(s stepID) ([]fileTab, error) {
 	dir := setup.AbsDir(f.cfg.Out)
 	var tabs []fileTab
 	for _, t := range f.cfg.Targets {
-		tab := fileTab{name: targetNames[t], apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
+		spec, _ := render.Lookup(t)
+		tab := fileTab{name: spec.Title, apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
 		for _, file := range files {
 			if targetOf(file) == t {
 				tab.files = append(tab.files, file)
@@ -55,19 +55,19 @@ func (f *flow) ingestApply() string {
 // ingestIntro describes the workflowConfig the chosen version gets.
 func (f *flow) ingestIntro() string {
 	v := f.cfg.Choices.Version
-	if v.Band() == render.BandLegacy {
+	if v.Band() == openmetadata.BandLegacy {
 		return fmt.Sprintf("OpenMetadata %s: authProvider auth0, with the service account's client id and secret.", v)
 	}
 	return fmt.Sprintf("OpenMetadata %s: authProvider openmetadata, with the ingestion-bot JWT.", v)
 }
 
 // fileHeading names a file with the mode it is written with.
-func fileHeading(file render.File) string {
+func fileHeading(file openmetadata.File) string {
 	return fmt.Sprintf("%s  mode %04o", file.Path, file.Mode())
 }
 
 // filesText is a tab's files, one after the other, secrets masked unless revealed.
-func filesText(files []render.File, secrets []string, reveal bool) string {
+func filesText(files []openmetadata.File, secrets []string, reveal bool) string {
 	var b strings.Builder
 	for i, file := range files {
 		if len(files) > 1 {

@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
 // boxRows is the text rows inside the preview's box, borders removed.
@@ -60,7 +60,7 @@ func unwrap(t *testing.T, rows []string, mark string) []string {
 
 // longFile has a line far wider than any box, a secret that straddles the
 // first wrap, and enough lines to scroll.
-func longFile(secret string) render.File {
+func longFile(secret string) openmetadata.File {
 	lines := []string{
 		"AUTHENTICATION_PUBLIC_KEYS=[https://acme.us.auth0.com/.well-known/jwks.json,https://om.acme.internal/api/v1/system/config/jwks]",
 		strings.Repeat("x", 30) + "OIDC_CLIENT_SECRET=" + secret + " # the secret crosses the edge of a 40-cell box",
@@ -68,7 +68,7 @@ func longFile(secret string) render.File {
 	for i := range 20 {
 		lines = append(lines, "KEY_"+strings.Repeat("A", i)+"=short")
 	}
-	return render.File{Path: "docker/openmetadata_auth0.env", Data: []byte(strings.Join(lines, "\n") + "\n"), Secret: true}
+	return openmetadata.File{Path: "docker/openmetadata_auth0.env", Data: []byte(strings.Join(lines, "\n") + "\n"), Secret: true}
 }
 
 // TestPreviewWrapsLongLines: a line wider than the box continues on the next
@@ -80,7 +80,7 @@ func TestPreviewWrapsLongLines(t *testing.T) {
 	file := longFile(secret)
 	want := strings.Split(strings.ReplaceAll(strings.TrimRight(string(file.Data), "\n"), secret, mask), "\n")
 	st := plainStyles()
-	p := newPreview(stepDeployFiles, []fileTab{{name: "Docker", files: []render.File{file}}})
+	p := newPreview(stepDeployFiles, []fileTab{{name: "Docker", files: []openmetadata.File{file}}})
 	lay := previewLayout{width: 42, height: 12, secrets: []string{secret}, ascii: true}
 	p.layout(st, lay)
 
@@ -235,7 +235,7 @@ func TestPreviewStatusAlwaysShows(t *testing.T) {
 	for i := range 30 {
 		steps = append(steps, "step "+strings.Repeat("x", i))
 	}
-	tab := fileTab{name: "Kubernetes", files: []render.File{longFile("s3cr3t-value")}, apply: strings.Join(steps, "\n")}
+	tab := fileTab{name: "Kubernetes", files: []openmetadata.File{longFile("s3cr3t-value")}, apply: strings.Join(steps, "\n")}
 	for _, tt := range []struct {
 		written bool
 		note    string

@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -25,10 +25,10 @@ func TestProgramSmoke(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	f := newFlow(Options{IO: ios, Config: completeConfig(t),
 		Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
-			return runner, runner.record("Connect")
+			return runner, runner.Record("Connect")
 		},
-		DetectVersion: func(context.Context, string) (render.Version, error) {
-			return render.Version{Major: 2, Minor: 0, Patch: 2}, nil
+		DetectVersion: func(context.Context, string) (openmetadata.Version, error) {
+			return openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, nil
 		},
 	})
 	tm := teatest.NewTestModel(t, newModel(context.Background(), f),
@@ -64,7 +64,7 @@ func TestProgramSmoke(t *testing.T) {
 // already created in Auth0 and return an error for exit code 130.
 func TestRunInterrupted(t *testing.T) {
 	runner := newFakeRunner()
-	runner.created = []string{`application "OpenMetadata" (client id uiClient9xYtQ2vQa)`}
+	runner.SetCreated(`application "OpenMetadata" (client id uiClient9xYtQ2vQa)`)
 	ios, _, stdout, stderr := iostreams.Test()
 	in, keys := io.Pipe()
 	t.Cleanup(func() { keys.Close() })

@@ -8,7 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -33,14 +33,14 @@ func maskSecrets(s string, secrets []string, reveal bool) string {
 
 // versionHelp is the one line that says what changes with version vs.
 func versionHelp(vs string) string {
-	v, err := render.ParseVersion(vs)
+	v, err := openmetadata.ParseVersion(vs)
 	if err != nil {
 		return "≤ 1.0: ingestion signs in with Auth0 client credentials; 1.1+: with the ingestion-bot JWT"
 	}
 	switch {
-	case v.Band() == render.BandLegacy:
+	case v.Band() == openmetadata.BandLegacy:
 		return "≤ 1.0: ingestion signs in with Auth0 client credentials, so it needs the service account"
-	case v.Band() == render.BandJWT:
+	case v.Band() == openmetadata.BandJWT:
 		return "1.1–1.4: ingestion signs in with the ingestion-bot JWT; public client only"
 	case v.SettingsInDatabase():
 		return "1.10+: ingestion uses the ingestion-bot JWT; public or confidential; SSO settings in the DB"
@@ -60,8 +60,8 @@ func (f *flow) detectNote() string {
 }
 
 // serviceAccountHelp explains the default service account mode for v.
-func serviceAccountHelp(v render.Version) string {
-	if v.Band() == render.BandLegacy {
+func serviceAccountHelp(v openmetadata.Version) string {
+	if v.Band() == openmetadata.BandLegacy {
 		return "OpenMetadata ≤ 1.0 ingestion signs in with this account's client credentials: create it."
 	}
 	return "OpenMetadata 1.1+ doesn't need one: ingestion uses the ingestion-bot JWT. Create it only if you want it."
@@ -265,7 +265,7 @@ func (f *flow) doneText(st *Styles) string {
 	var created, updated, kept []string
 	for _, c := range f.changes {
 		s := fmt.Sprintf("%s %q", c.Resource, c.Name)
-		if c.Resource == "client grant" {
+		if c.Resource == steps.ClientGrant {
 			s = "Management API grant"
 		}
 		switch c.Action {

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -64,14 +65,14 @@ func TestValidators(t *testing.T) {
 
 func TestClientTypeFits(t *testing.T) {
 	for _, tt := range []struct {
-		ct      render.ClientType
+		ct      openmetadata.ClientType
 		version string
 		ok      bool
 	}{
-		{render.Public, "1.0.2", true}, {render.Confidential, "1.4.9", false},
-		{render.Confidential, "1.5.0", true}, {render.Confidential, "2.0.2", true},
+		{openmetadata.Public, "1.0.2", true}, {openmetadata.Confidential, "1.4.9", false},
+		{openmetadata.Confidential, "1.5.0", true}, {openmetadata.Confidential, "2.0.2", true},
 	} {
-		v, _ := render.ParseVersion(tt.version)
+		v, _ := openmetadata.ParseVersion(tt.version)
 		if err := clientTypeFits(tt.ct, v); (err == nil) != tt.ok {
 			t.Errorf("%s on %s: %v", tt.ct, tt.version, err)
 		}
@@ -112,11 +113,11 @@ func TestStepOrder(t *testing.T) {
 }
 
 func TestPlanText(t *testing.T) {
-	p := steps.NewPlan([]steps.Change{
-		{Action: steps.Keep, Resource: "application", Name: "OpenMetadata"},
-		{Action: steps.Update, Resource: "client grant", Name: "https://acme/api/v2/",
+	p := &steps.Plan{Changes: []steps.Change{
+		{Action: steps.Keep, Resource: steps.Application, Name: "OpenMetadata"},
+		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
-	}, nil)
+	}}
 	got := planText(plainStyles(), "acme.us.auth0.com", p)
 	for _, want := range []string{"About to change tenant acme.us.auth0.com", `= keep application "OpenMetadata" as it is`,
 		`~ update client grant "https://acme/api/v2/"`, "read:users → read:clients", "Nothing else changes."} {
@@ -124,7 +125,7 @@ func TestPlanText(t *testing.T) {
 			t.Errorf("plan text lacks %q:\n%s", want, got)
 		}
 	}
-	if got := planText(plainStyles(), "acme", steps.NewPlan([]steps.Change{{Action: steps.Keep, Resource: "application", Name: "x"}}, nil)); !strings.HasPrefix(got, "Nothing to change") {
+	if got := planText(plainStyles(), "acme", &steps.Plan{Changes: []steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "x"}}}); !strings.HasPrefix(got, "Nothing to change") {
 		t.Errorf("a plan that keeps everything reads %q", got)
 	}
 }
@@ -134,7 +135,7 @@ func TestPlanText(t *testing.T) {
 // (the real renderers' text, not one copy per target).
 func TestNextStepsTextIngestionOnce(t *testing.T) {
 	cfg := completeConfig(t)
-	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: render.Version{Major: 1, Minor: 6, Patch: 4}, ClientType: render.Public}
+	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, ClientType: openmetadata.Public}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
 	f.renderFiles = fakeFiles(cfg)
@@ -168,7 +169,7 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 	t.Chdir(base)
 	cfg := completeConfig(t)
 	cfg.Out = "om out"
-	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: render.Version{Major: 2, Minor: 0, Patch: 2}, ClientType: render.Confidential}
+	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, ClientType: openmetadata.Confidential}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
 	f.renderFiles = fakeFiles(cfg)
@@ -195,14 +196,14 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 // TestPlanTextColumns: every value starts in one column, at least two spaces
 // after the longest label ("token endpoint auth method" is 26 characters).
 func TestPlanTextColumns(t *testing.T) {
-	p := steps.NewPlan([]steps.Change{
-		{Action: steps.Create, Resource: "application", Name: "OpenMetadata Ingestion Bot", Fields: []steps.FieldChange{
+	p := &steps.Plan{Changes: []steps.Change{
+		{Action: steps.Create, Resource: steps.Application, Name: "OpenMetadata Ingestion Bot", Fields: []steps.FieldChange{
 			{Field: "app_type", To: "non_interactive"},
 			{Field: "token_endpoint_auth_method", To: "client_secret_post"},
 			{Field: "grant_types", To: "client_credentials"}}},
-		{Action: steps.Update, Resource: "client grant", Name: "https://acme/api/v2/",
+		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
-	}, nil)
+	}}
 	got := planText(plainStyles(), "acme.us.auth0.com", p)
 	col := -1
 	for _, want := range []string{"non_interactive", "client_secret_post", "client_credentials", "read:users → read:clients"} {

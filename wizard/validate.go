@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/tenant"
 )
@@ -18,14 +18,14 @@ func validDomain(s string) error {
 	return err
 }
 
-// validOMURL is render.CheckOMURL, the check every part of om-auth0 shares.
+// validOMURL is openmetadata.CheckURL, the check every part of om-auth0 shares.
 func validOMURL(s string) error {
-	_, err := render.CheckOMURL(s)
+	_, err := openmetadata.CheckURL(s)
 	return err
 }
 
 func validVersion(s string) error {
-	_, err := render.ParseVersion(s)
+	_, err := openmetadata.ParseVersion(s)
 	return err
 }
 
@@ -106,8 +106,8 @@ func validJWT(s string) error {
 }
 
 // clientTypeFits: a confidential client needs OpenMetadata 1.5 or later.
-func clientTypeFits(ct render.ClientType, v render.Version) error {
-	if ct == render.Confidential && v.Band() != render.BandOIDC {
+func clientTypeFits(ct openmetadata.ClientType, v openmetadata.Version) error {
+	if ct == openmetadata.Confidential && v.Band() != openmetadata.BandOIDC {
 		return fmt.Errorf("a confidential client needs OpenMetadata 1.5 or later (this is %s): choose public", v)
 	}
 	return nil

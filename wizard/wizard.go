@@ -23,7 +23,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -37,7 +37,7 @@ type Options struct {
 	// Connect opens a session with the tenant (steps.Connect in production).
 	Connect func(ctx context.Context, req steps.ConnectRequest) (steps.Runner, error)
 	// DetectVersion reads {om}/api/v1/system/version; nil skips detection.
-	DetectVersion func(ctx context.Context, omURL string) (render.Version, error)
+	DetectVersion func(ctx context.Context, omURL string) (openmetadata.Version, error)
 	// Accessible asks line by line (huh's accessible mode), for screen readers;
 	// TERM=dumb does too.
 	Accessible bool

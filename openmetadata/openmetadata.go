@@ -1,12 +1,15 @@
-package render
+// Package openmetadata holds OpenMetadata's own concepts that every part of
+// om-auth0 shares: its versions and the configuration bands they fall in, the
+// sign-in client types, deployment target names, the check of an
+// OpenMetadata base URL, and the descriptor of a configuration file to write.
+// It has no dependencies inside om-auth0 and does no I/O.
+package openmetadata
 
 import (
 	"fmt"
 	"io/fs"
 	"strconv"
 	"strings"
-
-	"github.com/om-auth0/om-auth0/tenant"
 )
 
 // ClientType is how OpenMetadata's UI signs users in.
@@ -33,7 +36,7 @@ func ParseClientType(s string) (ClientType, error) {
 // Token endpoint auth methods of a confidential client: how OpenMetadata's
 // server authenticates to Auth0 when it exchanges the sign-in code. The Auth0
 // application's "Token Endpoint Authentication Method" must be the same, or
-// Auth0 refuses the exchange (notes/openmetadata-config.md §1b).
+// Auth0 refuses the exchange.
 const (
 	// ConfidentialAuthMethod is the default: OpenMetadata's default
 	// OIDC_CLIENT_AUTH_METHOD, and the method om-auth0 creates the Auth0
@@ -44,50 +47,10 @@ const (
 	BasicAuthMethod = "client_secret_basic"
 )
 
-// Target is a deployment target whose configuration is rendered.
+// Target names a deployment target whose configuration is rendered, as the
+// --target flag and the answers file spell it (docker, bare-metal, ...). The
+// renderers own the list of known targets.
 type Target string
-
-const (
-	// Docker is docker compose with an env file.
-	Docker Target = "docker"
-	// BareMetal is conf/openmetadata.yaml.
-	BareMetal Target = "bare-metal"
-	// Kubernetes is the open-metadata/openmetadata Helm chart.
-	Kubernetes Target = "kubernetes"
-)
-
-// AllTargets lists every target in display order.
-var AllTargets = []Target{Docker, BareMetal, Kubernetes}
-
-// ParseTargets accepts docker, bare-metal, kubernetes or all (also comma separated), in any number.
-func ParseTargets(values []string) ([]Target, error) {
-	seen := map[Target]bool{}
-	for _, v := range values {
-		for _, part := range strings.Split(v, ",") {
-			switch p := Target(strings.ToLower(strings.TrimSpace(part))); p {
-			case "all":
-				for _, t := range AllTargets {
-					seen[t] = true
-				}
-			case Docker, BareMetal, Kubernetes:
-				seen[p] = true
-			case "baremetal", "bare_metal":
-				seen[BareMetal] = true
-			case "k8s":
-				seen[Kubernetes] = true
-			default:
-				return nil, fmt.Errorf("target %q: use docker, bare-metal, kubernetes or all", part)
-			}
-		}
-	}
-	var out []Target
-	for _, t := range AllTargets {
-		if seen[t] {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
 
 // Version is an OpenMetadata server version.
 type Version struct{ Major, Minor, Patch int }
@@ -170,34 +133,6 @@ func (b Band) String() string {
 // in its database after the first boot (1.10 and later), so env/YAML edits of
 // an existing deployment need an extra apply step.
 func (v Version) SettingsInDatabase() bool { return v.AtLeast(1, 10) }
-
-// Credentials is an Auth0 application's client id and secret.
-type Credentials struct {
-	ClientID     string
-	ClientSecret string
-}
-
-// Input is everything the renderers need; it is the one value that both the
-// wizard and `--no-input` / `render` build.
-type Input struct {
-	Tenant     tenant.Domain
-	OMURL      string // OpenMetadata base URL, no trailing slash
-	Version    Version
-	ClientType ClientType
-	// UI is the application behind the sign-in page; its secret is used only for a confidential client.
-	UI Credentials
-	// ClientAuthMethod is a confidential client's token endpoint auth method,
-	// ConfidentialAuthMethod or BasicAuthMethod; empty means
-	// ConfidentialAuthMethod. It must match the UI application's in Auth0.
-	ClientAuthMethod string
-	// ServiceAccount is the ingestion bot's Auth0 application; used only for ≤ 1.0 ingestion. Nil when skipped.
-	ServiceAccount *Credentials
-	// AdminPrincipals are email local parts; the renderers lowercase them.
-	AdminPrincipals []string
-	PrincipalDomain string
-	// IngestionJWT is the ingestion-bot's OpenMetadata JWT (≥ 1.1). Empty renders a placeholder.
-	IngestionJWT string
-}
 
 // File is one rendered output file.
 type File struct {

@@ -1,4 +1,13 @@
-package steps
+// Package auth0http is how om-auth0 talks HTTP to an Auth0 tenant: a client
+// whose transport retries what is safe to retry, waits out Auth0's rate
+// limit, times out each attempt, and records what Auth0 answered to each
+// logical call (its status, error body and announced rate limit), because
+// go-auth0 drops the errorCode of an error body. It also requests
+// client-credentials tokens, fetches public JSON documents, reads paginated
+// lists (by page, concurrently within the rate limit, or by checkpoint) and
+// decodes Auth0's tokens and key sets. Turning a failure into advice for
+// the operator is the caller's job.
+package auth0http
 
 import (
 	"bytes"
@@ -33,11 +42,30 @@ const (
 	maxErrorBody         = 64 << 10
 )
 
-// newHTTPClient wraps the base client's transport with Auth0 error capture,
+// Options tune how the client talks to Auth0. The zero value is right for real tenants.
+type Options struct {
+	// HTTPClient is the base client; nil uses one with sane timeouts.
+	HTTPClient *http.Client
+	// RequestTimeout caps each Auth0 call; 0 means 30s.
+	RequestTimeout time.Duration
+	// MaxRetries caps the retries of an idempotent request after a network
+	// error, a timeout or a 5xx answer; 0 means go-auth0's default (2).
+	// Negative disables every retry, 429s included.
+	MaxRetries int
+	// MaxBackoff caps each wait between retries; tests shrink it (they do not switch retries off).
+	MaxBackoff time.Duration
+	// RateLimitWait caps how long one request waits out Auth0's rate limit in
+	// total: a 429 is retried, after the wait X-RateLimit-Reset or
+	// Retry-After asks for (at most MaxBackoff), until the waits would add up
+	// to more than this. 0 means 60s.
+	RateLimitWait time.Duration
+}
+
+// NewClient wraps the base client's transport with Auth0 error capture,
 // retries and a per-attempt timeout. go-auth0's own retry transport cannot
 // shrink its 1–10 s backoff, so the management client is built WithNoRetries
 // and uses this one, as do the token, JWKS and discovery requests.
-func newHTTPClient(o Options) *http.Client {
+func NewClient(o Options) *http.Client {
 	base := o.HTTPClient
 	if base == nil {
 		base = &http.Client{}
@@ -97,7 +125,7 @@ type retryTransport struct {
 // RoundTrip implements http.RoundTripper.
 func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	parent := req.Context()
-	info := callFrom(parent)
+	info := CallFrom(parent)
 	var (
 		transient, limited int           // retries after a network error, timeout or 5xx; after a 429
 		waited             time.Duration // the waits for 429s so far
@@ -117,7 +145,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ctx, cancel := context.WithTimeout(parent, t.attemptTimeout)
 		resp, err := t.base.RoundTrip(r.WithContext(ctx))
 		if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			err = &timeoutError{after: t.attemptTimeout, err: err}
+			err = &TimeoutError{After: t.attemptTimeout, Err: err}
 		}
 		if info != nil {
 			info.addAttempt()
@@ -216,9 +244,9 @@ func (t *retryTransport) rateLimitDelay(attempt int, h http.Header) time.Duratio
 
 type idempotentKey struct{}
 
-// withIdempotent marks a POST as safe to resend (a token request mints a new
+// WithIdempotent marks a POST as safe to resend (a token request mints a new
 // token; it changes nothing in the tenant).
-func withIdempotent(ctx context.Context) context.Context {
+func WithIdempotent(ctx context.Context) context.Context {
 	return context.WithValue(ctx, idempotentKey{}, true)
 }
 
@@ -242,15 +270,20 @@ func permanentNetError(err error) bool {
 		strings.Contains(err.Error(), "stopped after") && strings.Contains(err.Error(), "redirects")
 }
 
-// timeoutError is one attempt that got no answer within Options.RequestTimeout.
-type timeoutError struct {
-	after time.Duration
-	err   error
+// TimeoutError is one attempt that got no answer within Options.RequestTimeout.
+type TimeoutError struct {
+	After time.Duration // the attempt's timeout
+	Err   error
 }
 
-func (e *timeoutError) Error() string { return fmt.Sprintf("no answer within %s: %v", e.after, e.err) }
-func (e *timeoutError) Unwrap() error { return e.err }
-func (e *timeoutError) Timeout() bool { return true }
+// Error says how long the attempt waited.
+func (e *TimeoutError) Error() string { return fmt.Sprintf("no answer within %s: %v", e.After, e.Err) }
+
+// Unwrap returns the transport's error.
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// Timeout reports true, as net.Error does for a timeout.
+func (e *TimeoutError) Timeout() bool { return true }
 
 type cancelOnClose struct {
 	io.ReadCloser
@@ -263,35 +296,36 @@ func (c *cancelOnClose) Close() error {
 	return err
 }
 
-// call records what Auth0 answered to one logical call (across its retries):
-// go-auth0 v1 drops the errorCode of an error body, and the steps need it.
-type call struct {
+// Call records what Auth0 answered to one logical call (across its retries):
+// go-auth0 v1 drops the errorCode of an error body, and callers need it.
+type Call struct {
 	mu       sync.Mutex
 	attempts int
 	waited   time.Duration // waiting out 429s
 	status   int
-	body     auth0ErrorBody
-	budget   rateBudget // of the last answer
+	body     ErrorBody
+	budget   RateBudget // of the last answer
 }
 
-// rateBudget is the Management API rate limit an answer announced in its
+// RateBudget is the Management API rate limit an answer announced in its
 // x-ratelimit-limit header: the most requests the tenant admits at once
-// (its burst). limit is 0 when the answer announced none.
-type rateBudget struct{ limit int }
+// (its burst). Limit is 0 when the answer announced none.
+type RateBudget struct{ Limit int }
 
-func budgetOf(h http.Header) rateBudget {
+// BudgetOf reads the rate limit announced in h.
+func BudgetOf(h http.Header) RateBudget {
 	limit, err := strconv.Atoi(strings.TrimSpace(h.Get("X-RateLimit-Limit")))
 	if err != nil || limit < 0 {
-		return rateBudget{}
+		return RateBudget{}
 	}
-	return rateBudget{limit: limit}
+	return RateBudget{Limit: limit}
 }
 
 type callKey struct{}
 
-// auth0ErrorBody is both shapes of Auth0 error: the Management API's
+// ErrorBody is both shapes of Auth0 error: the Management API's
 // {statusCode, error, message, errorCode} and OAuth's {error, error_description}.
-type auth0ErrorBody struct {
+type ErrorBody struct {
 	StatusCode       int    `json:"statusCode"`
 	Error            string `json:"error"`
 	Message          string `json:"message"`
@@ -299,63 +333,66 @@ type auth0ErrorBody struct {
 	ErrorDescription string `json:"error_description"`
 }
 
-// withCall returns a context whose requests record their answer in the returned call.
-func withCall(ctx context.Context) (context.Context, *call) {
-	c := &call{}
+// WithCall returns a context whose requests record their answer in the returned Call.
+func WithCall(ctx context.Context) (context.Context, *Call) {
+	c := &Call{}
 	return context.WithValue(ctx, callKey{}, c), c
 }
 
-func callFrom(ctx context.Context) *call {
-	c, _ := ctx.Value(callKey{}).(*call)
+// CallFrom is the Call that ctx records into, or nil.
+func CallFrom(ctx context.Context) *Call {
+	c, _ := ctx.Value(callKey{}).(*Call)
 	return c
 }
 
-func (c *call) addAttempt() {
+func (c *Call) addAttempt() {
 	c.mu.Lock()
 	c.attempts++
 	c.mu.Unlock()
 }
 
-func (c *call) addWait(d time.Duration) {
+func (c *Call) addWait(d time.Duration) {
 	c.mu.Lock()
 	c.waited += d
 	c.mu.Unlock()
 }
 
-func (c *call) snapshot() (status int, body auth0ErrorBody, attempts int) {
+// Snapshot is the status and error body of the call's last failed answer
+// (0 and empty when none failed) and how many attempts it took.
+func (c *Call) Snapshot() (status int, body ErrorBody, attempts int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.status, c.body, c.attempts
 }
 
-// rateLimitWait is how long the call waited out Auth0's rate limit.
-func (c *call) rateLimitWait() time.Duration {
+// RateLimitWait is how long the call waited out Auth0's rate limit.
+func (c *Call) RateLimitWait() time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.waited
 }
 
-// rateBudget is the rate limit the call's last answer announced.
-func (c *call) rateBudget() rateBudget {
+// RateBudget is the rate limit the call's last answer announced.
+func (c *Call) RateBudget() RateBudget {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.budget
 }
 
 // captureTransport copies the rate limit an answer announces, and the error
-// body of a failed answer, into the call recorded in the request's context,
+// body of a failed answer, into the Call recorded in the request's context,
 // leaving the body readable for go-auth0.
 type captureTransport struct{ base http.RoundTripper }
 
 // RoundTrip implements http.RoundTripper.
 func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base.RoundTrip(req)
-	c := callFrom(req.Context())
+	c := CallFrom(req.Context())
 	if c == nil || err != nil {
 		return resp, err
 	}
 	c.mu.Lock()
-	c.budget = budgetOf(resp.Header)
+	c.budget = BudgetOf(resp.Header)
 	c.mu.Unlock()
 	if resp.StatusCode < 400 {
 		return resp, err
@@ -363,7 +400,7 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
-	var body auth0ErrorBody
+	var body ErrorBody
 	_ = json.Unmarshal(raw, &body)
 	if body.Message == "" && body.ErrorDescription == "" && body.Error == "" {
 		body.Message = strings.TrimSpace(string(raw))

@@ -1,4 +1,4 @@
-package steps
+package auth0http
 
 import (
 	"crypto/rsa"
@@ -9,15 +9,17 @@ import (
 	"math/big"
 	"slices"
 	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
-// tokenClaims are the claims of an Auth0 access token that the steps read
+// Claims are the claims of an Auth0 access token that om-auth0 reads
 // without verifying the signature (the token came straight from the tenant
 // over TLS, or from the operator).
-type tokenClaims struct {
+type Claims struct {
 	Issuer      string   `json:"iss"`
 	Subject     string   `json:"sub"`
-	Audience    audience `json:"aud"`
+	Audience    Audience `json:"aud"`
 	AuthParty   string   `json:"azp"`
 	GrantType   string   `json:"gty"`
 	Scope       string   `json:"scope"`
@@ -25,13 +27,14 @@ type tokenClaims struct {
 	Expiry      int64    `json:"exp"`
 }
 
-// audience is the aud claim: a string or an array of strings.
-type audience []string
+// Audience is the aud claim: a string or an array of strings.
+type Audience []string
 
-func (a *audience) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON accepts a string or an array of strings.
+func (a *Audience) UnmarshalJSON(b []byte) error {
 	var one string
 	if err := json.Unmarshal(b, &one); err == nil {
-		*a = audience{one}
+		*a = Audience{one}
 		return nil
 	}
 	var many []string
@@ -42,8 +45,8 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// scopes are the granted scopes: the scope claim, else the permissions claim.
-func (c tokenClaims) scopes() []string {
+// Scopes are the granted scopes, sorted and unique: the scope claim, else the permissions claim.
+func (c Claims) Scopes() []string {
 	s := strings.Fields(c.Scope)
 	if len(s) == 0 {
 		s = append(s, c.Permissions...)
@@ -51,29 +54,30 @@ func (c tokenClaims) scopes() []string {
 	return sortedUnique(s)
 }
 
-// decodeClaims reads the payload of a JWT without verifying it.
-func decodeClaims(token string) (tokenClaims, error) {
+// DecodeClaims reads the payload of a JWT without verifying it.
+func DecodeClaims(token string) (Claims, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
-		return tokenClaims{}, errors.New("the token is not a JWT")
+		return Claims{}, errors.New("the token is not a JWT")
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return tokenClaims{}, fmt.Errorf("the token's payload is not base64url: %w", err)
+		return Claims{}, fmt.Errorf("the token's payload is not base64url: %w", err)
 	}
-	var c tokenClaims
+	var c Claims
 	if err := json.Unmarshal(payload, &c); err != nil {
-		return tokenClaims{}, fmt.Errorf("the token's payload is not JSON: %w", err)
+		return Claims{}, fmt.Errorf("the token's payload is not JSON: %w", err)
 	}
 	return c, nil
 }
 
-// jwks is a JSON Web Key Set as Auth0 publishes it.
-type jwks struct {
-	Keys []jwk `json:"keys"`
+// JWKS is a JSON Web Key Set as Auth0 publishes it.
+type JWKS struct {
+	Keys []JWK `json:"keys"`
 }
 
-type jwk struct {
+// JWK is one key of a JWKS.
+type JWK struct {
 	Kty string `json:"kty"`
 	Kid string `json:"kid"`
 	Use string `json:"use"`
@@ -82,8 +86,8 @@ type jwk struct {
 	E   string `json:"e"`
 }
 
-// rsaKeys returns the set's RSA signing keys by kid.
-func (s jwks) rsaKeys() (map[string]*rsa.PublicKey, error) {
+// RSAKeys returns the set's RSA signing keys by kid.
+func (s JWKS) RSAKeys() (map[string]*rsa.PublicKey, error) {
 	keys := map[string]*rsa.PublicKey{}
 	for _, k := range s.Keys {
 		if k.Kty != "RSA" || (k.Use != "" && k.Use != "sig") {
@@ -110,4 +114,25 @@ func sortedUnique(s []string) []string {
 	out := slices.Clone(s)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// CheckSignature verifies the token's RS256 signature with keys, by the
+// token's kid (a token without one matches a set of one key).
+func CheckSignature(token string, keys map[string]*rsa.PublicKey) error {
+	_, err := jwt.Parse(token, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		if k, ok := keys[kid]; ok {
+			return k, nil
+		}
+		if kid == "" && len(keys) == 1 {
+			for _, k := range keys {
+				return k, nil
+			}
+		}
+		return nil, fmt.Errorf("the JWKS has no key %q", kid)
+	}, jwt.WithValidMethods([]string{"RS256"}), jwt.WithoutClaimsValidation())
+	if err != nil {
+		return fmt.Errorf("the signature does not verify: %w", err)
+	}
+	return nil
 }
