@@ -50,6 +50,10 @@ type Options struct {
 	RateLimit int
 	// TenantName is the tenant's friendly name; "" means "Sandbox".
 	TenantName string
+	// Now is the tenant's clock: rate limit windows and token lifetimes
+	// follow it. nil means time.Now; tests pass a ManualClock's Now so that
+	// no test waits on a real limiter.
+	Now func() time.Time
 	// TLS serves https with a self-signed certificate for 127.0.0.1, ::1
 	// and localhost (see CertPEM and HTTPClient), the way a real tenant is
 	// reached; the domain, issuer and Management API audience are then https.
@@ -102,7 +106,35 @@ type TB interface {
 // Start runs a simulated tenant on opts.Addr (default 127.0.0.1:0), over
 // plain http unless opts.TLS. It refuses non-loopback addresses.
 func Start(opts Options) (*Server, error) {
-	return start(opts, time.Now)
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return start(opts, now)
+}
+
+// ManualClock is a clock that moves only when told to, for Options.Now.
+// It is safe for concurrent use.
+type ManualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewManualClock is a clock that reads start until advanced.
+func NewManualClock(start time.Time) *ManualClock { return &ManualClock{now: start} }
+
+// Now is the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 // NewTest starts a simulated tenant for a test and closes it when the test ends.
