@@ -31,7 +31,7 @@
 // None of these is Auth0's own behaviour: they stand for proxies, broken
 // networks and hostile hosts between om-auth0 and the tenant. Hostile
 // application names and descriptions need no fault: Auth0's rules on both
-// admit control characters, and POST /api/v2/clients adds them.
+// admit control characters, and SeedApp (or POST /api/v2/clients) adds them.
 //
 // The tenant's clock (Options.Now, e.g. a ManualClock) drives the rate
 // limit and token lifetimes, so no test needs to wait on a real limiter.
@@ -368,6 +368,24 @@ func (s *Server) SeedApps(n int, appType string) {
 		}
 		s.newClient(body)
 	}
+}
+
+// SeedApp adds an application of appType with name and description (""
+// for none) through the same rules as POST /api/v2/clients, and returns its
+// client id. Auth0's rules admit control characters in both, so a tenant
+// can hold names like HostileText; what breaks the rules SeedApp refuses,
+// with Auth0's error message.
+func (s *Server) SeedApp(name, description, appType string) (string, error) {
+	body := map[string]any{"name": name, "app_type": appType}
+	if description != "" {
+		body["description"] = description
+	}
+	if err := validateBody(body, clientProps, []string{"name"}, false); err != nil {
+		return "", fmt.Errorf("seed application %q: %d %s", name, err.StatusCode, err.Message)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newClient(body).id, nil
 }
 
 // allClients lists the clients as Auth0 does: creation order, global last
