@@ -352,6 +352,26 @@ func TestFaultSlowBody(t *testing.T) {
 		waitNoStreams(t, s)
 	})
 
+	t.Run("over TLS, HTTP/2", func(t *testing.T) {
+		s := NewTest(t, Options{RateLimit: -1, TLS: true})
+		tok := tokenForClient(t, s, s.HTTPClient(), "read:clients")
+		s.InjectFault(Fault{Method: http.MethodGet, Path: "/api/v2/clients", Body: BodySlow})
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL()+"/api/v2/clients", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := s.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatalf("the headers did not come: %v", err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if resp.ProtoMajor != 2 || err == nil || string(body) != "[" {
+			t.Fatalf("%s read %q, %v; want HTTP/2, the first byte, then the client's deadline", resp.Proto, body, err)
+		}
+		waitNoStreams(t, s)
+	})
+
 	t.Run("close ends it", func(t *testing.T) {
 		s, err := Start(Options{RateLimit: -1})
 		if err != nil {

@@ -16,7 +16,9 @@ type Request struct {
 	Status   int // 0 when the client got no answer (dropped connection, client gone)
 }
 
-// Fault is a failure to inject into a future request.
+// Fault is a failure to inject into a future request. Latency applies
+// first; then the first of DropAfterCommit, Redirect, Body and Status that
+// is set decides the answer.
 type Fault struct {
 	// Method matches the request method; "" matches any.
 	Method string
