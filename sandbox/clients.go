@@ -3,6 +3,7 @@ package sandbox
 import (
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -68,13 +69,26 @@ var (
 	}
 )
 
+// Auth0's rules on a client's name, on create and update: at least one
+// character, neither '<' nor '>' (Auth0 Management API reference, POST and
+// PATCH /clients: "Must contain at least one character. Does not allow '<'
+// or '>'."), refused with z-schema's pattern message [community.auth0.com/questions/8393:
+// "String does not match pattern ^[^<>]+$: … on property name"]. Control
+// characters match the pattern, so Auth0 stores them. Auth0 documents no
+// maximum length: UNVERIFIED, stricter, the sandbox applies the 140
+// characters Auth0 documents for a client's description, the only length
+// limit it states for a client's free text.
+var clientNamePattern = regexp.MustCompile(`^[^<>]+$`)
+
+const maxClientName = 140
+
 // clientProps is the client body schema (POST and PATCH /api/v2/clients):
 // the writable properties of go-auth0's management.Client. Read-only
 // properties (client_id, signing_keys, tenant, global, ...) are unknown to it
 // and so refused as additional properties, as Auth0 does on PATCH
 // [SRC go-auth0 management/client_test.go TestClient_Update: "ClientID = nil // Read-Only: Additional properties not allowed", same for SigningKeys].
 var clientProps = map[string]propSpec{
-	"name":                                  {typ: tString, minLen: 1},
+	"name":                                  {typ: tString, minLen: 1, maxLen: maxClientName, pattern: clientNamePattern},
 	"description":                           {typ: tString, maxLen: 140},
 	"logo_uri":                              {typ: tString},
 	"app_type":                              {typ: tString, enum: appTypes},

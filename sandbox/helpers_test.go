@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,28 +19,11 @@ import (
 
 var httpClient = &http.Client{Timeout: 10 * time.Second}
 
-// fakeClock is a settable clock for rate limits and token expiry.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock { return &fakeClock{now: time.Unix(1_800_000_000, 0)} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newFakeClock is a manual clock at a fixed, arbitrary time.
+func newFakeClock() *ManualClock { return NewManualClock(time.Unix(1_800_000_000, 0)) }
 
 // startWithClock starts a tenant on a fake clock for the test.
-func startWithClock(t *testing.T, opts Options, clock *fakeClock) *Server {
+func startWithClock(t *testing.T, opts Options, clock *ManualClock) *Server {
 	t.Helper()
 	s, err := start(opts, clock.Now)
 	if err != nil {

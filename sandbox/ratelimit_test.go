@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/auth0/go-auth0/management"
@@ -84,37 +85,65 @@ func TestRateLimitDisabled(t *testing.T) {
 	}
 }
 
+// advanceOn429 moves the tenant's clock past the rate limit reset as soon
+// as a 429 is out, as the wait the client is about to make would.
+type advanceOn429 struct {
+	base  http.RoundTripper
+	clock *ManualClock
+}
+
+func (a advanceOn429) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := a.base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		a.clock.Advance(2 * time.Second)
+	}
+	return resp, err
+}
+
 // TestGoAuth0RetriesAfterRateLimitReset drives go-auth0's own retry on 429.
-// The tenant's clock runs 10s behind, so go-auth0 waits its minimum (1s)
-// rather than up to 2.5s; the clock jumps past the reset once the 429 is out.
+// go-auth0 waits at least 1s on a real timer it does not let callers
+// replace, so the client runs in a synctest bubble, where that wait takes
+// no time; the tenant runs outside it, on a manual clock that jumps past
+// the reset once the 429 is out. Inside the bubble the client keeps no
+// idle connection (a goroutine blocked on the network would stop the
+// bubble's clock) and takes a static token fetched outside it.
 func TestGoAuth0RetriesAfterRateLimitReset(t *testing.T) {
 	t.Parallel()
-	clock := &fakeClock{now: time.Now().Add(-10 * time.Second)}
+	clock := newFakeClock()
 	s := startWithClock(t, Options{RateLimit: 1}, clock)
-	id, secret := s.CreateM2MApp("retrying", WizardScopes)
-	ctx := context.Background()
+	tok := tokenFor(t, s, WizardScopes...)
 
-	noRetry := mgmt(t, s, id, secret)
-	if _, err := noRetry.Client.List(ctx); err != nil {
-		t.Fatal(err)
-	}
-	_, err := noRetry.Client.List(ctx)
-	wantMgmtStatus(t, err, http.StatusTooManyRequests, "429 Too Many Requests: Global limit has been reached")
-
-	s.ResetRequests()
-	refused := Request{Method: "GET", Path: "/api/v2/clients", RawQuery: "include_totals=true&per_page=50", Status: http.StatusTooManyRequests}
-	go func() {
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-			if slices.Contains(s.Requests(), refused) {
-				break
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		client := func(retries management.Option) *management.Management {
+			hc := &http.Client{Transport: advanceOn429{base: &http.Transport{DisableKeepAlives: true}, clock: clock}}
+			m, err := management.New(s.URL(), management.WithInsecure(), management.WithStaticToken(tok), management.WithClient(hc), retries)
+			if err != nil {
+				t.Fatal(err)
 			}
+			return m
 		}
-		clock.Advance(2 * time.Second)
-	}()
-	retrying := mgmt(t, s, id, secret, management.WithRetryStrategy(management.RetryStrategy{MaxRetries: 2, Statuses: []int{http.StatusTooManyRequests}}))
-	if _, err := retrying.Client.List(ctx); err != nil {
-		t.Fatalf("retry after the reset: %v", err)
-	}
+		noRetry := client(management.WithNoRetries())
+		if _, err := noRetry.Client.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, err := noRetry.Client.List(ctx)
+		wantMgmtStatus(t, err, http.StatusTooManyRequests, "429 Too Many Requests: Global limit has been reached")
+
+		// The clock jumped past the reset after that 429: spend the budget again.
+		if _, err := noRetry.Client.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s.ResetRequests()
+		retrying := client(management.WithRetryStrategy(management.RetryStrategy{MaxRetries: 2, Statuses: []int{http.StatusTooManyRequests}}))
+		start := time.Now()
+		if _, err := retrying.Client.List(ctx); err != nil {
+			t.Fatalf("retry after the reset: %v", err)
+		}
+		if waited := time.Since(start); waited < time.Second {
+			t.Errorf("go-auth0 waited %v before its retry, want at least its 1s minimum", waited)
+		}
+	})
 	var statuses []int
 	for _, r := range s.Requests() {
 		if r.Path == "/api/v2/clients" {

@@ -11,9 +11,34 @@
 // [ISSUE <repo#n>] for a public issue. Where Auth0's behaviour is unknown
 // (UNVERIFIED in notes/auth0-api.md) the sandbox picks the stricter plausible
 // behaviour and says so where it does.
+//
+// Tests inject faults into chosen requests (InjectFault: by method, path
+// or path prefix, and the Nth matching request), each firing once:
+//   - Status: an Auth0-style error answer (429 with rate limit headers,
+//     5xx, ...); Message replaces its text, e.g. with HostileText, terminal
+//     control sequences a client must never print raw.
+//   - DropAfterCommit: the write happens and the answer is lost.
+//   - Latency: the answer comes late, or never if the client gives up first.
+//   - Redirect: a 301, 302, 307 or 308 to RedirectTo, another host. A
+//     Catcher there records everything it receives (Authorization headers
+//     and bodies included), so a test can show that no credential reached it.
+//   - Body: a 200 (or Status) answer whose body is null, empty, an HTML
+//     page, an oversized JSON array generated while it is sent (64 MiB by
+//     default), or slow: headers at once, then the body trickles or stalls
+//     until the client gives up. Streamed answers end when the client
+//     leaves or the tenant closes; Close waits for them.
+//
+// None of these is Auth0's own behaviour: they stand for proxies, broken
+// networks and hostile hosts between om-auth0 and the tenant. Hostile
+// application names and descriptions need no fault: Auth0's rules on both
+// admit control characters, and SeedApp (or POST /api/v2/clients) adds them.
+//
+// The tenant's clock (Options.Now, e.g. a ManualClock) drives the rate
+// limit and token lifetimes, so no test needs to wait on a real limiter.
 package sandbox
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -50,6 +75,10 @@ type Options struct {
 	RateLimit int
 	// TenantName is the tenant's friendly name; "" means "Sandbox".
 	TenantName string
+	// Now is the tenant's clock: rate limit windows and token lifetimes
+	// follow it. nil means time.Now; tests pass a ManualClock's Now so that
+	// no test waits on a real limiter.
+	Now func() time.Time
 	// TLS serves https with a self-signed certificate for 127.0.0.1, ::1
 	// and localhost (see CertPEM and HTTPClient), the way a real tenant is
 	// reached; the domain, issuer and Management API audience are then https.
@@ -88,6 +117,15 @@ type Server struct {
 	faults []*pendingFault
 	log    []Request
 
+	// Streamed fault answers (BodyOversized, BodySlow): closed is done
+	// when Close starts, which ends them, and Close waits for them.
+	closed        context.Context
+	shut          context.CancelFunc
+	streamMu      sync.Mutex
+	closing       bool
+	activeStreams int
+	streams       sync.WaitGroup
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -102,7 +140,35 @@ type TB interface {
 // Start runs a simulated tenant on opts.Addr (default 127.0.0.1:0), over
 // plain http unless opts.TLS. It refuses non-loopback addresses.
 func Start(opts Options) (*Server, error) {
-	return start(opts, time.Now)
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return start(opts, now)
+}
+
+// ManualClock is a clock that moves only when told to, for Options.Now.
+// It is safe for concurrent use.
+type ManualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewManualClock is a clock that reads start until advanced.
+func NewManualClock(start time.Time) *ManualClock { return &ManualClock{now: start} }
+
+// Now is the clock's time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *ManualClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
 }
 
 // NewTest starts a simulated tenant for a test and closes it when the test ends.
@@ -169,6 +235,7 @@ func start(opts Options, now func() time.Time) (*Server, error) {
 	}
 	s.apis = []*resourceServer{mgmt}
 	s.global = s.newGlobalClient()
+	s.closed, s.shut = context.WithCancel(context.Background())
 	s.mux = s.routes()
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
 	go s.serve(ln)
@@ -198,9 +265,15 @@ func (s *Server) URL() string { return s.domain.String() }
 // Domain is the tenant's domain.
 func (s *Server) Domain() tenant.Domain { return s.domain }
 
-// Close stops the tenant and drops open connections. Closing twice is harmless.
+// Close stops the tenant, drops open connections and ends the answers
+// still streaming. Closing twice is harmless.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		s.streamMu.Lock()
+		s.closing = true
+		s.streamMu.Unlock()
+		s.shut()
+		defer s.streams.Wait()
 		if err := s.srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.closeErr = fmt.Errorf("close simulated tenant: %w", err)
 		}
@@ -295,6 +368,24 @@ func (s *Server) SeedApps(n int, appType string) {
 		}
 		s.newClient(body)
 	}
+}
+
+// SeedApp adds an application of appType with name and description (""
+// for none) through the same rules as POST /api/v2/clients, and returns its
+// client id. Auth0's rules admit control characters in both, so a tenant
+// can hold names like HostileText; what breaks the rules SeedApp refuses,
+// with Auth0's error message.
+func (s *Server) SeedApp(name, description, appType string) (string, error) {
+	body := map[string]any{"name": name, "app_type": appType}
+	if description != "" {
+		body["description"] = description
+	}
+	if err := validateBody(body, clientProps, []string{"name"}, false); err != nil {
+		return "", fmt.Errorf("seed application %q: %d %s", name, err.StatusCode, err.Message)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newClient(body).id, nil
 }
 
 // allClients lists the clients as Auth0 does: creation order, global last

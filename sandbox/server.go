@@ -16,7 +16,9 @@ type Request struct {
 	Status   int // 0 when the client got no answer (dropped connection, client gone)
 }
 
-// Fault is a failure to inject into a future request.
+// Fault is a failure to inject into a future request. Latency applies
+// first; then the first of DropAfterCommit, Redirect, Body and Status that
+// is set decides the answer.
 type Fault struct {
 	// Method matches the request method; "" matches any.
 	Method string
@@ -36,6 +38,26 @@ type Fault struct {
 	DropAfterCommit bool
 	// Latency delays the request before it is served or failed.
 	Latency time.Duration
+
+	// Message replaces the message of a Status fault's error body (the
+	// error_description of an OAuth error), e.g. HostileText to check that
+	// server text is never printed raw.
+	Message string
+	// Redirect answers with this status (301, 302, 307 or 308) and a
+	// Location of RedirectTo followed by the request's path and query,
+	// instead of serving the request. Point RedirectTo at a Catcher to see
+	// what a client that follows the redirect sends to another host.
+	Redirect   int
+	RedirectTo string
+	// Body answers with a malformed or hostile body instead of serving the
+	// request (nothing changes in the tenant). The status is Status, or 200.
+	Body BodyKind
+	// Size is the length in bytes of a BodyOversized answer (0 means
+	// 64 MiB), and of a BodySlow answer (0 means it never ends).
+	Size int64
+	// Trickle is the pause between the bytes of a BodySlow answer; 0 means
+	// the answer stalls after its first byte until the client gives up.
+	Trickle time.Duration
 }
 
 type pendingFault struct {
@@ -196,9 +218,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		// HTTP/2 (a TLS tenant) cannot hijack: abort the stream instead,
 		// which the client sees as a lost answer, as it does a dropped connection.
 		panic(http.ErrAbortHandler)
+	case f != nil && f.Redirect != 0:
+		s.record(r, f.Redirect)
+		writeRedirect(w, r, f)
+	case f != nil && f.Body != BodyServed:
+		s.writeBodyFault(w, r, f)
 	case f != nil && f.Status != 0:
 		s.record(r, f.Status)
-		s.writeFault(w, r, f.Status)
+		s.writeFault(w, r, f.Status, f.Message)
 	default:
 		lw := &logWriter{ResponseWriter: w, onHeader: func(status int) { s.record(r, status) }}
 		s.mux.ServeHTTP(lw, r)
@@ -208,7 +235,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // writeFault answers an injected failure the way Auth0 would: Management
 // API error bodies under /api/v2, OAuth error bodies elsewhere.
-func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int) {
+func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int, message string) {
 	if status == http.StatusTooManyRequests {
 		limit := defaultBurst
 		if s.limiter != nil {
@@ -224,6 +251,9 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int) 
 		if status == http.StatusTooManyRequests {
 			msg = "Global limit has been reached"
 		}
+		if message != "" {
+			msg = message
+		}
 		writeAPIError(w, status, msg, code)
 		return
 	}
@@ -234,7 +264,11 @@ func (s *Server) writeFault(w http.ResponseWriter, r *http.Request, status int) 
 	case http.StatusServiceUnavailable:
 		code = "temporarily_unavailable"
 	}
-	writeOAuthError(w, status, oauthError{Error: code, Description: http.StatusText(status)})
+	desc := http.StatusText(status)
+	if message != "" {
+		desc = message
+	}
+	writeOAuthError(w, status, oauthError{Error: code, Description: desc})
 }
 
 // logWriter records the status when the handler writes the header.

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -56,10 +57,11 @@ type propSpec struct {
 	nullable   bool
 	minLen     int
 	maxLen     int
-	format     string // for string arrays: "uri" or "origin"
-	unique     bool   // array items must be unique
-	createOnly bool   // rejected on PATCH as an additional property
-	keys       bool   // PATCH needs update:client_keys
+	pattern    *regexp.Regexp // a string must match it (JavaScript semantics: no multiline)
+	format     string         // for string arrays: "uri" or "origin"
+	unique     bool           // array items must be unique
+	createOnly bool           // rejected on PATCH as an additional property
+	keys       bool           // PATCH needs update:client_keys
 }
 
 func payloadError(msg, prop string) *apiError {
@@ -239,6 +241,9 @@ func checkString(prop string, spec propSpec, s string) *apiError {
 		return payloadError(fmt.Sprintf("String is too short (%d chars), minimum %d", n, spec.minLen), prop)
 	} else if spec.maxLen > 0 && n > spec.maxLen {
 		return payloadError(fmt.Sprintf("String is too long (%d chars), maximum %d", n, spec.maxLen), prop)
+	}
+	if spec.pattern != nil && !spec.pattern.MatchString(s) {
+		return payloadError(fmt.Sprintf("String does not match pattern %s: %s", spec.pattern, s), prop)
 	}
 	return nil
 }

@@ -14,9 +14,10 @@ import (
 )
 
 // inFlight counts the listing's page requests (GET /api/v2/clients) that are
-// under way at once, retries included.
+// under way at once, retries included, and calls refused after each 429.
 type inFlight struct {
-	base http.RoundTripper
+	base    http.RoundTripper
+	refused func()
 
 	mu       sync.Mutex
 	now, max int
@@ -35,7 +36,11 @@ func (f *inFlight) RoundTrip(r *http.Request) (*http.Response, error) {
 			f.mu.Unlock()
 		}()
 	}
-	return f.base.RoundTrip(r)
+	resp, err := f.base.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests && f.refused != nil {
+		f.refused()
+	}
+	return resp, err
 }
 
 func (f *inFlight) most() int {
@@ -48,14 +53,17 @@ func (f *inFlight) most() int {
 // listed completely (docs/performance.md T8): the first page's
 // x-ratelimit-limit keeps the other pages to one reader at a time, and each
 // page waits out the 429s it gets within the wait budget instead of giving
-// up after two retries. Each wait is shrunk to at most 250 ms, which makes
-// the steps retry sooner (and get more 429s) than with Auth0's reset time.
+// up after two retries. The tenant runs on a manual clock: each wait is
+// shrunk to 1 ms of real time and moves the tenant's clock by 100 ms, which
+// makes the steps retry sooner (and get more 429s) than with Auth0's reset
+// time, without the test waiting seconds on a real limiter.
 func TestListAppsUnderFreeRateLimit(t *testing.T) {
 	t.Parallel()
-	tt := newTenantWith(t, sandbox.Options{RateLimit: 2, TenantName: "Acme"}, sandbox.WizardScopes)
+	clock := sandbox.NewManualClock(time.Now())
+	tt := newTenantWith(t, sandbox.Options{RateLimit: 2, TenantName: "Acme", Now: clock.Now}, sandbox.WizardScopes)
 	tt.SeedApps(999, "spa")
-	pages := &inFlight{base: http.DefaultTransport}
-	opts := steps.Options{HTTPClient: &http.Client{Transport: pages}, MaxBackoff: 250 * time.Millisecond, RequestTimeout: 5 * time.Second}
+	pages := &inFlight{base: http.DefaultTransport, refused: func() { clock.Advance(100 * time.Millisecond) }}
+	opts := steps.Options{HTTPClient: &http.Client{Transport: pages}, MaxBackoff: time.Millisecond, RequestTimeout: 5 * time.Second}
 	s, err := steps.Connect(context.Background(), tt.req, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -69,14 +77,21 @@ func TestListAppsUnderFreeRateLimit(t *testing.T) {
 	if len(apps) != 1000 {
 		t.Errorf("listed %d applications, want 1000", len(apps))
 	}
-	refused := 0
+	refused, run, longest := 0, 0, 0 // 429s in all; in a row, and the longest such run
 	for _, r := range tt.Requests() {
 		if r.Status == http.StatusTooManyRequests {
 			refused++
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
 		}
 	}
 	if refused == 0 {
 		t.Error("the tenant never answered 429: the test does not exercise the rate limit")
+	}
+	if longest <= 2 {
+		t.Errorf("at most %d 429s in a row: the test does not show a page outlasting two retries", longest)
 	}
 	if n := pages.most(); n > 1 {
 		t.Errorf("%d pages were read at once on a tenant with bursts of 2, want 1", n)
