@@ -199,7 +199,7 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Tab")
 	p.wait("▸ Bare Metal", "bare-metal/openmetadata-auth0.yaml")
 	p.keys("w")
-	save("deployment-written", p.wait("✓ Wrote 3 files to"))
+	save("deployment-written", p.wait(": 3 written (files with a secret"))
 	p.keys("Enter")
 
 	// Configure Ingestion: no JWT yet, so the file gets a placeholder.
@@ -207,7 +207,7 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Enter")
 	save("ingestion-preview", p.wait("ingestion/workflow-config.yaml  mode 0", "authProvider: openmetadata"))
 	p.keys("Enter")
-	p.wait("✓ Wrote 2 files to")
+	p.wait(": 2 written (files with a secret")
 	p.keys("Enter")
 
 	done := p.wait("Auth0 SSO is ready for OpenMetadata", "✓ Done", "om-auth0 setup --answers "+filepath.Join(out, "answers.yaml"))
