@@ -19,6 +19,7 @@
 package output
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -80,7 +81,7 @@ const (
 	reasonChanged   = "changed since om-auth0 wrote it"
 	reasonUnknown   = "om-auth0 has no record of writing it"
 	reasonSymlink   = "it is a symbolic link, which om-auth0 does not write through"
-	reasonOverwrote = "overwritten (--force): "
+	reasonOverwrote = "overwritten with --force"
 )
 
 // rename moves a staged file into place; tests replace it to fail midway.
@@ -212,7 +213,7 @@ func decide(dir string, f render.File, m *manifest, force bool) (*step, error) {
 
 	if force {
 		s.res.Status, s.target, s.ours = Written, dst, true
-		s.res.Reason = reasonOverwrote + reason
+		s.res.Reason = reasonOverwrote + " (" + reason + ")"
 		return s, nil
 	}
 	s.res.Status, s.res.Reason = Kept, reason
@@ -340,10 +341,7 @@ func (r FileResult) line(out string, width int) string {
 	var what string
 	switch r.Status {
 	case Written:
-		what = "written"
-		if r.Reason != "" {
-			what += ", " + r.Reason
-		}
+		what = cmp.Or(r.Reason, "written")
 	case Unchanged:
 		what = "unchanged"
 	case Kept:

@@ -172,7 +172,7 @@ func TestChangedFiles(t *testing.T) {
 		{name: "operator appended a line, --force: overwritten",
 			prepare:    func(t *testing.T, dir string) { appendTo(t, filepath.Join(dir, envPath), "MY_LINE=2\n") },
 			force:      true,
-			wantStatus: Written, wantFile: next, wantReason: reasonOverwrote + reasonChanged},
+			wantStatus: Written, wantFile: next, wantReason: reasonOverwrote + " (" + reasonChanged + ")"},
 		{name: "deleted by the operator: written again",
 			prepare:    func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, envPath)) },
 			wantStatus: Written, wantFile: next},
@@ -431,16 +431,18 @@ func TestReportText(t *testing.T) {
 		{Path: "/out/answers.yaml", Status: Written, Mode: "0644"},
 		{Path: "/out/ingestion/workflow-config.yaml", Status: Unchanged, Mode: "0600"},
 		{Path: "/out/docker/openmetadata_auth0.env", Status: Kept, Mode: "0644", NewPath: "/out/docker/openmetadata_auth0.env.new", Reason: reasonChanged},
+		{Path: "/out/bare-metal/openmetadata-auth0.yaml", Status: Written, Mode: "0600", ModeFixed: true, Reason: reasonOverwrote + " (" + reasonUnknown + ")"},
 	}
 	wantLines := []string{
-		"answers.yaml                    written",
-		"ingestion/workflow-config.yaml  unchanged",
-		"docker/openmetadata_auth0.env   kept: changed since om-auth0 wrote it; om-auth0's version is docker/openmetadata_auth0.env.new",
+		"answers.yaml                        written",
+		"ingestion/workflow-config.yaml      unchanged",
+		"docker/openmetadata_auth0.env       kept: changed since om-auth0 wrote it; om-auth0's version is docker/openmetadata_auth0.env.new",
+		"bare-metal/openmetadata-auth0.yaml  overwritten with --force (om-auth0 has no record of writing it), mode made 0600",
 	}
 	if got := Lines(dir, res); !slices.Equal(got, wantLines) {
 		t.Errorf("lines =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
 	}
-	if got := Summary(res); got != "1 written, 1 unchanged, 1 kept" {
+	if got := Summary(res); got != "2 written, 1 unchanged, 1 kept" {
 		t.Errorf("summary = %q", got)
 	}
 	if got := KeptAdvice(res[:2]); got != "" {
