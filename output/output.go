@@ -321,38 +321,38 @@ func relPath(out, p string) string {
 	return p
 }
 
-// Lines are results for a person, one per file: its path relative to out,
-// then what was done with it, in a column.
+// Lines are results for a person: each file's path relative to out, then
+// what was done with it, in a column; a kept file gets a second line naming
+// om-auth0's version beside it.
 func Lines(out string, results []FileResult) []string {
 	width := 0
 	for _, r := range results {
 		width = max(width, len(relPath(out, r.Path)))
 	}
-	lines := make([]string, len(results))
-	for i, r := range results {
-		lines[i] = r.line(out, width)
+	var lines []string
+	for _, r := range results {
+		p := relPath(out, r.Path)
+		var what string
+		switch r.Status {
+		case Written:
+			what = cmp.Or(r.Reason, "written")
+		case Unchanged:
+			what = "unchanged"
+		case Kept:
+			what = "kept: " + r.Reason
+		default:
+			lines = append(lines, p)
+			continue
+		}
+		if r.ModeFixed {
+			what += ", mode made " + r.Mode
+		}
+		lines = append(lines, fmt.Sprintf("%-*s  %s", width, p, what))
+		if r.Status == Kept {
+			lines = append(lines, fmt.Sprintf("%-*s  om-auth0's version: %s", width, "", relPath(out, r.NewPath)))
+		}
 	}
 	return lines
-}
-
-// line is r with its path padded to width.
-func (r FileResult) line(out string, width int) string {
-	p := relPath(out, r.Path)
-	var what string
-	switch r.Status {
-	case Written:
-		what = cmp.Or(r.Reason, "written")
-	case Unchanged:
-		what = "unchanged"
-	case Kept:
-		what = "kept: " + r.Reason + "; om-auth0's version is " + relPath(out, r.NewPath)
-	default:
-		return p
-	}
-	if r.ModeFixed {
-		what += ", mode made " + r.Mode
-	}
-	return fmt.Sprintf("%-*s  %s", width, p, what)
 }
 
 // Summary counts results by status, like "3 written, 1 unchanged, 1 kept".
@@ -387,12 +387,12 @@ func KeptAdvice(results []FileResult) string {
 	if n == 0 {
 		return ""
 	}
-	what := "1 file that was changed outside om-auth0: your version stays, om-auth0's is beside it"
+	what := "1 file that was changed outside om-auth0: your version stays,\nom-auth0's is beside it"
 	if n > 1 {
-		what = fmt.Sprintf("%d files that were changed outside om-auth0: your versions stay, om-auth0's are beside them", n)
+		what = fmt.Sprintf("%d files that were changed outside om-auth0: your versions\nstay, om-auth0's are beside them", n)
 	}
-	return fmt.Sprintf("Kept %s as %s.\n"+
-		"Compare (diff -u FILE FILE%s), merge what you need and delete the %s; or move the %s over the file\n"+
-		"to take om-auth0's version; or run again with --force to overwrite.",
+	return fmt.Sprintf("Kept %s as %s. Compare them (diff -u FILE FILE%s),\n"+
+		"merge what you need and delete the %s, or move the %s over the file to take\n"+
+		"om-auth0's version, or run again with --force to overwrite.",
 		what, NewSuffix, NewSuffix, NewSuffix, NewSuffix)
 }

@@ -144,7 +144,7 @@ func TestUnchangedFileModeFixed(t *testing.T) {
 	if perm(t, p) != 0o600 || !os.SameFile(before, after) {
 		t.Errorf("mode %v, same file %v: want 0600, fixed in place", perm(t, p), os.SameFile(before, after))
 	}
-	if got := Lines(dir, res); got[0] != ingPath+"  unchanged, mode made 0600" {
+	if got := Lines(dir, res); len(got) != 1 || got[0] != ingPath+"  unchanged, mode made 0600" {
 		t.Errorf("line = %q", got[0])
 	}
 }
@@ -228,7 +228,7 @@ func TestChangedFiles(t *testing.T) {
 				if r.NewPath != p+NewSuffix || read(t, p+NewSuffix) != next {
 					t.Errorf("new path %q holds %v, want %s with the new content", r.NewPath, statErr, p+NewSuffix)
 				}
-				if line := Lines(dir, res)[0]; !strings.Contains(line, envPath) || !strings.Contains(line, envPath+NewSuffix) || !strings.Contains(line, tt.wantReason) {
+				if line := strings.Join(Lines(dir, res), "\n"); !strings.Contains(line, envPath) || !strings.Contains(line, envPath+NewSuffix) || !strings.Contains(line, tt.wantReason) {
 					t.Errorf("line = %q, want both files and the reason", line)
 				}
 			} else if statErr == nil || r.NewPath != "" {
@@ -436,7 +436,8 @@ func TestReportText(t *testing.T) {
 	wantLines := []string{
 		"answers.yaml                        written",
 		"ingestion/workflow-config.yaml      unchanged",
-		"docker/openmetadata_auth0.env       kept: changed since om-auth0 wrote it; om-auth0's version is docker/openmetadata_auth0.env.new",
+		"docker/openmetadata_auth0.env       kept: changed since om-auth0 wrote it",
+		"                                    om-auth0's version: docker/openmetadata_auth0.env.new",
 		"bare-metal/openmetadata-auth0.yaml  overwritten with --force (om-auth0 has no record of writing it), mode made 0600",
 	}
 	if got := Lines(dir, res); !slices.Equal(got, wantLines) {
