@@ -292,7 +292,7 @@ func (f *flow) doneText(st *Styles) string {
 	}
 	files := f.allWritten()
 	out := f.cfg.Out
-	row("Files", fmt.Sprintf("%s%c (%s; those with a secret are mode 0600)", strings.TrimSuffix(out, "/"), filepath.Separator, output.Summary(files)))
+	row("Files", fmt.Sprintf("%s%c (%s; those with a secret: mode 0600)", strings.TrimSuffix(out, "/"), filepath.Separator, output.Summary(files)))
 	for _, line := range output.Lines(out, files) {
 		fmt.Fprintf(&b, "            %s\n", line)
 	}
