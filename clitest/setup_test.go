@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -124,7 +125,7 @@ func TestNoInputRun(t *testing.T) {
 			// The files.
 			out := filepath.Join(dir, "out")
 			files := snapshot(t, out)
-			want := []string{"answers.yaml", "ingestion/workflow-config.yaml"}
+			want := []string{"answers.yaml", "ingestion/workflow-config.yaml", output.ManifestFile}
 			for target, paths := range targetFiles {
 				if c.target == target || c.target == "all" {
 					want = append(want, paths...)
@@ -136,10 +137,13 @@ func TestNoInputRun(t *testing.T) {
 			if got := keys(files); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
 				t.Fatalf("files = %v, want %v", got, slices.Sorted(slices.Values(want)))
 			}
-			var wantPaths []string
-			for _, p := range res.Files {
-				rel, _ := filepath.Rel("out", p)
+			wantPaths := []string{output.ManifestFile}
+			for _, f := range res.Files {
+				rel, _ := filepath.Rel("out", f.Path)
 				wantPaths = append(wantPaths, filepath.ToSlash(rel))
+				if f.Status != output.Written {
+					t.Errorf("%+v, want written", f)
+				}
 			}
 			if !slices.Equal(slices.Sorted(slices.Values(wantPaths)), keys(files)) {
 				t.Errorf("result files = %v", res.Files)
@@ -443,8 +447,13 @@ func TestAnswersRoundTrip(t *testing.T) {
 	}
 	a, b := parseResult(t, first.stdout), parseResult(t, replay.stdout)
 	if a.UIApp.ClientID != b.UIApp.ClientID || a.ServiceAccount == nil || b.ServiceAccount == nil ||
-		a.ServiceAccount.ClientID != b.ServiceAccount.ClientID || a.Grant.ID != b.Grant.ID || !slices.Equal(a.Files, b.Files) {
+		a.ServiceAccount.ClientID != b.ServiceAccount.ClientID || a.Grant.ID != b.Grant.ID || len(a.Files) != len(b.Files) {
 		t.Errorf("replay result differs:\n%+v\n%+v", a, b)
+	}
+	for i, f := range b.Files {
+		if f.Path != a.Files[i].Path || f.Status != output.Unchanged {
+			t.Errorf("replay file %+v, want %s unchanged", f, a.Files[i].Path)
+		}
 	}
 }
 
@@ -544,7 +553,7 @@ func TestStdoutStderrSeparation(t *testing.T) {
 
 	r = run(t, dir, tn.env(), "", args...)
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "Auth0 SSO for OpenMetadata is set up") || strings.Contains(r.stdout, "ok: ") ||
-		!strings.Contains(r.stderr, "ok: wrote 5 files into out") || strings.Contains(r.stderr, "Next steps") {
+		!strings.Contains(r.stderr, "ok: files in out: 5 unchanged") || strings.Contains(r.stderr, "Next steps") {
 		t.Errorf("without --json: %v", r)
 	}
 	// Not a terminal, so no Unicode marks in the progress lines.

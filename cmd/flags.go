@@ -40,6 +40,11 @@ func addOutputFlags(f *pflag.FlagSet, a *answers.Answers, ingestionJWT *string) 
 	f.StringVar(&a.Out, "out", "", "output folder (default "+setup.DefaultOut+")")
 }
 
+// addForceFlag defines --force.
+func addForceFlag(f *pflag.FlagSet, force *bool) {
+	f.BoolVar(force, "force", false, "overwrite output files changed since om-auth0 wrote them (by default they are kept and the new version goes beside them as .new)")
+}
+
 // completeValues offers fixed values for a flag's shell completion.
 func completeValues(cmd *cobra.Command, flag string, values ...string) {
 	_ = cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))

@@ -27,6 +27,7 @@ type RenderOptions struct {
 	UI, Bot render.Credentials
 	// ClientAuthMethod is the confidential client's token endpoint auth method.
 	ClientAuthMethod string
+	Force            bool
 	JSON             bool
 }
 
@@ -62,7 +63,9 @@ already have (the Auth0 application's client id, and its secret for a
 confidential client), without calling Auth0: the same files setup writes
 into the output folder, except answers.yaml, then how to apply them.
 
-Files holding a secret are written with mode 0600. Secrets are best given with
+Files holding a secret are written with mode 0600. A file you changed since
+om-auth0 wrote it is kept, and the new version is written beside it as
+<file>.new (--force overwrites it instead). Secrets are best given with
 their environment variables, or "-" to read one from stdin.`,
 		Example: renderExample,
 		Args:    noArgs,
@@ -92,6 +95,7 @@ their environment variables, or "-" to read one from stdin.`,
 	f.StringVar(&opts.Bot.ClientID, "bot-client-id", "", "OpenMetadata 1.0 and earlier: the ingestion service account's client id")
 	f.StringVar(&opts.Bot.ClientSecret, "bot-client-secret", "", "OpenMetadata 1.0 and earlier: its client secret, or - to read it from stdin [$"+envBotClientSecret+"]")
 	addOutputFlags(f, a, &sec.IngestionJWT)
+	addForceFlag(f, &opts.Force)
 	f.BoolVar(&opts.JSON, "json", false, "write a machine-readable result to stdout")
 	completeConfigFlags(cmd)
 	completeValues(cmd, "client-auth-method", openmetadata.ConfidentialAuthMethod, openmetadata.BasicAuthMethod)
@@ -103,12 +107,12 @@ their environment variables, or "-" to read one from stdin.`,
 
 // renderResult is render's --json output. It never holds a secret.
 type renderResult struct {
-	Tenant     string   `json:"tenant"`
-	OMURL      string   `json:"om_url"`
-	OMVersion  string   `json:"om_version"`
-	ClientType string   `json:"client_type"`
-	Targets    []string `json:"targets"`
-	Files      []string `json:"files"`
+	Tenant     string              `json:"tenant"`
+	OMURL      string              `json:"om_url"`
+	OMVersion  string              `json:"om_version"`
+	ClientType string              `json:"client_type"`
+	Targets    []string            `json:"targets"`
+	Files      []output.FileResult `json:"files"` // what was done with each file: written, unchanged or kept
 }
 
 func renderRun(opts *RenderOptions) error {
@@ -165,7 +169,7 @@ func renderRun(opts *RenderOptions) error {
 	if err != nil {
 		return fmt.Errorf("render the configuration: %w", err)
 	}
-	paths, err := output.Write(cfg.Out, files)
+	written, err := output.Write(cfg.Out, files, output.Options{Force: opts.Force})
 	if err != nil {
 		return fmt.Errorf("write the configuration into %s: %w", cfg.Out, err)
 	}
@@ -176,7 +180,7 @@ func renderRun(opts *RenderOptions) error {
 	}
 	fmt.Fprintf(report, "Wrote the Auth0 SSO configuration for OpenMetadata %s (%s client, tenant %s).\n",
 		cfg.Choices.Version, cfg.Choices.ClientType, cfg.Answers().Domain)
-	setup.WriteNextSteps(report, cfg.Out, paths, in, cfg.Targets)
+	setup.WriteNextSteps(report, cfg.Out, written, in, cfg.Targets)
 	if !opts.JSON {
 		return nil
 	}
@@ -185,7 +189,7 @@ func renderRun(opts *RenderOptions) error {
 		OMURL:      cfg.Choices.OMURL,
 		OMVersion:  cfg.Choices.Version.String(),
 		ClientType: string(cfg.Choices.ClientType),
-		Files:      paths,
+		Files:      written,
 	}
 	for _, t := range cfg.Targets {
 		res.Targets = append(res.Targets, string(t))

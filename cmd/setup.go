@@ -35,6 +35,7 @@ type SetupOptions struct {
 	NoInput       bool
 	DryRun        bool
 	Yes           bool
+	Force         bool
 	JSON          bool
 	RevealSecrets bool
 	Accessible    bool
@@ -64,7 +65,9 @@ service account and its Management API grant, verify them, and write the
 configuration for Docker, bare metal or Kubernetes and the ingestion
 workflowConfig into the output folder, with answers.yaml for a replay.
 
-Running it again with the same answers changes nothing in Auth0.
+Running it again with the same answers changes nothing in Auth0 and rewrites
+no file. A file you changed since om-auth0 wrote it is kept, and the new
+version is written beside it as <file>.new (--force overwrites it instead).
 
 Each value comes from, in this order: a flag, its environment variable, the
 answers file (--answers), a prompt, a default. Prompts appear only when stdin
@@ -132,6 +135,7 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 	f.StringVar(&a.BotAppName, "bot-app-name", "", "name of the separate service-account application (default "+setup.DefaultBotAppName+")")
 	f.StringSliceVar(&a.Scopes, "scopes", nil, "Management API scopes for the service account, comma separated (default none)")
 	addOutputFlags(f, a, &sec.IngestionJWT)
+	addForceFlag(f, &opts.Force)
 	f.StringVar(&opts.AnswersPath, "answers", "", "read answers (YAML, no secrets) from this file, like a previous run's answers.yaml")
 	f.BoolVar(&opts.NoInput, "no-input", false, "never prompt; fail naming every missing value (on when stdin is not a terminal)")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print the planned Auth0 changes and files; change and write nothing (never prompts)")
@@ -205,6 +209,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 			DetectVersion: detect,
 			Accessible:    opts.Accessible,
 			Yes:           opts.Yes,
+			Force:         opts.Force,
 			RevealSecrets: opts.RevealSecrets,
 		})
 		if errors.Is(err, context.Canceled) {
@@ -230,6 +235,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	res, err := setup.Run(ctx, cfg, opts.Connect, setup.RunOptions{
 		DryRun:        opts.DryRun,
 		Yes:           opts.Yes,
+		Force:         opts.Force,
 		RevealSecrets: opts.RevealSecrets,
 		DetectVersion: detect,
 		Progress:      ios.ErrOut,

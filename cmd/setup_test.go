@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -42,14 +43,14 @@ func TestSetupRunsTheWizardWhenItCanPrompt(t *testing.T) {
 	if err := os.WriteFile(answersPath, []byte("app_name: From the file\nom_version: 1.0.2\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts, err := parseSetup(t, ios, "--answers", answersPath, "--admin", "alice", "--yes", "--json")
+	opts, err := parseSetup(t, ios, "--answers", answersPath, "--admin", "alice", "--yes", "--force", "--json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got wizard.Options
 	opts.Wizard = func(_ context.Context, o wizard.Options) (*setup.Result, error) {
 		got = o
-		return &setup.Result{Tenant: "acme.us.auth0.com", Files: []string{}}, nil
+		return &setup.Result{Tenant: "acme.us.auth0.com", Files: []output.FileResult{}}, nil
 	}
 	opts.Connect = func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
 		return nil, errors.New("not in this test")
@@ -59,7 +60,7 @@ func TestSetupRunsTheWizardWhenItCanPrompt(t *testing.T) {
 	}
 	c := got.Config
 	if c == nil || c.Connect.Domain.Host != "acme.us.auth0.com" || c.Choices.AppName != "From the file" ||
-		c.Choices.Version.String() != "1.6.4" || len(c.Admins) != 1 || !got.Yes || !got.Accessible || got.DetectVersion == nil || got.Connect == nil {
+		c.Choices.Version.String() != "1.6.4" || len(c.Admins) != 1 || !got.Yes || !got.Force || !got.Accessible || got.DetectVersion == nil || got.Connect == nil {
 		t.Fatalf("wizard options = %+v, config %+v", got, c)
 	}
 	if c.Choices.ServiceAccount != "" {

@@ -55,7 +55,6 @@ func (c *config) ingestionConfig() ingestionConfig {
 func (c *config) ingestion() (openmetadata.File, error) {
 	head := []string{c.title("how the metadata CLI signs in"),
 		"Use: put workflowConfig in your connector's YAML, then run: metadata ingest -c <that file>"}
-	secret := c.legacyIngestion() || c.jwt != ""
 	switch {
 	case c.legacyIngestion():
 		head = append(head, "Signs in to Auth0 as the service account with its client secret: keep this file private.")
@@ -68,5 +67,8 @@ func (c *config) ingestion() (openmetadata.File, error) {
 	if err != nil {
 		return openmetadata.File{}, err
 	}
-	return openmetadata.File{Path: IngestionPath, Data: data, Secret: secret}, nil
+	// Always secret, also with the placeholder: the operator pastes the
+	// ingestion-bot's token into this very file, which must then not be
+	// readable by others.
+	return openmetadata.File{Path: IngestionPath, Data: data, Secret: true}, nil
 }

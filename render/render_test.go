@@ -188,10 +188,12 @@ func TestSecretFiles(t *testing.T) {
 		in   Input
 		want map[string]bool // path -> Secret
 	}{
+		// The ingestion config is secret also with the JWT placeholder: the
+		// operator pastes the token into it.
 		{"public", fixture("2.0.2", openmetadata.Public), map[string]bool{
-			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: false}},
+			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: true}},
 		{"confidential", fixture("2.0.2", openmetadata.Confidential), map[string]bool{
-			DockerEnvPath: true, BareMetalPath: true, HelmValuesPath: false, HelmSecretPath: true, IngestionPath: false}},
+			DockerEnvPath: true, BareMetalPath: true, HelmValuesPath: false, HelmSecretPath: true, IngestionPath: true}},
 		{"legacy service account", legacy, map[string]bool{
 			DockerEnvPath: false, BareMetalPath: false, HelmValuesPath: false, IngestionPath: true}},
 		{"ingestion JWT", jwt, map[string]bool{

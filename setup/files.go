@@ -28,13 +28,14 @@ func (c *Config) Files(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.
 	return append(files, openmetadata.File{Path: AnswersFile, Data: ans}), nil
 }
 
-// WriteFiles renders and writes every output file into c.Out, atomically.
-func (c *Config) WriteFiles(ui *steps.App, sa *steps.ServiceAccount) ([]string, error) {
+// WriteFiles renders and writes every output file into c.Out, atomically,
+// keeping the files changed outside om-auth0 unless opts.Force.
+func (c *Config) WriteFiles(ui *steps.App, sa *steps.ServiceAccount, opts output.Options) ([]output.FileResult, error) {
 	files, err := c.Files(ui, sa)
 	if err != nil {
 		return nil, err
 	}
-	return output.Write(c.Out, files)
+	return output.Write(c.Out, files, opts)
 }
 
 // AbsDir is dir made absolute, so that the commands naming files in it

@@ -1,22 +1,23 @@
 package setup
 
 import (
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
 // Result is the machine-readable outcome of a run, printed by --json.
 // No secret appears in it unless secrets are revealed.
 type Result struct {
-	Tenant         string         `json:"tenant"`
-	TenantName     string         `json:"tenant_name,omitempty"`
-	DryRun         bool           `json:"dry_run,omitempty"`
-	UIApp          AppResult      `json:"ui_app"`
-	ServiceAccount *AppResult     `json:"service_account"`
-	Grant          *GrantResult   `json:"grant"`
-	Verification   *Verification  `json:"verification"`
-	Plan           []steps.Change `json:"plan,omitempty"`
-	Files          []string       `json:"files"`
-	Error          *ErrorResult   `json:"error,omitempty"`
+	Tenant         string              `json:"tenant"`
+	TenantName     string              `json:"tenant_name,omitempty"`
+	DryRun         bool                `json:"dry_run,omitempty"`
+	UIApp          AppResult           `json:"ui_app"`
+	ServiceAccount *AppResult          `json:"service_account"`
+	Grant          *GrantResult        `json:"grant"`
+	Verification   *Verification       `json:"verification"`
+	Plan           []steps.Change      `json:"plan,omitempty"`
+	Files          []output.FileResult `json:"files"` // what was done with each file: written, unchanged or kept
+	Error          *ErrorResult        `json:"error,omitempty"`
 }
 
 // ErrorResult is why a run failed, with Auth0's own answer when there was one.
@@ -52,10 +53,10 @@ type Verification struct {
 }
 
 // NewResult builds the result of a finished run. Secrets are included only when reveal is set.
-func NewResult(tenant, tenantName string, ui *steps.App, sa *steps.ServiceAccount, v *steps.Verification, files []string, reveal bool) *Result {
+func NewResult(tenant, tenantName string, ui *steps.App, sa *steps.ServiceAccount, v *steps.Verification, files []output.FileResult, reveal bool) *Result {
 	r := &Result{Tenant: tenant, TenantName: tenantName, Files: files}
 	if files == nil {
-		r.Files = []string{}
+		r.Files = []output.FileResult{}
 	}
 	if ui != nil {
 		r.UIApp = appResult(ui, reveal)

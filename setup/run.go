@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -23,6 +24,9 @@ type RunOptions struct {
 	DryRun bool
 	// Yes accepts changes that need explicit confirmation (a plan change with a Consequence).
 	Yes bool
+	// Force overwrites output files changed outside om-auth0 instead of
+	// keeping them and writing the new content beside them (.new).
+	Force bool
 	// RevealSecrets shows secrets in the progress lines and the result.
 	RevealSecrets bool
 	// Progress gets one line per step, for a person (stderr). Nil discards.
@@ -103,7 +107,7 @@ type run struct {
 	sa         *steps.ServiceAccount
 	v          *steps.Verification
 	plan       []steps.Change
-	files      []string
+	files      []output.FileResult
 }
 
 func (s *run) do(ctx context.Context, connect ConnectFunc) error {
@@ -187,10 +191,13 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 		return err
 	}
 
-	if s.files, err = s.cfg.WriteFiles(s.ui, s.sa); err != nil {
+	if s.files, err = s.cfg.WriteFiles(s.ui, s.sa, output.Options{Force: s.opts.Force}); err != nil {
 		return fmt.Errorf("write the configuration into %s: %w", s.cfg.Out, err)
 	}
-	s.p.ok("wrote %d files into %s", len(s.files), s.cfg.Out)
+	s.p.ok("files in %s: %s", s.cfg.Out, output.Summary(s.files))
+	if output.KeptAdvice(s.files) != "" {
+		s.p.warn("files changed outside om-auth0 were kept; om-auth0's version is beside each as %s (see below)", output.NewSuffix)
+	}
 	s.report()
 	if !v.OK() {
 		var failed []string
@@ -283,9 +290,7 @@ func (s *run) dryRun() error {
 	if err != nil {
 		return err
 	}
-	for _, f := range files {
-		s.files = append(s.files, filepath.Join(s.cfg.Out, filepath.FromSlash(f.Path)))
-	}
+	s.files = output.Planned(s.cfg.Out, files)
 	s.p.ok("planned %d change(s) to Auth0 and %d file(s); this is a dry run, so nothing was changed or written", countWrites(s.plan), len(files))
 	writePlan(s.opts.Report, s.p.ascii, s.cfg, s.plan, files)
 	return nil
@@ -401,17 +406,18 @@ func (s *run) report() {
 		filepath.Join(s.cfg.Out, AnswersFile))
 }
 
-// WriteNextSteps lists the files written into out, how to apply each
-// target's (render.NextStepsIn, naming the files by their absolute path so
-// the commands work as pasted from any folder), then, once, how to use the
+// WriteNextSteps lists the files in out and what was done with each (with
+// what to do about the kept ones), how to apply each target's
+// (render.NextStepsIn, naming the files by their absolute path so the
+// commands work as pasted from any folder), then, once, how to use the
 // ingestion config (render.IngestionNextSteps).
-func WriteNextSteps(w io.Writer, out string, paths []string, in render.Input, targets []openmetadata.Target) {
+func WriteNextSteps(w io.Writer, out string, files []output.FileResult, in render.Input, targets []openmetadata.Target) {
 	fmt.Fprintf(w, "\nFiles in %s (files holding a secret are readable by you only, mode 0600):\n", out)
-	for _, p := range paths {
-		if rel, err := filepath.Rel(out, p); err == nil {
-			p = rel
-		}
-		fmt.Fprintf(w, "  %s\n", filepath.ToSlash(p))
+	for _, line := range output.Lines(out, files) {
+		fmt.Fprintf(w, "  %s\n", line)
+	}
+	if advice := output.KeptAdvice(files); advice != "" {
+		fmt.Fprintf(w, "\n%s\n", indent(advice, "  "))
 	}
 	dir := AbsDir(out)
 	for _, t := range targets {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/answers"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/steps/stepstest"
@@ -68,7 +69,7 @@ func TestRunCreatesAndWrites(t *testing.T) {
 ok: application "OpenMetadata" created (client id ui-id)
 ok: service account skipped: OpenMetadata 1.6.4 ingestion signs in with the ingestion-bot's JWT
 ok: verified: callbacks include https://om.acme.com/callback
-ok: wrote 3 files into ` + cfg.Out + "\n"
+ok: files in ` + cfg.Out + ": 3 written\n"
 	if progress.String() != wantProgress {
 		t.Fatalf("progress:\n%s\nwant:\n%s", progress.String(), wantProgress)
 	}
@@ -79,7 +80,14 @@ ok: wrote 3 files into ` + cfg.Out + "\n"
 		}
 	}
 	wantFiles := []string{filepath.Join(cfg.Out, "docker/openmetadata_auth0.env"), filepath.Join(cfg.Out, "ingestion/workflow-config.yaml"), filepath.Join(cfg.Out, "answers.yaml")}
-	if !slices.Equal(res.Files, wantFiles) {
+	var gotFiles []string
+	for _, f := range res.Files {
+		if f.Status != output.Written {
+			t.Errorf("%+v, want written", f)
+		}
+		gotFiles = append(gotFiles, f.Path)
+	}
+	if !slices.Equal(gotFiles, wantFiles) {
 		t.Fatalf("files = %v, want %v", res.Files, wantFiles)
 	}
 	for _, f := range wantFiles {

@@ -81,9 +81,9 @@ func TestAccessibleWalk(t *testing.T) {
 		`+ create application "OpenMetadata"`, "Client Secret  " + mask,
 		"== Create Service Account ==", "Authorize the Auth0 Management API", "3.   read:clients",
 		"✗ granted scopes = requested — missing read:clients",
-		"== Deployment ==", "--- docker/openmetadata_auth0.env  mode 0644 ---", "✓ Wrote 1 file ",
+		"== Deployment ==", "--- docker/openmetadata_auth0.env  mode 0644 ---", ": 1 written (files with a secret",
 		"Docker: Apply    (docker) apply the files for OpenMetadata 1.6.4",
-		"== Configure Ingestion ==", "✓ Wrote 2 files", "Auth0 SSO is ready for OpenMetadata",
+		"== Configure Ingestion ==", ": 2 written (files with a secret", "Auth0 SSO is ready for OpenMetadata",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)

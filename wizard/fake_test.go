@@ -55,7 +55,7 @@ func fakeFiles(cfg *setup.Config) func(ui *steps.App, sa *steps.ServiceAccount) 
 			}
 		}
 		jwt := cmp.Or(in.IngestionJWT, "<ingestion-bot JWT>")
-		files = append(files, openmetadata.File{Path: "ingestion/workflow-config.yaml", Secret: in.IngestionJWT != "",
+		files = append(files, openmetadata.File{Path: "ingestion/workflow-config.yaml", Secret: true,
 			Data: []byte("workflowConfig:\n  openMetadataServerConfig:\n    hostPort: " + in.OMURL + "/api\n    authProvider: openmetadata\n    securityConfig:\n      jwtToken: " + jwt + "\n")})
 		ans, err := answers.Marshal(cfg.Answers())
 		if err != nil {

@@ -180,7 +180,7 @@ type flow struct {
 
 	verification *steps.Verification
 
-	written map[stepID][]string
+	written map[stepID][]output.FileResult
 	changes []steps.Change // every applied change, for the summary
 
 	askConnect    bool // the Connect form is shown (credentials missing, or they failed)
@@ -205,7 +205,7 @@ func newFlow(opts Options) *flow {
 	if cfg == nil {
 		cfg = &setup.Config{}
 	}
-	f := &flow{opts: opts, cfg: cfg, d: &draft{}, written: map[stepID][]string{}, revealed: map[string]bool{}, accessible: opts.Accessible}
+	f := &flow{opts: opts, cfg: cfg, d: &draft{}, written: map[stepID][]output.FileResult{}, revealed: map[string]bool{}, accessible: opts.Accessible}
 	c := cfg.Connect
 	f.askConnect = c.Domain.IsZero() || (c.APIToken == "" && (c.ClientID == "" || c.ClientSecret == ""))
 	f.askPrincipals = len(cfg.Admins) == 0 || cfg.PrincipalDomain == ""
@@ -431,7 +431,7 @@ type (
 	verifiedMsg     struct{ v steps.Verification }
 	filesWrittenMsg struct {
 		step  stepID
-		paths []string
+		files []output.FileResult
 	}
 	// errMsg is a failed step; the error view explains it.
 	errMsg struct {
@@ -473,7 +473,7 @@ func (m saAppliedMsg) apply(f *flow) {
 	f.recordChanges(f.saPlan.AsPlan())
 }
 func (m verifiedMsg) apply(f *flow)     { v := m.v; f.verification = &v }
-func (m filesWrittenMsg) apply(f *flow) { f.written[m.step] = m.paths }
+func (m filesWrittenMsg) apply(f *flow) { f.written[m.step] = m.files }
 
 // hasChanged reports whether this run has changed the tenant.
 func (f *flow) hasChanged() bool {
@@ -564,13 +564,13 @@ func (f *flow) work(s stepID) func(ctx context.Context) (result, error) {
 		}
 	case stepDeployFiles, stepIngestFiles:
 		files, err := f.filesOf(s)
-		dir := f.cfg.Out
+		dir, force := f.cfg.Out, f.opts.Force
 		return func(context.Context) (result, error) {
 			if err != nil {
 				return nil, err
 			}
-			paths, err := output.Write(dir, files)
-			return filesWrittenMsg{s, paths}, err
+			written, err := output.Write(dir, files, output.Options{Force: force})
+			return filesWrittenMsg{s, written}, err
 		}
 	}
 	return func(context.Context) (result, error) { return nil, fmt.Errorf("step %d has no call", s) }
@@ -664,7 +664,7 @@ func (f *flow) secretValues() []string {
 }
 
 // allWritten lists every file written, deployment first.
-func (f *flow) allWritten() []string {
+func (f *flow) allWritten() []output.FileResult {
 	return append(slices.Clone(f.written[stepDeployFiles]), f.written[stepIngestFiles]...)
 }
 

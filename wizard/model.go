@@ -271,7 +271,7 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 	case filesWrittenMsg:
 		m.busy = false
 		msg.apply(m.f)
-		m.status = writtenText(m.st, m.f.cfg.Out, msg.paths)
+		m.status = writtenText(m.st, m.f.cfg.Out, msg.files)
 		return nil
 	case result:
 		if !m.busy {

@@ -86,7 +86,7 @@ func TestWalkEverySection(t *testing.T) {
 	h.expectStep(stepDeployFiles)
 	h.expectView("kubernetes/values-auth0.yaml  mode 0644", "(kubernetes) apply the files for OpenMetadata 1.6.4")
 	h.keys("w")
-	h.expectView("✓ Wrote 1 file to")
+	h.expectView(": 1 written (files with a secret")
 	h.keys("enter")
 
 	// Ingestion: an optional JWT, then the workflowConfig.
@@ -96,7 +96,7 @@ func TestWalkEverySection(t *testing.T) {
 	h.expectStep(stepIngestFiles)
 	h.expectView("ingestion/workflow-config.yaml  mode 0600", "jwtToken: "+mask)
 	h.keys("enter")
-	h.expectView("✓ Wrote 2 files")
+	h.expectView(": 2 written (files with a secret")
 	h.keys("enter")
 
 	h.expectStep(stepDone)

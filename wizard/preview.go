@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 )
@@ -81,9 +82,14 @@ func filesText(files []openmetadata.File, secrets []string, reveal bool) string 
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// writtenText says what was written where.
-func writtenText(st *Styles, out string, paths []string) string {
-	return fmt.Sprintf("%s Wrote %s to %s (files with a secret are mode 0600)", st.OK.Render("✓"), plural(len(paths), "file"), out)
+// writtenText says what was done with the files, in one line; the summary
+// at the end names each file and what to do about the kept ones.
+func writtenText(st *Styles, out string, files []output.FileResult) string {
+	text := fmt.Sprintf("%s Files in %s: %s (files with a secret are mode 0600)", st.OK.Render("✓"), out, output.Summary(files))
+	if output.KeptAdvice(files) != "" {
+		text += "; your changed files stay, om-auth0's version is beside each as " + output.NewSuffix
+	}
+	return text
 }
 
 // preview is the TUI's file preview: tabs, a scrollable viewport, the

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -291,12 +292,12 @@ func (f *flow) doneText(st *Styles) string {
 	}
 	files := f.allWritten()
 	out := f.cfg.Out
-	row("Files", fmt.Sprintf("%s%c (%s; those with a secret are mode 0600)", strings.TrimSuffix(out, "/"), filepath.Separator, plural(len(files), "file")))
-	for _, p := range files {
-		if rel, err := filepath.Rel(out, p); err == nil {
-			p = rel
-		}
-		fmt.Fprintf(&b, "            %s\n", p)
+	row("Files", fmt.Sprintf("%s%c (%s; those with a secret: mode 0600)", strings.TrimSuffix(out, "/"), filepath.Separator, output.Summary(files)))
+	for _, line := range output.Lines(out, files) {
+		fmt.Fprintf(&b, "            %s\n", line)
+	}
+	if advice := output.KeptAdvice(files); advice != "" {
+		b.WriteString(indent(advice, "            ") + "\n")
 	}
 	row("Again", st.Code.Render("om-auth0 setup --answers "+filepath.Join(out, setup.AnswersFile)))
 	if f.opts.Sandbox {

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -140,8 +141,8 @@ func TestNextStepsTextIngestionOnce(t *testing.T) {
 	f := newFlow(Options{Config: cfg})
 	f.renderFiles = fakeFiles(cfg)
 	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
-	f.written[stepDeployFiles] = []string{"docker/openmetadata_auth0.env", "bare-metal/openmetadata-auth0.yaml", "kubernetes/values-auth0.yaml"}
-	f.written[stepIngestFiles] = []string{"ingestion/workflow-config.yaml", "answers.yaml"}
+	f.written[stepDeployFiles] = []output.FileResult{{Path: "docker/openmetadata_auth0.env"}, {Path: "bare-metal/openmetadata-auth0.yaml"}, {Path: "kubernetes/values-auth0.yaml"}}
+	f.written[stepIngestFiles] = []output.FileResult{{Path: "ingestion/workflow-config.yaml"}, {Path: "answers.yaml"}}
 
 	got := f.nextStepsText(plainStyles())
 	for _, once := range []string{"Next: Docker", "Next: Bare Metal", "Next: Kubernetes", "Next: Ingestion",
@@ -174,7 +175,7 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 	f := newFlow(Options{Config: cfg})
 	f.renderFiles = fakeFiles(cfg)
 	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "s3cret", Name: "OpenMetadata", AppType: "regular_web"}
-	f.written[stepDeployFiles] = []string{"om out/docker/openmetadata_auth0.env"}
+	f.written[stepDeployFiles] = []output.FileResult{{Path: "om out/docker/openmetadata_auth0.env"}}
 
 	got := f.nextStepsText(plainStyles())
 	abs := filepath.Join(base, "om out")

@@ -45,6 +45,9 @@ type Options struct {
 	Yes bool
 	// RevealSecrets shows secrets unmasked from the start.
 	RevealSecrets bool
+	// Force overwrites output files changed outside om-auth0 instead of
+	// keeping them and writing the new content beside them (.new).
+	Force bool
 	// Sandbox says on every screen that the tenant is simulated and nothing real is created.
 	Sandbox bool
 }
