@@ -48,10 +48,10 @@ func TestRerunRewritesNoFile(t *testing.T) {
 		}
 	}
 	res := parseResult(t, r.stdout)
-	if len(res.Files) != 5 {
-		t.Fatalf("result files = %+v", res.Files)
+	if len(res.FileResults) != 5 {
+		t.Fatalf("result files = %+v", res.FileResults)
 	}
-	for _, f := range res.Files {
+	for _, f := range res.FileResults {
 		if f.Status != output.Unchanged {
 			t.Errorf("%+v, want unchanged", f)
 		}
@@ -138,7 +138,7 @@ func TestRerunKeepsOperatorEdits(t *testing.T) {
 			res := parseResult(t, r.stdout)
 			after := snapshot(t, out)
 			seen := 0
-			for _, f := range res.Files {
+			for _, f := range res.FileResults {
 				rel := filepath.ToSlash(strings.TrimPrefix(f.Path, "out"+string(filepath.Separator)))
 				if _, ok := tt.want[rel]; ok {
 					seen++
@@ -176,8 +176,8 @@ func TestRerunKeepsOperatorEdits(t *testing.T) {
 					}
 				}
 			}
-			if len(res.Files) != 5 || seen != len(tt.want) {
-				t.Errorf("result files = %+v, want %v among them", res.Files, tt.want)
+			if len(res.FileResults) != 5 || seen != len(tt.want) {
+				t.Errorf("result files = %+v, want %v among them", res.FileResults, tt.want)
 			}
 			if after[ingFile].mode != 0o600 {
 				t.Errorf("ingestion config mode %04o, want 0600", after[ingFile].mode)

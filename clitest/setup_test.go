@@ -138,7 +138,7 @@ func TestNoInputRun(t *testing.T) {
 				t.Fatalf("files = %v, want %v", got, slices.Sorted(slices.Values(want)))
 			}
 			wantPaths := []string{output.ManifestFile}
-			for _, f := range res.Files {
+			for _, f := range res.FileResults {
 				rel, _ := filepath.Rel("out", f.Path)
 				wantPaths = append(wantPaths, filepath.ToSlash(rel))
 				if f.Status != output.Written {
@@ -146,7 +146,7 @@ func TestNoInputRun(t *testing.T) {
 				}
 			}
 			if !slices.Equal(slices.Sorted(slices.Values(wantPaths)), keys(files)) {
-				t.Errorf("result files = %v", res.Files)
+				t.Errorf("result files = %v", res.FileResults)
 			}
 			secrets := []string{jwt}
 			if c.clientType == "confidential" {
@@ -447,12 +447,12 @@ func TestAnswersRoundTrip(t *testing.T) {
 	}
 	a, b := parseResult(t, first.stdout), parseResult(t, replay.stdout)
 	if a.UIApp.ClientID != b.UIApp.ClientID || a.ServiceAccount == nil || b.ServiceAccount == nil ||
-		a.ServiceAccount.ClientID != b.ServiceAccount.ClientID || a.Grant.ID != b.Grant.ID || len(a.Files) != len(b.Files) {
+		a.ServiceAccount.ClientID != b.ServiceAccount.ClientID || a.Grant.ID != b.Grant.ID || len(a.FileResults) != len(b.FileResults) {
 		t.Errorf("replay result differs:\n%+v\n%+v", a, b)
 	}
-	for i, f := range b.Files {
-		if f.Path != a.Files[i].Path || f.Status != output.Unchanged {
-			t.Errorf("replay file %+v, want %s unchanged", f, a.Files[i].Path)
+	for i, f := range b.FileResults {
+		if f.Path != a.FileResults[i].Path || f.Status != output.Unchanged {
+			t.Errorf("replay file %+v, want %s unchanged", f, a.FileResults[i].Path)
 		}
 	}
 }

@@ -107,12 +107,13 @@ their environment variables, or "-" to read one from stdin.`,
 
 // renderResult is render's --json output. It never holds a secret.
 type renderResult struct {
-	Tenant     string              `json:"tenant"`
-	OMURL      string              `json:"om_url"`
-	OMVersion  string              `json:"om_version"`
-	ClientType string              `json:"client_type"`
-	Targets    []string            `json:"targets"`
-	Files      []output.FileResult `json:"files"` // what was done with each file: written, unchanged or kept
+	Tenant      string              `json:"tenant"`
+	OMURL       string              `json:"om_url"`
+	OMVersion   string              `json:"om_version"`
+	ClientType  string              `json:"client_type"`
+	Targets     []string            `json:"targets"`
+	Files       []string            `json:"files"`        // the paths of the files
+	FileResults []output.FileResult `json:"file_results"` // what was done with each file: written, unchanged or kept
 }
 
 func renderRun(opts *RenderOptions) error {
@@ -185,11 +186,12 @@ func renderRun(opts *RenderOptions) error {
 		return nil
 	}
 	res := renderResult{
-		Tenant:     cfg.Answers().Domain,
-		OMURL:      cfg.Choices.OMURL,
-		OMVersion:  cfg.Choices.Version.String(),
-		ClientType: string(cfg.Choices.ClientType),
-		Files:      written,
+		Tenant:      cfg.Answers().Domain,
+		OMURL:       cfg.Choices.OMURL,
+		OMVersion:   cfg.Choices.Version.String(),
+		ClientType:  string(cfg.Choices.ClientType),
+		Files:       output.Paths(written),
+		FileResults: written,
 	}
 	for _, t := range cfg.Targets {
 		res.Targets = append(res.Targets, string(t))

@@ -42,8 +42,8 @@ func TestRenderKeepsEditsUnlessForce(t *testing.T) {
 	}
 
 	res, stderr := renderOnce()
-	if f := res.Files[0]; f.Path != env || f.Status != output.Kept || f.NewPath != env+output.NewSuffix {
-		t.Fatalf("result = %+v", res.Files)
+	if f := res.FileResults[0]; f.Path != env || f.Status != output.Kept || f.NewPath != env+output.NewSuffix {
+		t.Fatalf("result = %+v", res.FileResults)
 	}
 	if got, _ := os.ReadFile(env); string(got) != edited {
 		t.Errorf("the edited file was not kept:\n%s", got)
@@ -58,8 +58,8 @@ func TestRenderKeepsEditsUnlessForce(t *testing.T) {
 	}
 
 	res, _ = renderOnce("--force")
-	if f := res.Files[0]; f.Status != output.Written || !strings.Contains(f.Reason, "--force") {
-		t.Fatalf("result = %+v", res.Files)
+	if f := res.FileResults[0]; f.Status != output.Written || !strings.Contains(f.Reason, "--force") {
+		t.Fatalf("result = %+v", res.FileResults)
 	}
 	if got, _ := os.ReadFile(env); string(got) != string(original) {
 		t.Errorf("--force did not overwrite:\n%s", got)

@@ -27,10 +27,7 @@ func TestRenderCommand(t *testing.T) {
 		t.Fatalf("stdout: %v\n%s", err, stdout)
 	}
 	want := []string{filepath.Join(out, render.HelmValuesPath), filepath.Join(out, render.HelmSecretPath), filepath.Join(out, render.IngestionPath)}
-	var got []string
-	for _, f := range res.Files {
-		got = append(got, f.Path)
-	}
+	got := res.Files
 	if strings.Join(got, " ") != strings.Join(want, " ") || res.OMVersion != openmetadata.Newest.String() || res.ClientType != "confidential" {
 		t.Fatalf("result = %+v", res)
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/om-auth0/om-auth0/iostreams"
-	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -50,7 +49,7 @@ func TestSetupRunsTheWizardWhenItCanPrompt(t *testing.T) {
 	var got wizard.Options
 	opts.Wizard = func(_ context.Context, o wizard.Options) (*setup.Result, error) {
 		got = o
-		return &setup.Result{Tenant: "acme.us.auth0.com", Files: []output.FileResult{}}, nil
+		return &setup.Result{Tenant: "acme.us.auth0.com", Files: []string{}}, nil
 	}
 	opts.Connect = func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
 		return nil, errors.New("not in this test")

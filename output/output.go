@@ -321,6 +321,15 @@ func relPath(out, p string) string {
 	return p
 }
 
+// Paths are the results' paths, in order: the "files" of a --json result.
+func Paths(results []FileResult) []string {
+	paths := make([]string, len(results))
+	for i, r := range results {
+		paths[i] = r.Path
+	}
+	return paths
+}
+
 // Lines are results for a person: each file's path relative to out, then
 // what was done with it, in a column; a kept file gets a second line naming
 // om-auth0's version beside it.

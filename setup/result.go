@@ -16,7 +16,8 @@ type Result struct {
 	Grant          *GrantResult        `json:"grant"`
 	Verification   *Verification       `json:"verification"`
 	Plan           []steps.Change      `json:"plan,omitempty"`
-	Files          []output.FileResult `json:"files"` // what was done with each file: written, unchanged or kept
+	Files          []string            `json:"files"`        // the paths of the files, as the command line contract has it
+	FileResults    []output.FileResult `json:"file_results"` // what was done with each file: written, unchanged or kept
 	Error          *ErrorResult        `json:"error,omitempty"`
 }
 
@@ -54,9 +55,9 @@ type Verification struct {
 
 // NewResult builds the result of a finished run. Secrets are included only when reveal is set.
 func NewResult(tenant, tenantName string, ui *steps.App, sa *steps.ServiceAccount, v *steps.Verification, files []output.FileResult, reveal bool) *Result {
-	r := &Result{Tenant: tenant, TenantName: tenantName, Files: files}
+	r := &Result{Tenant: tenant, TenantName: tenantName, Files: output.Paths(files), FileResults: files}
 	if files == nil {
-		r.Files = []output.FileResult{}
+		r.FileResults = []output.FileResult{}
 	}
 	if ui != nil {
 		r.UIApp = appResult(ui, reveal)

@@ -81,7 +81,7 @@ ok: files in ` + cfg.Out + ": 3 written\n"
 	}
 	wantFiles := []string{filepath.Join(cfg.Out, "docker/openmetadata_auth0.env"), filepath.Join(cfg.Out, "ingestion/workflow-config.yaml"), filepath.Join(cfg.Out, "answers.yaml")}
 	var gotFiles []string
-	for _, f := range res.Files {
+	for _, f := range res.FileResults {
 		if f.Status != output.Written {
 			t.Errorf("%+v, want written", f)
 		}
