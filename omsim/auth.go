@@ -21,7 +21,8 @@ import (
 type signer struct{ priv *rsa.PrivateKey }
 
 // One key per process: generating RSA keys is slow and every test starts a
-// server. Tokens still do not cross servers: each knows only its own users.
+// server. Tokens still do not cross servers: each carries its server's
+// instance claim.
 var (
 	keyOnce sync.Once
 	keyVal  *signer
@@ -62,6 +63,8 @@ type omClaims struct {
 	// access tokens carry none. OpenMetadata ties sessions to it through a
 	// session id; the simulation carries it in the token.
 	Provider string `json:"sessionProvider,omitempty"`
+	// Instance names the simulated server that signed the token.
+	Instance string `json:"omsimInstance"`
 }
 
 func (k *signer) sign(c omClaims) (string, error) {
@@ -84,6 +87,7 @@ func (s *Server) personalToken(user string) omClaims {
 		},
 		Email:     user + "@" + issuer,
 		TokenType: "PERSONAL_ACCESS",
+		Instance:  s.url,
 	}
 }
 
@@ -133,7 +137,7 @@ func (s *Server) identify(r *http.Request) caller {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	admin, known := s.admins[c.Subject]
-	if !known {
+	if !known || c.Instance != s.url {
 		return caller{kind: "invalid", problem: msgInvalidToken}
 	}
 	if c.Provider != "" {
