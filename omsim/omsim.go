@@ -36,6 +36,22 @@
 // the OIDC settings checked against discovery and a client-credentials
 // token asked for {domain}/api/v2/ with the secret in the form body.
 //
+// Administrators authenticate with a personal access token (AdminToken,
+// for OM_ADMIN_TOKEN; UserToken mints a non-admin's) or with basic login
+// (AdminCredentials). Refusals use OpenMetadata's bodies: 401 from
+// JwtFilter ("Not Authorized! Token not present", "Invalid token",
+// "Expired token!"), 403 "Principal: CatalogPrincipal{name='…'} is not
+// admin", and {"code","message"} for every error.
+//
+// Test hooks, as in package sandbox: Options start a version with given
+// files (Deployment), database rows (Stored) and source mode; Settings,
+// SettingsJSON and Deployment read them back; SetStored, SetDeployment,
+// SetSourceMode, RemoveStored and Restart change them the ways operators
+// do; Requests is the request log (method, path, credential, body with
+// secrets masked, status); InjectFault answers a chosen request with a
+// status (a 412 of a concurrent PATCH writer, a 500 of a failed reload),
+// a redirect or a delay.
+//
 // Choices where OpenMetadata's behaviour is not confirmed (UNVERIFIED; the
 // stricter plausible behaviour is taken):
 //   - The Auth0 checks run for every auth0 configuration. The older
@@ -257,10 +273,10 @@ func Start(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// validatorClient copies c (or a default client) so that it never follows
-// redirects.
+// validatorClient copies c (or makes a client with its own connections)
+// so that it never follows redirects.
 func validatorClient(c *http.Client) *http.Client {
-	out := &http.Client{Timeout: 10 * time.Second}
+	out := &http.Client{Timeout: 10 * time.Second, Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	if c != nil {
 		cp := *c
 		out = &cp
@@ -479,7 +495,10 @@ func (s *Server) Close() error {
 		if err := s.srv.Close(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.closeErr = fmt.Errorf("close simulated OpenMetadata: %w", err)
 		}
-		s.client.CloseIdleConnections()
+		if s.opts.HTTPClient == nil {
+			// The connections are this server's own; a given client's are its owner's.
+			s.client.CloseIdleConnections()
+		}
 	})
 	return s.closeErr
 }

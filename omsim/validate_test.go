@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/om-auth0/om-auth0/sandbox"
 )
 
 // closedURL is an http URL on a loopback port nothing listens on.
@@ -252,4 +254,22 @@ func TestValidateNeedsAnAdmin(t *testing.T) {
 	a := call(t, "POST", s.URL()+validatePath, s.UserToken("bob"), jsonType, FreshInstall(s.URL()))
 	wantError(t, a, 403, "Principal: CatalogPrincipal{name='bob'} is not admin")
 	wantError(t, call(t, "POST", s.URL()+validatePath, "", jsonType, FreshInstall(s.URL())), 401, msgNoToken)
+}
+
+// Over TLS the tenant's issuer is https, as a real tenant's; the validator
+// reaches it with the client given in Options.HTTPClient.
+func TestValidateAgainstATenantOverTLS(t *testing.T) {
+	ten := sandbox.NewTest(t, sandbox.Options{RateLimit: -1, TLS: true})
+	ten.SeedApps(1, "spa")
+	spa := ten.Clients()[0].ClientID
+	s := NewTest(t, Options{Version: "2.1.0", HTTPClient: ten.HTTPClient()})
+	if res := postValidate(t, s, Auth0Public(ten.URL(), spa, s.URL(), []string{"alice"}, "acme.com")); res.Status != "success" {
+		t.Fatalf("%+v", res)
+	}
+	// Without the tenant's certificate the discovery document is out of reach.
+	plain := NewTest(t, Options{Version: "2.1.0"})
+	res := postValidate(t, plain, Auth0Public(ten.URL(), spa, plain.URL(), []string{"alice"}, "acme.com"))
+	if res.Status != "failed" || res.Errors[0].Field != fieldAuthority || !strings.Contains(res.Errors[0].Error, "certificate") {
+		t.Fatalf("%+v", res)
+	}
 }
