@@ -62,9 +62,18 @@
 //   - Bean validation failures of a 1.10–2.0 PUT answer 422 with
 //     Dropwizard's {"errors":[…]} body; 2.1 answers 400 {"code","message"}.
 //   - /api/v1/system/config/auth on 1.10–1.12 serves the files' settings,
-//     not the database's (issue #29597); from 2.0.10 only the fields the
-//     newest server copies; before, the live settings without their LDAP,
-//     OIDC and SAML details.
+//     not the database's (issue #29597 was seen on 1.10.1–1.12.12; its fix
+//     is taken to be 1.13); from 2.0.10 only the fields the newest server
+//     copies, with the schema's defaults written for the others (publicKeyUrls
+//     [], responseType "id_token"), so that a client comparing them fails
+//     here; before 2.0.10, the settings without their LDAP, OIDC and SAML
+//     details.
+//   - A user named in adminPrincipals becomes an admin at the next start
+//     (admin bootstrap), not when the settings are saved.
+//   - 2.1 masks the fields whose schema says "format": "password" that
+//     the simulation knows: the OIDC client secret, the LDAP admin and trust
+//     store passwords, the SAML private key. Bot tokens (which get unmasked
+//     values) are not simulated.
 //   - A login session ends when the provider changes (the newest JwtFilter:
 //     "Session was issued by a provider that is no longer configured."), on
 //     every version that can change it at run time. Personal access tokens
