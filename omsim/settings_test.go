@@ -378,6 +378,17 @@ func TestFaults(t *testing.T) {
 	if len(s.Requests()) != 0 {
 		t.Fatal("log not reset")
 	}
+
+	// A concurrent writer's 412 (2.1) and a failed reload's 500, on demand;
+	// neither changes the settings.
+	before := string(s.SettingsJSON())
+	s.InjectFault(Fault{Method: "PATCH", Path: securityPath, Status: 412})
+	s.InjectFault(Fault{Method: "PUT", Path: securityPath, Status: 500})
+	wantError(t, call(t, "PATCH", s.URL()+securityPath, s.AdminToken(), patchType, `[]`), 412, "Precondition Failed")
+	wantError(t, call(t, "PUT", s.URL()+securityPath, s.AdminToken(), jsonType, Auth0Public("https://a.auth0.com", "x", s.URL(), []string{"a"}, "a.com")), 500, "Internal Server Error")
+	if string(s.SettingsJSON()) != before {
+		t.Fatal("a failed request changed the settings")
+	}
 }
 
 func TestRequestLogHidesSecrets(t *testing.T) {

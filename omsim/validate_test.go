@@ -273,3 +273,19 @@ func TestValidateAgainstATenantOverTLS(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 }
+
+// 2.1 refuses a body bean validation rejects; before, validate reports on
+// whatever it is given.
+func TestValidateIncompleteBody(t *testing.T) {
+	body := map[string]any{"authenticationConfiguration": map[string]any{"provider": "auth0"}, "authorizerConfiguration": FreshInstall("http://x").Authorizer}
+	newer := NewTest(t, Options{Version: "2.1.0"})
+	a := call(t, "POST", newer.URL()+validatePath, newer.AdminToken(), jsonType, body)
+	if a.status != 400 || !strings.Contains(a.json(t)["message"].(string), "authenticationConfiguration.clientId must not be null") {
+		t.Fatalf("2.1: %d %s", a.status, a.body)
+	}
+	older := NewTest(t, Options{Version: "2.0.2"})
+	res := postValidate(t, older, body)
+	if res.Status != "failed" || res.Results[0].Message != "Authentication base validation failed: Authentication provider name is required" {
+		t.Fatalf("2.0: %+v", res)
+	}
+}
