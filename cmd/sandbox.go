@@ -85,7 +85,7 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 		return fmt.Errorf("start the simulated tenant: %w", err)
 	}
 	defer srv.Close()
-	om, err := startSandboxOpenMetadata()
+	om, err := startSandboxOpenMetadata(srv)
 	if err != nil {
 		return err
 	}
@@ -136,9 +136,11 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 const sandboxOMVersion = "2.0.2"
 
 // startSandboxOpenMetadata starts the simulated OpenMetadata of the
-// sandbox commands: a fresh installation, signing in with basic auth.
-func startSandboxOpenMetadata() (*omsim.Server, error) {
-	om, err := omsim.Start(omsim.Options{Version: sandboxOMVersion})
+// sandbox commands: a fresh installation, signing in with basic auth. Its
+// settings validator reaches the tenant with the tenant's own client,
+// which trusts its certificate with --tls.
+func startSandboxOpenMetadata(tenant *sandbox.Server) (*omsim.Server, error) {
+	om, err := omsim.Start(omsim.Options{Version: sandboxOMVersion, HTTPClient: tenant.HTTPClient()})
 	if err != nil {
 		return nil, fmt.Errorf("start the simulated OpenMetadata: %w", err)
 	}

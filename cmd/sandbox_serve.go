@@ -42,7 +42,7 @@ This is a simulation: nothing real is created.`,
 				return fmt.Errorf("start the simulated tenant: %w", err)
 			}
 			defer srv.Close()
-			om, err := startSandboxOpenMetadata()
+			om, err := startSandboxOpenMetadata(srv)
 			if err != nil {
 				return err
 			}
