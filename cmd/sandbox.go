@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/omsim"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/setup"
@@ -58,7 +59,7 @@ calls, the same files. Nothing real is created in Auth0; the files are real.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.Out, "out", setup.DefaultOut, "output `folder` for the configuration files")
-	f.StringVar(&opts.OMURL, "om-url", setup.DefaultOMURL, "OpenMetadata base `URL` (the wizard asks, with this as the default)")
+	f.StringVar(&opts.OMURL, "om-url", "", "OpenMetadata base `URL` (the wizard asks, with this as the default; default the simulated OpenMetadata's)")
 	f.BoolVar(&opts.Accessible, "accessible", false, "line-by-line prompts for screen readers [$ACCESSIBLE]")
 	f.BoolVar(&opts.RevealSecrets, "reveal-secrets", false, "show secrets on screen")
 	f.BoolVar(&opts.TLS, "tls", false, "serve the simulated tenant over https (a self-signed certificate trusted by this run only)")
@@ -84,6 +85,14 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 		return fmt.Errorf("start the simulated tenant: %w", err)
 	}
 	defer srv.Close()
+	om, err := startSandboxOpenMetadata(srv)
+	if err != nil {
+		return err
+	}
+	defer om.Close()
+	if opts.OMURL == "" {
+		opts.OMURL = om.URL()
+	}
 	id, secret := srv.CreateM2MApp(sandboxAppName, sandbox.WizardScopes)
 	fmt.Fprintf(ios.ErrOut, "Simulated Auth0 tenant at %s. Nothing real is created in Auth0.\n", srv.URL())
 
@@ -119,6 +128,23 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 		return ErrInterrupted
 	}
 	return err
+}
+
+// sandboxOMVersion is the version of the simulated OpenMetadata beside the
+// sandbox tenant: one that keeps its settings in its database, as current
+// releases do.
+const sandboxOMVersion = "2.0.2"
+
+// startSandboxOpenMetadata starts the simulated OpenMetadata of the
+// sandbox commands: a fresh installation, signing in with basic auth. Its
+// settings validator reaches the tenant with the tenant's own client,
+// which trusts its certificate with --tls.
+func startSandboxOpenMetadata(tenant *sandbox.Server) (*omsim.Server, error) {
+	om, err := omsim.Start(omsim.Options{Version: sandboxOMVersion, HTTPClient: tenant.HTTPClient()})
+	if err != nil {
+		return nil, fmt.Errorf("start the simulated OpenMetadata: %w", err)
+	}
+	return om, nil
 }
 
 // writeSandboxState dumps the tenant's applications and grants. They hold

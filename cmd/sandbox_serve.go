@@ -21,12 +21,14 @@ func newSandboxServeCmd(ios *iostreams.IOStreams) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run only the simulated Auth0 tenant",
+		Short: "Run only the simulated Auth0 tenant and OpenMetadata",
 		Long: `Run the simulated Auth0 tenant on a loopback address until Ctrl+C.
 
 It prints the tenant's domain and the client id and secret of a Machine-to-Machine
 application, "` + sandboxAppName + `", that holds exactly the Management API scopes
 om-auth0 needs, with the command line to point om-auth0 setup at it.
+Beside it runs a simulated OpenMetadata ` + sandboxOMVersion + ` (a fresh installation signing in
+with basic auth); its URL and an administrator's token (for OM_ADMIN_TOKEN) are printed too.
 This is a simulation: nothing real is created.`,
 		Example: `  om-auth0 sandbox serve
   om-auth0 sandbox serve --addr 127.0.0.1:4000`,
@@ -40,17 +42,25 @@ This is a simulation: nothing real is created.`,
 				return fmt.Errorf("start the simulated tenant: %w", err)
 			}
 			defer srv.Close()
+			om, err := startSandboxOpenMetadata(srv)
+			if err != nil {
+				return err
+			}
+			defer om.Close()
 			id, secret := srv.CreateM2MApp(sandboxAppName, sandbox.WizardScopes)
 
 			if _, err := fmt.Fprintln(ios.ErrOut, "This is a simulation; nothing real is created. Press Ctrl+C to stop."); err != nil {
 				return err
 			}
-			if _, err := fmt.Fprintf(ios.Out, "Domain:        %s\nClient ID:     %s\nClient Secret: %s\n\nAUTH0_DOMAIN=%s AUTH0_CLIENT_ID=%s AUTH0_CLIENT_SECRET=%s om-auth0 setup\n",
-				srv.URL(), id, secret, srv.URL(), id, secret); err != nil {
+			if _, err := fmt.Fprintf(ios.Out, "Domain:        %s\nClient ID:     %s\nClient Secret: %s\nOpenMetadata:  %s (simulated %s)\nOM token:      %s\n\nAUTH0_DOMAIN=%s AUTH0_CLIENT_ID=%s AUTH0_CLIENT_SECRET=%s om-auth0 setup\n",
+				srv.URL(), id, secret, om.URL(), om.Version(), om.AdminToken(), srv.URL(), id, secret); err != nil {
 				return err
 			}
 			<-cmd.Context().Done()
 			// Ctrl+C is how this command ends: a clean exit, not an interruption.
+			if err := om.Close(); err != nil {
+				return err
+			}
 			return srv.Close()
 		},
 	}

@@ -40,6 +40,8 @@ func (b *syncBuffer) String() string {
 var serveOutput = regexp.MustCompile(`^Domain:        (http://127\.0\.0\.1:[0-9]+)
 Client ID:     ([A-Za-z0-9]{32})
 Client Secret: ([A-Za-z0-9_-]{64})
+OpenMetadata:  (http://127\.0\.0\.1:[0-9]+) \(simulated 2\.0\.2\)
+OM token:      ([A-Za-z0-9_.-]+)
 
 AUTH0_DOMAIN=(\S+) AUTH0_CLIENT_ID=(\S+) AUTH0_CLIENT_SECRET=(\S+) om-auth0 setup
 $`)
@@ -71,8 +73,8 @@ func TestSandboxServe(t *testing.T) {
 	if m == nil {
 		t.Fatalf("stdout:\n%s", out)
 	}
-	domain, id, secret := m[1], m[2], m[3]
-	if m[4] != domain || m[5] != id || m[6] != secret {
+	domain, id, secret, om, omToken := m[1], m[2], m[3], m[4], m[5]
+	if m[6] != domain || m[7] != id || m[8] != secret {
 		t.Fatalf("example line does not repeat the credentials:\n%s", out)
 	}
 	if got := errOut.String(); got != "This is a simulation; nothing real is created. Press Ctrl+C to stop.\n" {
@@ -103,6 +105,20 @@ func TestSandboxServe(t *testing.T) {
 		t.Fatalf("list: %v %s", err, management.Stringify(list))
 	}
 
+	// The simulated OpenMetadata answers, and the token is an admin's.
+	resp, err = http.Get(om + "/api/v1/system/version")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("OpenMetadata version: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	req, _ = http.NewRequest(http.MethodGet, om+"/api/v1/system/security/config", nil)
+	req.Header.Set("Authorization", "Bearer "+omToken)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("OpenMetadata security config with the printed token: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
 	cancel() // Ctrl+C
 	select {
 	case err := <-done:
@@ -112,8 +128,10 @@ func TestSandboxServe(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("serve did not stop on cancel")
 	}
-	if _, err := http.Get(domain + "/.well-known/jwks.json"); err == nil {
-		t.Fatal("still serving after cancel")
+	for _, u := range []string{domain + "/.well-known/jwks.json", om + "/api/v1/system/version"} {
+		if _, err := http.Get(u); err == nil {
+			t.Fatalf("%s still served after cancel", u)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func closedURL(t *testing.T) string {
 func TestSandboxCommandFlags(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	cmd := newSandboxCmd(ios)
-	for name, def := range map[string]string{"out": "./openmetadata-auth0", "om-url": "http://localhost:8585", "accessible": "false", "reveal-secrets": "false", "state-file": ""} {
+	for name, def := range map[string]string{"out": "./openmetadata-auth0", "om-url": "", "accessible": "false", "reveal-secrets": "false", "state-file": ""} {
 		f := cmd.Flags().Lookup(name)
 		if f == nil || f.DefValue != def {
 			t.Errorf("--%s: %+v, want default %q", name, f, def)
@@ -145,6 +146,31 @@ func testSandboxAccessible(t *testing.T, args []string, authority string) {
 	}
 	if t.Failed() {
 		t.Log(stderr)
+	}
+}
+
+// Without --om-url the wizard points at the simulated OpenMetadata started
+// beside the tenant, and detects its version.
+func TestSandboxUsesSimulatedOpenMetadata(t *testing.T) {
+	ios, _, _, stderr := iostreams.Test()
+	ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", ""}
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := newSandboxCmd(ios)
+	cmd.SetArgs([]string{"--accessible", "--out", out})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("sandbox: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr.String(), "detected "+sandboxOMVersion+" from /api/v1/system/version") {
+		t.Fatalf("version not detected:\n%s", stderr)
+	}
+	env, err := os.ReadFile(filepath.Join(out, "docker", "openmetadata_auth0.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	callback := regexp.MustCompile(`(?m)^AUTHENTICATION_CALLBACK_URL=http://127\.0\.0\.1:[0-9]+/callback$`)
+	if !callback.Match(env) {
+		t.Fatalf("env file does not point at the simulated OpenMetadata:\n%s", env)
 	}
 }
 

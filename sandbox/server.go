@@ -139,6 +139,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /oauth/token", s.handleToken)
 	mux.HandleFunc("GET /.well-known/jwks.json", s.handleJWKS)
 	mux.HandleFunc("GET /.well-known/openid-configuration", s.handleDiscovery)
+	mux.HandleFunc("GET /authorize", s.handleAuthorize)
 
 	api := func(pattern string, scopes []string, h apiHandler) { mux.Handle(pattern, s.api(scopes, h)) }
 	api("GET /api/v2/clients", scopesReadClients, s.listClients)
