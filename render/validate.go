@@ -179,8 +179,9 @@ func spaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsContro
 
 // CheckOMURL is the one check of an OpenMetadata base URL, used by the
 // wizard, the command line, the renderers and the steps that change the
-// tenant. It accepts an http(s) URL with a host and no query, fragment,
-// credentials, spaces or control characters, which every output file can
+// tenant. It accepts an http(s) URL with a valid host name or IP address, a
+// port from 1 to 65535 if any, and no query, fragment, credentials, spaces or
+// control characters, which every output file can
 // hold as it is, and returns it trimmed and without a trailing slash.
 func CheckOMURL(raw string) (string, error) {
 	s := strings.TrimRight(strings.TrimSpace(raw), "/")
@@ -203,6 +204,15 @@ func CheckOMURL(raw string) (string, error) {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return "", fmt.Errorf("OpenMetadata URL %q has no host", raw)
+	}
+	// Underscores are not DNS letters, but Docker service names have them
+	// and browsers resolve them. Brackets hold an IPv6 address and nothing else.
+	host := strings.ToLower(u.Hostname())
+	if !tenant.ValidHostname(strings.ReplaceAll(host, "_", "x")) || strings.HasPrefix(u.Host, "[") != strings.Contains(host, ":") {
+		return "", fmt.Errorf("OpenMetadata URL %q has an invalid host %q: give it like https://openmetadata.example.com", raw, u.Hostname())
+	}
+	if p := u.Port(); p != "" && !tenant.ValidPort(p) || strings.HasSuffix(u.Host, ":") {
+		return "", fmt.Errorf("OpenMetadata URL %q has an invalid port: a port is a number from 1 to 65535", raw)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.ContainsAny(s, "?#") {
 		return "", fmt.Errorf("OpenMetadata URL %q must be the base URL only, without credentials, query or fragment", raw)
