@@ -81,11 +81,12 @@ func CheckPrincipalDomain(s string) (string, error) {
 	return d, nil
 }
 
-// checkID checks an Auth0 client id (--client-id, --app-id): letters,
-// digits, dots, hyphens and underscores, which is all Auth0's ids hold.
-func checkID(id string) error {
+// CheckClientID checks an Auth0 client id (--client-id, --app-id): letters,
+// digits, hyphens and underscores, which is all Auth0's ids hold; the id
+// goes into a Management API path (/api/v2/clients/{id}).
+func CheckClientID(id string) error {
 	if len(id) > maxIDLength || strings.ContainsFunc(id, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_')
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
 	}) {
 		return fmt.Errorf("%q is not an Auth0 client id: copy it from the application's Settings tab, like uJ0mGn3qE8pY4tQ2vXa7sLk9bR1cW5dZ", id)
 	}

@@ -184,7 +184,7 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 		cfg.Connect.Domain = d
 	}
 	id, from := r.str("client-id", func(l *Layer) string { return l.Answers.ClientID })
-	if err := checkID(id); id != "" && err != nil {
+	if err := CheckClientID(id); id != "" && err != nil {
 		return nil, nil, inputErrorf("%s: %w", from, err)
 	}
 	cfg.Connect.ClientID = id
@@ -235,7 +235,7 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 		cfg.Choices.AppName = v
 	}
 	appID, from := r.str("app-id", func(l *Layer) string { return l.Answers.AppID })
-	if err := checkID(appID); appID != "" && err != nil {
+	if err := CheckClientID(appID); appID != "" && err != nil {
 		return nil, nil, inputErrorf("%s: %w", from, err)
 	}
 	cfg.Choices.AppID = appID

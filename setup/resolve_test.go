@@ -174,6 +174,7 @@ func TestResolveErrorsNameTheSource(t *testing.T) {
 		{"app name is the default bot name, separate", flags(answers.Answers{AppName: DefaultBotAppName, ServiceAccount: "separate"}),
 			`--bot-app-name: "OpenMetadata Ingestion Bot" is also the UI application's name`},
 		{"app id with a slash", flags(answers.Answers{AppID: "../tenants/settings"}), `--app-id: "../tenants/settings" is not an Auth0 client id`},
+		{"app id of dots", flags(answers.Answers{AppID: ".."}), `--app-id: ".." is not an Auth0 client id`},
 		{"client id with a newline", []Layer{{Source: FromEnv, Answers: answers.Answers{ClientID: "abc\ndef"}}}, `AUTH0_CLIENT_ID: "abc\ndef" is not an Auth0 client id`},
 		{"admin with a control character", flags(answers.Answers{Admins: []string{"alice\x1b[2J"}}), `--admin: admin "alice\x1b[2J" contains a control character`},
 		{"admin email in a bad domain", flags(answers.Answers{Admins: []string{"alice@acme!com"}}), `--admin: "alice@acme!com" is not an email address`},

@@ -36,7 +36,7 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 		}
 		const where = "The application authorized for the Auth0 Management API (APIs > Auth0 Management API)."
 		fields = append(fields,
-			f.input("clientID", "Client ID", where, &d.clientID, nonEmpty("the client ID")),
+			f.input("clientID", "Client ID", where, &d.clientID, validClientID),
 			f.secret("clientSecret", "Client Secret", "", &d.clientSecret, nonEmpty("the client secret")))
 	case stepOMURL:
 		in := f.input("omURL", "OpenMetadata URL", "", &d.omURL, validOMURL)

@@ -38,6 +38,14 @@ func nonEmpty(what string) func(string) error {
 	}
 }
 
+// validClientID is setup.CheckClientID, and the ID is required.
+func validClientID(s string) error {
+	if err := nonEmpty("the client ID")(s); err != nil {
+		return err
+	}
+	return setup.CheckClientID(strings.TrimSpace(s))
+}
+
 // validPrincipals accepts comma-separated emails or their local parts, as
 // the command line does (setup.Principals).
 func validPrincipals(s string) error {
