@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 
 	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/iostreams"
@@ -106,5 +107,20 @@ func TestGuardedQuitsOnAPanicAnywhere(t *testing.T) {
 				t.Fatalf("crash = %v", g.crash)
 			}
 		})
+	}
+}
+
+// In accessible mode a prompt runs on a goroutine of its own, where a panic
+// (in a validator) would end the process past Main's recover: it comes back
+// as a *crash.Error instead.
+func TestAccessiblePromptReturnsAPanic(t *testing.T) {
+	in := &inputReader{Reader: strings.NewReader("x\n")}
+	a := &accessible{ctx: context.Background(), w: io.Discard, in: in, r: in, st: plainStyles()}
+	var v string
+	form := huh.NewForm(huh.NewGroup(huh.NewInput().Title("Name").Value(&v).Validate(func(string) error { panic("validator exploded") })))
+	err := a.ask(form)
+	var ce *crash.Error
+	if !errors.As(err, &ce) || ce.Value != "validator exploded" {
+		t.Fatalf("ask error = %v, want a *crash.Error", err)
 	}
 }
