@@ -170,7 +170,9 @@ func (r resolver) list(flag string, get func(*Layer) []string) (values []string,
 // them gave (see Missing). Values with a static default get it; the
 // OpenMetadata version and the service-account mode stay unset when not
 // given, for the caller to detect and then Complete. A value that does not
-// parse is an *InputError naming where it came from.
+// parse or fails the input checks (check.go: control characters, a bad host
+// or port, an empty scope, a name Auth0 would refuse) is an *InputError
+// naming where it came from, before any request is made.
 func Resolve(layers ...Layer) (*Config, []string, error) {
 	r := resolver{layers}
 	cfg := &Config{}
