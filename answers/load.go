@@ -3,10 +3,12 @@ package answers
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"reflect"
 	"strings"
+	"syscall"
 
 	"gopkg.in/yaml.v3"
 )
@@ -62,10 +64,17 @@ func yamlKey(f reflect.StructField) string {
 	return name
 }
 
+// MaxFileSize is the largest answers file Load reads. A real one is a few
+// hundred bytes; the limit keeps a wrong path (a log, an image) from being
+// read whole.
+const MaxFileSize = 1 << 20
+
 // Load reads the answers file at path strictly: an unknown key, a secret, a
-// repeated key or a value of the wrong type is an *Error naming the key and its line.
+// repeated key or a value of the wrong type is an *Error naming the key and
+// its line. The file must be a regular file of at most MaxFileSize bytes: a
+// directory, a named pipe or a device (/dev/zero) is refused without reading it.
 func Load(path string) (Answers, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -80,6 +89,64 @@ func Load(path string) (Answers, error) {
 	}
 	return a, err
 }
+
+// readFile reads the regular file at path, at most MaxFileSize bytes of it.
+// The file is looked at before it is opened, as opening a named pipe waits
+// for a writer; it is opened without blocking and looked at again, in case
+// it was replaced in between.
+func readFile(path string) ([]byte, error) {
+	before, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFile(before); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFile(fi); err != nil {
+		return nil, err
+	}
+	if !os.SameFile(before, fi) {
+		return nil, errors.New("the file was replaced while it was being read: try again")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
+// checkFile refuses what is not a regular file of at most MaxFileSize bytes.
+func checkFile(fi fs.FileInfo) error {
+	m := fi.Mode()
+	switch {
+	case m.IsDir():
+		return errors.New("it is a directory: give the path of the answers file, like ./openmetadata-auth0/answers.yaml")
+	case m&fs.ModeNamedPipe != 0:
+		return errors.New("it is a named pipe, not a regular file: save the answers to a file and give its path")
+	case m&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return errors.New("it is a device, not a regular file: give the path of the answers file, like ./openmetadata-auth0/answers.yaml")
+	case !m.IsRegular():
+		return fmt.Errorf("it is not a regular file (%s): give the path of the answers file, like ./openmetadata-auth0/answers.yaml", m.Type())
+	case fi.Size() > MaxFileSize:
+		return errTooLarge
+	}
+	return nil
+}
+
+// errTooLarge: the size is not in the message, as a file still growing has none.
+var errTooLarge = errors.New("it is larger than 1 MiB, and an answers file is a few hundred bytes: give the path of the answers file, like ./openmetadata-auth0/answers.yaml")
 
 // Parse is Load for the file's contents.
 func Parse(data []byte) (Answers, error) {

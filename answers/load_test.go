@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -126,4 +128,52 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 	if len(Keys()) != reflect.TypeFor[Answers]().NumField() {
 		t.Fatalf("Keys() = %v", Keys())
 	}
+}
+
+// An answers file is a regular file of at most MaxFileSize bytes; anything
+// else is refused at once, naming the file and the reason, without reading
+// past the limit (a named pipe without a writer, /dev/zero).
+func TestLoadRefusesWhatIsNotAnAnswersFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, size int) string {
+		path := filepath.Join(dir, name)
+		data := []byte("domain: a.auth0.com\n" + strings.Repeat("#", max(size-20, 0)))
+		if err := os.WriteFile(path, data[:size], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"directory", dir, "it is a directory"},
+		{"named pipe without a writer", fifo, "it is a named pipe"},
+		{"endless device", "/dev/zero", "it is a device"},
+		{"one byte over the limit", write("big.yaml", MaxFileSize+1), "larger than 1 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			done := make(chan error, 1)
+			go func() { _, err := Load(tt.path); done <- err }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Second):
+				t.Fatal("Load did not return within a second")
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.File != tt.path || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load(%s) error = %v, want *Error naming the file and %q", tt.path, err, tt.want)
+			}
+		})
+	}
+	t.Run("exactly at the limit", func(t *testing.T) {
+		if _, err := Load(write("limit.yaml", MaxFileSize)); err != nil {
+			t.Fatalf("Load of a %d-byte file: %v", MaxFileSize, err)
+		}
+	})
 }

@@ -72,6 +72,11 @@ type secretFlag struct {
 	value *string // the flag's value
 }
 
+// maxStdinSecret bounds a secret read from stdin: client secrets are 64
+// characters and JWTs a few KiB, so more is the wrong input (a file, an
+// endless stream), refused rather than cut.
+const maxStdinSecret = 64 << 10
+
 // readSecretFlags resolves secrets given on the command line: "-" reads the
 // secret from stdin (one secret at most), and a literal secret is accepted
 // with a warning, as other users of the machine can see it in the process list.
@@ -85,9 +90,13 @@ func readSecretFlags(ios *iostreams.IOStreams, flags ...secretFlag) error {
 				return usageErrorf("--%s - and --%s - both read stdin: read one secret from stdin, give the other with its environment variable", stdinBy, f.name)
 			}
 			stdinBy = f.name
-			data, err := io.ReadAll(io.LimitReader(ios.In, 1<<20))
+			data, err := io.ReadAll(io.LimitReader(ios.In, maxStdinSecret+1))
 			if err != nil {
 				return fmt.Errorf("read --%s from stdin: %w", f.name, err)
+			}
+			if len(data) > maxStdinSecret {
+				return usageErrorf("--%s -: stdin holds more than %d KiB, and a secret is far shorter: pipe in only the secret, like `printenv %s | om-auth0 … --%s -`",
+					f.name, maxStdinSecret>>10, f.env, f.name)
 			}
 			*f.value = strings.TrimSpace(string(data))
 			if *f.value == "" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/iostreams"
 )
 
@@ -41,15 +42,29 @@ func usageErrorf(format string, a ...any) error {
 // ErrInterrupted means the operator stopped the run (Ctrl+C).
 var ErrInterrupted = errors.New("interrupted")
 
-// Main runs om-auth0 with args and returns the process exit code.
-func Main(args []string, ios *iostreams.IOStreams) int {
+// newRootCmd builds the command tree Main runs; tests replace it.
+var newRootCmd = NewRootCmd
+
+// Main runs om-auth0 with args and returns the process exit code. A panic,
+// or a *crash.Error returned by the wizard, is a bug: it is reported in one
+// line with its stack in a file (reportCrash), and the exit code is 1.
+func Main(args []string, ios *iostreams.IOStreams) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			code = reportCrash(ios, crash.Recovered(r))
+		}
+	}()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	root := NewRootCmd(ios)
+	root := newRootCmd(ios)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	code := ExitCode(err)
+	var ce *crash.Error
+	if errors.As(err, &ce) {
+		return reportCrash(ios, ce)
+	}
+	code = ExitCode(err)
 	if err != nil && !errors.Is(err, ErrInterrupted) {
 		fmt.Fprintln(ios.ErrOut, "Error:", err)
 	}
@@ -57,6 +72,19 @@ func Main(args []string, ios *iostreams.IOStreams) int {
 		fmt.Fprintln(ios.ErrOut, "Interrupted.")
 	}
 	return code
+}
+
+// reportCrash says on one line that om-auth0 hit a bug, and where the
+// report with the stack is; the stack goes to the terminal only when the
+// report cannot be written.
+func reportCrash(ios *iostreams.IOStreams, e *crash.Error) int {
+	path, err := e.WriteReport(versionString())
+	if err != nil {
+		fmt.Fprintf(ios.ErrOut, "%s — this is a bug in om-auth0; the details could not be saved (%v), here they are:\n%s", e, err, e.Stack)
+		return ExitFailure
+	}
+	fmt.Fprintf(ios.ErrOut, "%s — this is a bug in om-auth0; details in %s\n", e, path)
+	return ExitFailure
 }
 
 // ExitCode maps an error to the exit code of the command line contract.

@@ -133,7 +133,7 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 	f.StringVar(&a.AppID, "app-id", "", "reuse this existing application (its client id) instead of finding or creating one")
 	f.StringVar(&a.ServiceAccount, "service-account", "", "separate, same or skip (default separate for OpenMetadata 1.0 and earlier, else skip)")
 	f.StringVar(&a.BotAppName, "bot-app-name", "", "name of the separate service-account application (default "+setup.DefaultBotAppName+")")
-	f.StringSliceVar(&a.Scopes, "scopes", nil, "Management API scopes for the service account, comma separated (default none)")
+	f.StringArrayVar(&a.Scopes, "scopes", nil, "Management API scopes for the service account, comma separated (default none)")
 	addOutputFlags(f, a, &sec.IngestionJWT)
 	addForceFlag(f, &opts.Force)
 	f.StringVar(&opts.AnswersPath, "answers", "", "read answers (YAML, no secrets) from this file, like a previous run's answers.yaml")

@@ -131,6 +131,33 @@ func TestSecretFlags(t *testing.T) {
 			t.Fatalf("error = %v", err)
 		}
 	})
+	for _, tt := range []struct {
+		name  string
+		stdin io.Reader
+	}{
+		{"one byte over 64 KiB", strings.NewReader(strings.Repeat("s", maxStdinSecret+1))},
+		{"endless stdin", endless{}},
+	} {
+		t.Run(tt.name+" is refused, not cut", func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			ios.In = tt.stdin
+			_, err := parseSetup(t, ios, "--ingestion-jwt", "-")
+			if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "--ingestion-jwt -: stdin holds more than 64 KiB") {
+				t.Fatalf("error = %v", err)
+			}
+		})
+	}
+	t.Run("64 KiB with its newline is read whole", func(t *testing.T) {
+		ios, _, _, _ := iostreams.Test()
+		ios.In = strings.NewReader(strings.Repeat("s", maxStdinSecret-1) + "\n")
+		opts, err := parseSetup(t, ios, "--api-token", "-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(opts.Flags.Secrets.APIToken); n != maxStdinSecret-1 {
+			t.Fatalf("token of %d bytes", n)
+		}
+	})
 	t.Run("two from stdin", func(t *testing.T) {
 		ios, stdin, _, _ := iostreams.Test()
 		stdin.WriteString("x")
@@ -258,4 +285,14 @@ func TestShellCompletion(t *testing.T) {
 			t.Errorf("%v completes %q", args, got)
 		}
 	}
+}
+
+// endless is a stdin that never ends, like /dev/zero.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/om-auth0/om-auth0/tenant"
 )
 
 // CheckURL is the one check of an OpenMetadata base URL, used by the
@@ -35,6 +37,15 @@ func CheckURL(raw string) (string, error) {
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return "", fmt.Errorf("OpenMetadata URL %q has no host", raw)
+	}
+	// Underscores are not DNS letters, but Docker service names have them
+	// and browsers resolve them. Brackets hold an IPv6 address and nothing else.
+	host := strings.ToLower(u.Hostname())
+	if !tenant.ValidHostname(strings.ReplaceAll(host, "_", "x")) || strings.HasPrefix(u.Host, "[") != strings.Contains(host, ":") {
+		return "", fmt.Errorf("OpenMetadata URL %q has an invalid host %q: give it like https://openmetadata.example.com", raw, u.Hostname())
+	}
+	if p := u.Port(); p != "" && !tenant.ValidPort(p) || strings.HasSuffix(u.Host, ":") {
+		return "", fmt.Errorf("OpenMetadata URL %q has an invalid port: a port is a number from 1 to 65535", raw)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" || strings.ContainsAny(s, "?#") {
 		return "", fmt.Errorf("OpenMetadata URL %q must be the base URL only, without credentials, query or fragment", raw)

@@ -27,6 +27,22 @@ func TestCheckURL(t *testing.T) {
 		{"tab in path", "https://om.acme.internal/a\tb", "", "space or control character"},
 		{"variable", "https://om.acme.internal/${X}", "", "${"},
 		{"not UTF-8", "https://om.acme.internal/\xff", "", "UTF-8"},
+		{"IPv4 and port", "http://10.0.0.7:8585/", "http://10.0.0.7:8585", ""},
+		{"IPv6 and port", "http://[::1]:8585", "http://[::1]:8585", ""},
+		{"Docker service name", "http://openmetadata_server:8585", "http://openmetadata_server:8585", ""},
+		{"highest port", "https://om.acme.com:65535", "https://om.acme.com:65535", ""},
+		{"port above 65535", "http://om.acme.com:99999", "", "invalid port: a port is a number from 1 to 65535"},
+		{"port 0", "http://om.acme.com:0", "", "invalid port"},
+		{"port of six digits", "http://om.acme.com:000080", "", "invalid port"},
+		{"colon without port", "http://om.acme.com:/", "", "invalid port"},
+		{"empty label", "http://om..acme.com", "", "invalid host"},
+		{"label starts with a hyphen", "http://-om.acme.com", "", "invalid host"},
+		{"punctuation in host", "http://om!acme.com", "", "invalid host"},
+		{"percent-escape in host", "http://om%2eacme.com", "", "is not a URL"},
+		{"name in brackets", "http://[om.acme.com]:8585", "", "is not a URL"},
+		{"IPv6 zone", "http://[fe80::1%25eth0]:8585", "", "invalid host"},
+		{"label of 64 characters", "http://" + strings.Repeat("a", 64) + ".acme.com", "", "invalid host"},
+		{"newline in host", "http://om.acme.com\n.evil.com", "", "space or control character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

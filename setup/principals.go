@@ -17,7 +17,11 @@ import (
 // a space or without a part before or after its @, an email outside the
 // principal domain, or no admin at all is an error that says what to type.
 func Principals(given []string, domain string) (admins []string, principalDomain string, err error) {
-	principalDomain = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(domain), "@"))
+	if strings.TrimSpace(domain) != "" {
+		if principalDomain, err = CheckPrincipalDomain(domain); err != nil {
+			return nil, "", err
+		}
+	}
 	from := "" // the email that gave the principal domain, when none was given
 	for _, entry := range given {
 		for p := range strings.SplitSeq(entry, ",") {
@@ -25,8 +29,11 @@ func Principals(given []string, domain string) (admins []string, principalDomain
 			if p == "" {
 				continue
 			}
-			if strings.ContainsFunc(p, spaceOrControl) {
+			if strings.ContainsFunc(p, unicode.IsSpace) {
 				return nil, "", fmt.Errorf("%q has a space: separate principals with commas", p)
+			}
+			if err := checkText("admin", p); err != nil {
+				return nil, "", fmt.Errorf("%w: give an email address like john.doe@acme.com, or the part before @", err)
 			}
 			local, dom, isEmail := strings.Cut(p, "@")
 			if isEmail {
@@ -37,6 +44,9 @@ func Principals(given []string, domain string) (admins []string, principalDomain
 				case dom == "" || strings.Contains(dom, "@"):
 					return nil, "", fmt.Errorf("%q is not an email address: give it like john.doe@acme.com, or the part before @", p)
 				case principalDomain == "":
+					if _, err := CheckPrincipalDomain(dom); err != nil {
+						return nil, "", fmt.Errorf("%q is not an email address: give it like john.doe@acme.com, or the part before @", p)
+					}
 					principalDomain, from = dom, p
 				case dom != principalDomain && from != "":
 					return nil, "", fmt.Errorf("%q is not in the principal domain %q (of %q): admins share one email domain", p, principalDomain, from)
@@ -54,5 +64,3 @@ func Principals(given []string, domain string) (admins []string, principalDomain
 	}
 	return admins, principalDomain, nil
 }
-
-func spaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }

@@ -144,21 +144,26 @@ func (r resolver) str(flag string, get func(*Layer) string) (value, origin strin
 }
 
 // list is str for repeatable values; comma-separated items are split.
-func (r resolver) list(flag string, get func(*Layer) []string) (values []string, origin string) {
+// empty reports an empty item (",,", a trailing comma) in the layer that gave
+// them, which is skipped.
+func (r resolver) list(flag string, get func(*Layer) []string) (values []string, origin string, empty bool) {
 	for i := range r.layers {
 		var out []string
+		empty = false
 		for _, v := range get(&r.layers[i]) {
 			for part := range strings.SplitSeq(v, ",") {
-				if p := strings.TrimSpace(part); p != "" && !slices.Contains(out, p) {
+				p := strings.TrimSpace(part)
+				empty = empty || p == ""
+				if p != "" && !slices.Contains(out, p) {
 					out = append(out, p)
 				}
 			}
 		}
 		if len(out) > 0 {
-			return out, r.layers[i].origin(flag)
+			return out, r.layers[i].origin(flag), empty
 		}
 	}
-	return nil, ""
+	return nil, "", false
 }
 
 // Resolve merges the layers, highest precedence first (flags, environment,
@@ -166,10 +171,13 @@ func (r resolver) list(flag string, get func(*Layer) []string) (values []string,
 // them gave (see Missing). Values with a static default get it; the
 // OpenMetadata version and the service-account mode stay unset when not
 // given, for the caller to detect and then Complete. A value that does not
-// parse is an *InputError naming where it came from.
+// parse or fails the input checks (check.go: control characters, a bad host
+// or port, an empty scope, a name Auth0 would refuse) is an *InputError
+// naming where it came from, before any request is made.
 func Resolve(layers ...Layer) (*Config, []string, error) {
 	r := resolver{layers}
 	cfg := &Config{}
+	var err error
 
 	if v, from := r.str("domain", func(l *Layer) string { return l.Answers.Domain }); v != "" {
 		d, err := tenant.Parse(v)
@@ -178,17 +186,32 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 		}
 		cfg.Connect.Domain = d
 	}
-	cfg.Connect.ClientID, _ = r.str("client-id", func(l *Layer) string { return l.Answers.ClientID })
+	id, from := r.str("client-id", func(l *Layer) string { return l.Answers.ClientID })
+	if err := CheckClientID(id); id != "" && err != nil {
+		return nil, nil, inputErrorf("%s: %w", from, err)
+	}
+	cfg.Connect.ClientID = id
 	secret, secretFrom := r.str("client-secret", func(l *Layer) string { return l.Secrets.ClientSecret })
 	token, tokenFrom := r.str("api-token", func(l *Layer) string { return l.Secrets.APIToken })
 	if secret != "" && token != "" {
 		return nil, nil, inputErrorf("both a Management API token (%s) and a client secret (%s) are given: give one of them", tokenFrom, secretFrom)
 	}
+	jwt, jwtFrom := r.str("ingestion-jwt", func(l *Layer) string { return l.Secrets.IngestionJWT })
+	for _, s := range []struct{ v, from string }{{secret, secretFrom}, {token, tokenFrom}, {jwt, jwtFrom}} {
+		if err := checkSecret(s.v); err != nil {
+			return nil, nil, inputErrorf("%s: %w", s.from, err)
+		}
+	}
 	cfg.Connect.ClientSecret, cfg.Connect.APIToken = secret, token
 
-	// The URL is checked with everything the renderers check (Run, render).
-	omURL, _ := r.str("om-url", func(l *Layer) string { return l.Answers.OMURL })
-	cfg.Choices.OMURL = strings.TrimRight(cmp.Or(omURL, DefaultOMURL), "/")
+	// Checked now, before the version probe asks the server.
+	omURL, from := r.str("om-url", func(l *Layer) string { return l.Answers.OMURL })
+	if omURL == "" {
+		omURL = DefaultOMURL
+	} else if omURL, err = openmetadata.CheckURL(omURL); err != nil {
+		return nil, nil, inputErrorf("%s: %w", from, err)
+	}
+	cfg.Choices.OMURL = omURL
 
 	if v, from := r.str("om-version", func(l *Layer) string { return l.Answers.OMVersion }); v != "" {
 		ver, err := openmetadata.ParseVersion(v)
@@ -208,10 +231,17 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 	}
 
 	cfg.Choices.AppName = DefaultAppName
-	if v, _ := r.str("app-name", func(l *Layer) string { return l.Answers.AppName }); v != "" {
+	if v, from := r.str("app-name", func(l *Layer) string { return l.Answers.AppName }); v != "" {
+		if err := CheckAppName(v); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
 		cfg.Choices.AppName = v
 	}
-	cfg.Choices.AppID, _ = r.str("app-id", func(l *Layer) string { return l.Answers.AppID })
+	appID, from := r.str("app-id", func(l *Layer) string { return l.Answers.AppID })
+	if err := CheckClientID(appID); appID != "" && err != nil {
+		return nil, nil, inputErrorf("%s: %w", from, err)
+	}
+	cfg.Choices.AppID = appID
 
 	if v, from := r.str("service-account", func(l *Layer) string { return l.Answers.ServiceAccount }); v != "" {
 		mode, err := steps.ParseServiceAccountMode(v)
@@ -221,18 +251,32 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 		cfg.Choices.ServiceAccount = mode
 	}
 	cfg.Choices.BotAppName = DefaultBotAppName
-	if v, _ := r.str("bot-app-name", func(l *Layer) string { return l.Answers.BotAppName }); v != "" {
-		cfg.Choices.BotAppName = v
+	botName, botFrom := r.str("bot-app-name", func(l *Layer) string { return l.Answers.BotAppName })
+	if botName != "" {
+		if err := CheckAppName(botName); err != nil {
+			return nil, nil, inputErrorf("%s: %w", botFrom, err)
+		}
+		cfg.Choices.BotAppName = botName
 	}
-	scopes, from := r.list("scopes", func(l *Layer) []string { return l.Answers.Scopes })
+	// The mode may still default to separate (Complete checks again); a
+	// bot name given for it is checked now.
+	if mode := cfg.Choices.ServiceAccount; mode == steps.Separate || mode == "" && botName != "" {
+		if err := cfg.checkBotName(); err != nil {
+			return nil, nil, inputErrorf("%s: %w", cmp.Or(botFrom, FlagHint("bot-app-name")), err)
+		}
+	}
+	scopes, from, empty := r.list("scopes", func(l *Layer) []string { return l.Answers.Scopes })
+	if empty {
+		return nil, nil, inputErrorf("%s: an empty scope (two commas in a row, or one at the end): give scopes like read:clients,read:users", from)
+	}
 	for _, s := range scopes {
-		if verb, res, ok := strings.Cut(s, ":"); !ok || verb == "" || res == "" || strings.ContainsAny(s, " \t") {
-			return nil, nil, inputErrorf("%s: %q is not a Management API scope: give scopes like read:clients,read:users", from, s)
+		if err := CheckScope(s); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
 		}
 	}
 	cfg.Choices.Scopes = scopes
 
-	targets, from := r.list("target", func(l *Layer) []string { return l.Answers.Targets })
+	targets, from, _ := r.list("target", func(l *Layer) []string { return l.Answers.Targets })
 	if len(targets) == 0 {
 		targets = []string{"all"}
 	}
@@ -242,22 +286,32 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 	}
 	cfg.Targets = ts
 
-	principalDomain, _ := r.str("principal-domain", func(l *Layer) string { return l.Answers.PrincipalDomain })
-	cfg.PrincipalDomain = strings.ToLower(strings.TrimPrefix(principalDomain, "@"))
+	if v, from := r.str("principal-domain", func(l *Layer) string { return l.Answers.PrincipalDomain }); v != "" {
+		if cfg.PrincipalDomain, err = CheckPrincipalDomain(v); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+	}
 	// alice@acme.com is principal alice in principal domain acme.com; none
 	// given is named by Missing.
-	if admins, from := r.list("admin", func(l *Layer) []string { return l.Answers.Admins }); len(admins) > 0 {
+	if admins, from, _ := r.list("admin", func(l *Layer) []string { return l.Answers.Admins }); len(admins) > 0 {
 		if cfg.Admins, cfg.PrincipalDomain, err = Principals(admins, cfg.PrincipalDomain); err != nil {
 			return nil, nil, inputErrorf("%s: %w", from, err)
 		}
 	}
 
-	cfg.IngestionJWT, _ = r.str("ingestion-jwt", func(l *Layer) string { return l.Secrets.IngestionJWT })
-	cfg.Out, _ = r.str("out", func(l *Layer) string { return l.Answers.Out })
-	if cfg.Out == "" {
-		cfg.Out = DefaultOut
+	cfg.IngestionJWT = jwt
+	out, from := r.str("out", func(l *Layer) string { return l.Answers.Out })
+	if err := checkText("the output folder", out); err != nil {
+		return nil, nil, inputErrorf("%s: %w", from, err)
 	}
+	cfg.Out = cmp.Or(out, DefaultOut)
 	return cfg, cfg.Missing(), nil
+}
+
+// checkBotName checks the separate service account's name against the UI
+// application's.
+func (c *Config) checkBotName() error {
+	return CheckBotName(c.Choices.BotAppName, c.Choices.AppName)
 }
 
 // Complete fills the version-dependent defaults and checks the choices that
@@ -271,6 +325,11 @@ func (c *Config) Complete(detected openmetadata.Version) error {
 	defaulted := c.Choices.ServiceAccount == ""
 	if defaulted {
 		c.Choices.ServiceAccount = steps.DefaultServiceAccountMode(v)
+	}
+	if c.Choices.ServiceAccount == steps.Separate {
+		if err := c.checkBotName(); err != nil {
+			return inputErrorf("%s: %w", FlagHint("bot-app-name"), err)
+		}
 	}
 	if c.Choices.ClientType == openmetadata.Confidential && v.Band() != openmetadata.BandOIDC {
 		return inputErrorf("--client-type confidential needs OpenMetadata 1.5 or later, and this is OpenMetadata %s: use --client-type public (or give --om-version)", v)

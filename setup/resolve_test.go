@@ -145,6 +145,46 @@ func TestResolveErrorsNameTheSource(t *testing.T) {
 			`--admin: "eve@evil.com" is not in the principal domain "acme.com"`},
 		{"token and secret", []Layer{{Source: FromFlags, Secrets: answers.Secrets{APIToken: "t"}}, {Source: FromEnv, Secrets: answers.Secrets{ClientSecret: "s"}}},
 			"both a Management API token (--api-token) and a client secret (AUTH0_CLIENT_SECRET) are given"},
+
+		// Hostile values are refused naming the field, before any request.
+		{"om url port above 65535", flags(answers.Answers{OMURL: "http://om.acme.com:99999"}),
+			`--om-url: OpenMetadata URL "http://om.acme.com:99999" has an invalid port`},
+		{"om url from env with credentials", []Layer{{Source: FromEnv, Answers: answers.Answers{OMURL: "https://u:p@om.acme.com"}}},
+			`OM_URL: OpenMetadata URL "https://u:p@om.acme.com" must be the base URL only`},
+		{"om url newline", flags(answers.Answers{OMURL: "https://om.acme.com/\nx"}), `--om-url: OpenMetadata URL "https://om.acme.com/\nx" contains a space or control character`},
+		{"scope with a newline", flags(answers.Answers{Scopes: []string{"read:users\nevil"}}),
+			`--scopes: "read:users\nevil" is not a Management API scope`},
+		{"scope with a tab", flags(answers.Answers{Scopes: []string{"read:users\tx"}}), `--scopes: "read:users\tx" is not a Management API scope`},
+		{"scope with a zero-width space", flags(answers.Answers{Scopes: []string{"read:users\u200b"}}), `--scopes: "read:users\u200b" is not a Management API scope`},
+		{"empty scope between commas", flags(answers.Answers{Scopes: []string{"read:users,,read:clients"}}), "--scopes: an empty scope"},
+		{"empty scope in the file", []Layer{{Source: FromFile, Path: "a.yaml", Answers: answers.Answers{Scopes: []string{"read:users", ""}}}},
+			"scopes in a.yaml: an empty scope"},
+		{"app name with a newline", flags(answers.Answers{AppName: "OpenMetadata\nProd"}), `--app-name: application name "OpenMetadata\nProd" contains a control character`},
+		{"app name with an escape", []Layer{{Source: FromFile, Path: "a.yaml", Answers: answers.Answers{AppName: "OM\x1b]0;pwned\a"}}},
+			`app_name in a.yaml: application name "OM\x1b]0;pwned\a" contains a control character`},
+		{"app name with a bidi override", flags(answers.Answers{AppName: "OM\u202eProd"}), `--app-name: application name "OM\u202eProd" contains a control character`},
+		{"app name with <", flags(answers.Answers{AppName: "<script>"}), "--app-name: application name \"<script>\" contains < or >"},
+		{"app name too long", flags(answers.Answers{AppName: strings.Repeat("é", MaxAppNameLength+1)}), "--app-name: the application name is 129 characters long: give one of at most 128"},
+		{"app name not UTF-8", flags(answers.Answers{AppName: "OM\xff"}), "--app-name: the application name is not valid UTF-8"},
+		{"bot name with a control character", flags(answers.Answers{BotAppName: "Bot\x00"}), `--bot-app-name: application name "Bot\x00" contains a control character`},
+		{"bot name is the app name", flags(answers.Answers{AppName: "OpenMetadata", BotAppName: "openmetadata ", ServiceAccount: "separate"}),
+			`--bot-app-name: "openmetadata" is also the UI application's name`},
+		{"bot name given is the app name, mode not yet known", flags(answers.Answers{AppName: "OM", BotAppName: "OM"}),
+			`--bot-app-name: "OM" is also the UI application's name`},
+		{"app name is the default bot name, separate", flags(answers.Answers{AppName: DefaultBotAppName, ServiceAccount: "separate"}),
+			`--bot-app-name: "OpenMetadata Ingestion Bot" is also the UI application's name`},
+		{"app id with a slash", flags(answers.Answers{AppID: "../tenants/settings"}), `--app-id: "../tenants/settings" is not an Auth0 client id`},
+		{"app id of dots", flags(answers.Answers{AppID: ".."}), `--app-id: ".." is not an Auth0 client id`},
+		{"client id with a newline", []Layer{{Source: FromEnv, Answers: answers.Answers{ClientID: "abc\ndef"}}}, `AUTH0_CLIENT_ID: "abc\ndef" is not an Auth0 client id`},
+		{"admin with a control character", flags(answers.Answers{Admins: []string{"alice\x1b[2J"}}), `--admin: admin "alice\x1b[2J" contains a control character`},
+		{"admin email in a bad domain", flags(answers.Answers{Admins: []string{"alice@acme!com"}}), `--admin: "alice@acme!com" is not an email address`},
+		{"principal domain with a control character", flags(answers.Answers{PrincipalDomain: "acme\x01.com"}), `--principal-domain: "acme\x01.com" is not a domain name`},
+		{"principal domain not a domain", []Layer{{Source: FromFile, Path: "a.yaml", Answers: answers.Answers{PrincipalDomain: "acme com", Admins: []string{"alice"}}}},
+			`principal_domain in a.yaml: "acme com" is not a domain name`},
+		{"output folder with a control character", flags(answers.Answers{Out: "out\x07"}), `--out: the output folder "out\a" contains a control character`},
+		{"secret with a line break, not shown", []Layer{{Source: FromEnv, Secrets: answers.Secrets{ClientSecret: "s3cret\nmore"}}},
+			"AUTH0_CLIENT_SECRET: the secret contains a line break"},
+		{"jwt with a control character", flags2(answers.Secrets{IngestionJWT: "a.b.c\x00"}), "--ingestion-jwt: the secret contains a line break or another control character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,9 +193,15 @@ func TestResolveErrorsNameTheSource(t *testing.T) {
 			if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("Resolve error = %v, want an InputError containing %q", err, tt.want)
 			}
+			if strings.Contains(err.Error(), "s3cret") {
+				t.Fatalf("the error shows the secret: %v", err)
+			}
 		})
 	}
 }
+
+func flags(a answers.Answers) []Layer  { return []Layer{{Source: FromFlags, Answers: a}} }
+func flags2(s answers.Secrets) []Layer { return []Layer{{Source: FromFlags, Secrets: s}} }
 
 // Admins given as emails are their local parts, lowercased (as the
 // renderers and OpenMetadata take them), in the emails' principal domain.
@@ -263,6 +309,9 @@ func TestComplete(t *testing.T) {
 			"--client-type confidential needs OpenMetadata 1.5 or later, and this is OpenMetadata 1.4.9"},
 		{"scopes without a service account", answers.Answers{Scopes: []string{"read:clients"}}, openmetadata.Newest, "", "",
 			"but the service account is skipped (the default for OpenMetadata 2.0.0"},
+		{"app named like the default bot, separate by default", answers.Answers{AppName: DefaultBotAppName}, openmetadata.Version{Major: 1, Patch: 2}, "", "",
+			`--bot-app-name: "OpenMetadata Ingestion Bot" is also the UI application's name`},
+		{"app named like the default bot, skipped by default", answers.Answers{AppName: DefaultBotAppName}, openmetadata.Newest, steps.Skip, "2.0.0", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -37,11 +38,11 @@ func Parse(s string) (Domain, error) {
 	}
 	host := strings.ToLower(u.Host)
 	hostname := strings.ToLower(u.Hostname())
-	if hostname == "" || !validHostname(hostname) {
+	if hostname == "" || !ValidHostname(hostname) {
 		return Domain{}, fmt.Errorf("tenant domain %q is not a host name: give it like acme.us.auth0.com", s)
 	}
-	if p := u.Port(); p != "" && !allDigits(p) {
-		return Domain{}, fmt.Errorf("tenant domain %q has an invalid port", s)
+	if p := u.Port(); p != "" && !ValidPort(p) || strings.HasSuffix(u.Host, ":") {
+		return Domain{}, fmt.Errorf("tenant domain %q has an invalid port: a port is a number from 1 to 65535", s)
 	}
 	d := Domain{Scheme: strings.ToLower(u.Scheme), Host: host}
 	// Auth0 names its identifiers without the default port (the Management
@@ -112,7 +113,10 @@ func (d Domain) TokenURL() string { return d.String() + "/oauth/token" }
 // ManagementAudience is the identifier of the Auth0 Management API: {issuer}api/v2/.
 func (d Domain) ManagementAudience() string { return d.String() + "/api/v2/" }
 
-func validHostname(h string) bool {
+// ValidHostname reports whether h (lowercase, without a port) is an IP
+// address or a DNS host name: dot-separated labels of 1 to 63 letters,
+// digits and inner hyphens, 253 characters at most.
+func ValidHostname(h string) bool {
 	if net.ParseIP(h) != nil {
 		return true
 	}
@@ -132,11 +136,16 @@ func validHostname(h string) bool {
 	return true
 }
 
-func allDigits(s string) bool {
-	for _, r := range s {
+// ValidPort reports whether p is a TCP port number, 1 to 65535.
+func ValidPort(p string) bool {
+	if p == "" || len(p) > 5 {
+		return false
+	}
+	for _, r := range p {
 		if r < '0' || r > '9' {
 			return false
 		}
 	}
-	return s != ""
+	n, _ := strconv.Atoi(p)
+	return n >= 1 && n <= 65535
 }

@@ -28,6 +28,11 @@ func TestParse(t *testing.T) {
 		{in: "acme..auth0.com", wantErr: "not a host name"},
 		{in: "acme_x.auth0.com", wantErr: "not a host name"},
 		{in: "https://acme.auth0.com:abc", wantErr: "not a host name"},
+		{in: "https://acme.auth0.com:99999", wantErr: "invalid port: a port is a number from 1 to 65535"},
+		{in: "https://acme.auth0.com:0", wantErr: "invalid port"},
+		{in: "https://acme.auth0.com:", wantErr: "invalid port"},
+		{in: "http://127.0.0.1:65536", wantErr: "invalid port"},
+		{in: "http://127.0.0.1:65535", want: "http://127.0.0.1:65535", audience: "http://127.0.0.1:65535/api/v2/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -61,6 +66,17 @@ func TestDerivedURLs(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("got %q, want %q", got[i], want[i])
+		}
+	}
+}
+
+func TestValidPort(t *testing.T) {
+	for p, want := range map[string]bool{
+		"1": true, "80": true, "8585": true, "65535": true,
+		"": false, "0": false, "65536": false, "99999": false, "123456": false, "-1": false, "+80": false, "8a": false, "٣": false,
+	} {
+		if got := ValidPort(p); got != want {
+			t.Errorf("ValidPort(%q) = %v, want %v", p, got, want)
 		}
 	}
 }

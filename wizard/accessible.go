@@ -10,6 +10,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/setup"
 )
 
@@ -157,7 +158,15 @@ func (a *accessible) info(s stepID) string {
 func (a *accessible) ask(form *huh.Form) error {
 	form.WithAccessible(true).WithInput(a.r).WithOutput(a.w).WithTheme(huh.ThemeFunc(plainTheme)).WithShowHelp(false)
 	done := make(chan error, 1)
-	go func() { done <- form.Run() }()
+	go func() {
+		// A panic here, off the caller's goroutine, would end the process past Main's recover.
+		defer func() {
+			if r := recover(); r != nil {
+				done <- crash.Recovered(r)
+			}
+		}()
+		done <- form.Run()
+	}()
 	select {
 	case err := <-done:
 		if err != nil {

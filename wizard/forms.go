@@ -8,6 +8,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -36,7 +37,7 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 		}
 		const where = "The application authorized for the Auth0 Management API (APIs > Auth0 Management API)."
 		fields = append(fields,
-			f.input("clientID", "Client ID", where, &d.clientID, nonEmpty("the client ID")),
+			f.input("clientID", "Client ID", where, &d.clientID, validClientID),
 			f.secret("clientSecret", "Client Secret", "", &d.clientSecret, nonEmpty("the client secret")))
 	case stepOMURL:
 		in := f.input("omURL", "OpenMetadata URL", "", &d.omURL, validOMURL)
@@ -77,7 +78,7 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 			f.choose("appChoice", "Application", "", &d.appChoice,
 				huh.NewOption("Create it, or reuse the one om-auth0 made before", appCreate),
 				huh.NewOption("Use an existing application…", appExisting)),
-			f.input("appName", "Application name", "The name to create it with, and to find it by on the next run.", &d.appName, nonEmpty("the application name")))
+			f.input("appName", "Application name", "The name to create it with, and to find it by on the next run.", &d.appName, setup.CheckAppName))
 	case stepServiceForm:
 		fields = append(fields, f.choose("saMode", "Service account", serviceAccountHelp(f.cfg.Choices.Version), &d.saMode,
 			huh.NewOption("Separate — a Machine-to-Machine application (recommended)", string(steps.Separate)),
@@ -85,7 +86,7 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 			huh.NewOption("Skip — no service account", string(steps.Skip))))
 	case stepBotName:
 		fields = append(fields, f.input("botName", "Service account application name",
-			"A Machine-to-Machine application, found again by this name on the next run.", &d.botName, nonEmpty("the name")))
+			"A Machine-to-Machine application, found again by this name on the next run.", &d.botName, f.validBotName))
 	case stepScopes:
 		fields = append(fields, f.scopePicker(height))
 	case stepDeployForm:

@@ -12,10 +12,12 @@ import (
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
 func TestValidators(t *testing.T) {
+	bot := (&flow{cfg: &setup.Config{Choices: steps.Choices{AppName: "OpenMetadata"}}}).validBotName
 	tests := []struct {
 		name     string
 		validate func(string) error
@@ -50,6 +52,20 @@ func TestValidators(t *testing.T) {
 		{"jwt two parts", validJWT, "eyJ.eyJ", "three parts"},
 		{"name", nonEmpty("the name"), "OpenMetadata", ""},
 		{"name blank", nonEmpty("the name"), " ", "the name is required"},
+		{"om url port above 65535", validOMURL, "http://om.acme.com:99999", "invalid port"},
+		{"om url bad host", validOMURL, "http://om..acme.com", "invalid host"},
+		{"principal domain control character", validPrincipalDomain, "acme\x1b.com", "not a domain name"},
+		{"principals control character", validPrincipals, "alice\x1b]0;x\a", "contains a control character"},
+		{"app name", setup.CheckAppName, "OpenMetadata (prod)", ""},
+		{"app name blank", setup.CheckAppName, " ", "the application name is required"},
+		{"app name escape sequence", setup.CheckAppName, "OM\x1b[2J", "control character"},
+		{"app name too long", setup.CheckAppName, strings.Repeat("x", setup.MaxAppNameLength+1), "at most 128"},
+		{"client id", validClientID, " uJ0mGn3qE8pY4tQ2vXa7sLk9bR1cW5dZ ", ""},
+		{"client id blank", validClientID, " ", "the client ID is required"},
+		{"client id pasted with a newline inside", validClientID, "uJ0mGn3q\nE8pY", "is not an Auth0 client id"},
+		{"bot name", bot, "OpenMetadata Ingestion Bot", ""},
+		{"bot name is the app name", bot, "openmetadata", "is also the UI application's name"},
+		{"bot name with <", bot, "<b>", "< or >"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,14 @@ func nonEmpty(what string) func(string) error {
 	}
 }
 
+// validClientID is setup.CheckClientID, and the ID is required.
+func validClientID(s string) error {
+	if err := nonEmpty("the client ID")(s); err != nil {
+		return err
+	}
+	return setup.CheckClientID(strings.TrimSpace(s))
+}
+
 // validPrincipals accepts comma-separated emails or their local parts, as
 // the command line does (setup.Principals).
 func validPrincipals(s string) error {
@@ -73,23 +81,19 @@ func validPrincipalDomainFor(admins *string) func(string) error {
 	}
 }
 
-// validPrincipalDomain accepts an email domain such as acme.com.
+// validPrincipalDomain accepts an email domain such as acme.com (setup.CheckPrincipalDomain).
 func validPrincipalDomain(s string) error {
-	s = strings.TrimSpace(s)
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return errors.New("give your users' email domain, like acme.com (or give the admins as emails)")
 	}
-	if strings.Contains(s, "@") {
-		_, dom, _ := strings.Cut(s, "@")
-		return fmt.Errorf("give the domain only (%q)", dom)
-	}
-	for _, label := range strings.Split(strings.ToLower(s), ".") {
-		if label == "" || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") ||
-			strings.IndexFunc(label, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') }) >= 0 {
-			return fmt.Errorf("%q is not a domain name: give it like acme.com", s)
-		}
-	}
-	return nil
+	_, err := setup.CheckPrincipalDomain(s)
+	return err
+}
+
+// validBotName: the service account's name is an application name other
+// than the UI application's (setup.CheckBotName).
+func (f *flow) validBotName(s string) error {
+	return setup.CheckBotName(s, f.cfg.Choices.AppName)
 }
 
 // validJWT accepts nothing (a placeholder is written) or a JWT's three parts.

@@ -55,7 +55,9 @@ type Options struct {
 // Run runs the wizard until Done and returns the run's result. When the
 // operator quits with Ctrl+C it lists on stderr what was already created in
 // Auth0 and returns an error matching context.Canceled and huh.ErrUserAborted
-// (exit 130). Quitting from an error view returns that error (exit 1).
+// (exit 130). Quitting from an error view returns that error (exit 1). A
+// panic in the terminal UI or in its Auth0 calls quits it, restoring the
+// terminal, and returns a *crash.Error (exit 1, a bug).
 func Run(ctx context.Context, opts Options) (*setup.Result, error) {
 	if opts.IO == nil {
 		return nil, errors.New("wizard: no IO streams")
@@ -77,12 +79,20 @@ func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
 	if !ios.ColorEnabled() {
 		popts = append(popts, tea.WithColorProfile(colorprofile.ASCII))
 	}
-	final, err := tea.NewProgram(m, popts...).Run()
-	if fm, ok := final.(*model); ok {
-		m = fm
+	g := &guarded{m: m}
+	prog := tea.NewProgram(g, popts...)
+	g.quit = prog.Quit
+	final, err := prog.Run()
+	if fg, ok := final.(*guarded); ok {
+		if fm, ok := fg.m.(*model); ok {
+			m = fm
+		}
 	}
 	w := styledWriter(ios)
 	switch {
+	case g.crash != nil:
+		fmt.Fprint(w, createdText(f.created()))
+		return nil, g.crash
 	case m.aborted || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
 		fmt.Fprint(w, createdText(f.created()))
 		return nil, ErrAborted
