@@ -319,6 +319,10 @@ func (r *run) publicKeysCheck() {
 }
 
 func (r *run) authorizerCheck() {
+	if !r.providerOK() {
+		r.skip(IDOMAuthorizer, "", "OpenMetadata does not sign in with Auth0 yet (see "+IDOMProvider+")")
+		return
+	}
 	if len(r.cfg.Admins) == 0 || r.cfg.PrincipalDomain == "" {
 		r.skip(IDOMAuthorizer, "", "the admins and principal domain are unknown: give --answers (or --admin and --principal-domain)")
 		return

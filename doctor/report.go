@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // Status is a check's outcome.
@@ -107,12 +108,18 @@ func Write(w io.Writer, r Report, ascii bool) {
 	if ascii {
 		idx = 1
 	}
+	markWidth := 0
+	for _, m := range marks {
+		markWidth = max(markWidth, utf8.RuneCountInString(m[idx]))
+	}
 	counts := map[Status]int{}
 	for _, c := range r.Checks {
 		counts[c.Status]++
-		fmt.Fprintf(w, "%s %-*s  %s\n", marks[c.Status][idx], width, c.ID, c.Message)
+		mark := marks[c.Status][idx]
+		pad := strings.Repeat(" ", markWidth-utf8.RuneCountInString(mark))
+		fmt.Fprintf(w, "%s%s %-*s  %s\n", mark, pad, width, c.ID, c.Message)
 		if c.Fix != "" && c.Status != OK {
-			fmt.Fprintf(w, "  %*s  fix: %s\n", width+len(marks[c.Status][idx])-1, "", c.Fix)
+			fmt.Fprintf(w, "%s  fix: %s\n", strings.Repeat(" ", markWidth+1+width), c.Fix)
 		}
 	}
 	if ids := r.SkippedFor(NeedsAuth0); len(ids) > 0 {
