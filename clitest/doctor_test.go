@@ -77,9 +77,12 @@ func TestDoctorJSON(t *testing.T) {
 	if err := om.SetStored(settings); err != nil {
 		t.Fatal(err)
 	}
-	r = run(t, dir, env, "", "doctor", "--json", "--answers", answersFile)
+	// The admin token from stdin this time.
+	r = run(t, dir, env[:1], om.AdminToken()+"\n", "doctor", "--json", "--answers", answersFile, "--om-token", "-")
 	rep = parseReport(t, r.stdout)
-	if c, _ := rep.Check(doctor.IDOMClient); r.code != 1 || c.Status != doctor.Fail || !strings.Contains(r.stderr, "1 check(s) failed: om.client") {
+	cred, _ := rep.Check(doctor.IDOMCredential)
+	if c, _ := rep.Check(doctor.IDOMClient); r.code != 1 || cred.Status != doctor.OK || c.Status != doctor.Fail || !strings.Contains(r.stderr, "1 check(s) failed: om.client") ||
+		strings.Contains(r.stdout+r.stderr, om.AdminToken()) {
 		t.Fatalf("%v", r)
 	}
 }

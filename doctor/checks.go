@@ -120,7 +120,8 @@ func (r *run) omChecks() bool {
 	return true
 }
 
-// serverProviders are the provider as config/auth and the settings API show it.
+// providerOK reports whether OpenMetadata signs in with Auth0, as
+// config/auth and (with an admin credential) its stored settings show.
 func (r *run) providerOK() bool {
 	if r.f.authCfgErr == nil && r.f.authCfg.Provider != "auth0" {
 		return false
@@ -455,6 +456,9 @@ func (r *run) auth0Checks() {
 		for _, id := range managed[1:] {
 			r.skip(id, "", why)
 		}
+	}
+	if r.f.connectErr == nil && r.f.planErr == nil && (r.f.plan == nil || len(r.f.plan.Changes) == 0) {
+		r.f.planErr = errors.New("finding the OpenMetadata application gave no answer (a bug in om-auth0)")
 	}
 	if r.f.connectErr != nil || r.f.planErr != nil {
 		err := r.f.connectErr

@@ -41,26 +41,28 @@ type Inputs struct {
 
 // Check ids, in the order a report lists them.
 const (
-	IDAnswers           = "answers"
-	IDOMReachable       = "om.reachable"
-	IDOMVersion         = "om.version"
-	IDOMJWKS            = "om.jwks"
-	IDOMCredential      = "om.credential"
-	IDOMProvider        = "om.provider"
-	IDOMClient          = "om.client"
-	IDOMPublicKeys      = "om.public_keys"
-	IDOMAuthorizer      = "om.authorizer"
-	IDOMValidate        = "om.validate"
-	IDOMSettingsSource  = "om.settings_source"
-	IDAuth0Discovery    = "auth0.discovery"
-	IDAuth0JWKS         = "auth0.jwks"
-	IDAuth0App          = "auth0.app"
-	IDAuth0URLs         = "auth0.urls"
-	IDAuth0AppType      = "auth0.app_type"
-	IDAuth0ClientCreds  = "auth0.client_credentials"
-	IDAuth0ServiceAcct  = "auth0.service_account"
-	placeholderClientID = "unknown-client-id"
+	IDAnswers          = "answers"
+	IDOMReachable      = "om.reachable"
+	IDOMVersion        = "om.version"
+	IDOMJWKS           = "om.jwks"
+	IDOMCredential     = "om.credential"
+	IDOMProvider       = "om.provider"
+	IDOMClient         = "om.client"
+	IDOMPublicKeys     = "om.public_keys"
+	IDOMAuthorizer     = "om.authorizer"
+	IDOMValidate       = "om.validate"
+	IDOMSettingsSource = "om.settings_source"
+	IDAuth0Discovery   = "auth0.discovery"
+	IDAuth0JWKS        = "auth0.jwks"
+	IDAuth0App         = "auth0.app"
+	IDAuth0URLs        = "auth0.urls"
+	IDAuth0AppType     = "auth0.app_type"
+	IDAuth0ClientCreds = "auth0.client_credentials"
+	IDAuth0ServiceAcct = "auth0.service_account"
 )
+
+// placeholderClientID stands for a client id that nothing tells.
+const placeholderClientID = "unknown-client-id"
 
 // facts are the answers of both phases, from which the checks are made.
 type facts struct {
