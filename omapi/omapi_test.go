@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -178,4 +180,50 @@ func TestWithSettings(t *testing.T) {
 		got.Authorizer.ClassName == "" {
 		t.Errorf("authorizer = %s", out)
 	}
+}
+
+// Hostile answers: an oversized body is refused after 16 MiB, a body that
+// is not JSON or a null is an error naming the request, and an error
+// message is cleaned before it is shown.
+func TestHostileAnswers(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   func(w io.Writer)
+		want   string
+	}{
+		{"oversized", 200, func(w io.Writer) {
+			_, _ = w.Write([]byte(`{"version":"`))
+			_, _ = io.CopyN(w, zeros{}, MaxBody+10)
+		}, "larger than 16 MiB"},
+		{"not JSON", 200, func(w io.Writer) { _, _ = w.Write([]byte("<html>proxy</html>")) }, "not the JSON expected"},
+		{"null", 200, func(w io.Writer) { _, _ = w.Write([]byte("null")) }, "version"},
+		{"escape sequences", 500, func(w io.Writer) { _, _ = w.Write([]byte(`{"code":500,"message":"\u001b[2Jgone\u0007"}`)) }, "answered 500: [2Jgone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(tc.status)
+				tc.body(w)
+			}))
+			defer srv.Close()
+			c, err := New(srv.URL, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Version(context.Background())
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.ContainsAny(err.Error(), "\x1b\x07") {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// zeros is an endless reader of '0'.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '0'
+	}
+	return len(p), nil
 }
