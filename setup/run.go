@@ -402,6 +402,7 @@ func (s *run) report() {
 	in := s.cfg.RenderInput(s.ui, s.sa)
 	fmt.Fprintf(w, "Auth0 SSO for OpenMetadata is set up on tenant %s.\n", s.cfg.Answers().Domain)
 	WriteNextSteps(w, s.cfg.Out, s.files, in, s.cfg.Targets)
+	fmt.Fprintf(w, "\nOnce OpenMetadata runs with them, check it and Auth0 against each other (read-only):\n  om-auth0 doctor --om-url %s --answers %s\n", in.OMURL, filepath.Join(s.cfg.Out, AnswersFile))
 	fmt.Fprintf(w, "\nTo run it again (nothing changes when nothing changed):\n  om-auth0 setup --answers %s\n",
 		filepath.Join(s.cfg.Out, AnswersFile))
 }

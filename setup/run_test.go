@@ -74,7 +74,8 @@ ok: files in ` + cfg.Out + ": 3 written\n"
 		t.Fatalf("progress:\n%s\nwant:\n%s", progress.String(), wantProgress)
 	}
 	for _, want := range []string{"docker/openmetadata_auth0.env", "ingestion/workflow-config.yaml", "answers.yaml",
-		"docker compose --env-file", "om-auth0 setup --answers " + filepath.Join(cfg.Out, "answers.yaml")} {
+		"docker compose --env-file", "om-auth0 setup --answers " + filepath.Join(cfg.Out, "answers.yaml"),
+		"om-auth0 doctor --om-url https://om.acme.com --answers " + filepath.Join(cfg.Out, "answers.yaml")} {
 		if !strings.Contains(report.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, report.String())
 		}

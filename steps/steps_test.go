@@ -444,8 +444,8 @@ func TestPlanOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := sp.App(); a == nil || a.ClientID != first.sa.App.ClientID || a.Created {
-		t.Fatalf("service-account plan's application on the second run = %+v", a)
+	if a := sp.App(); a == nil || a.ClientID != first.sa.App.ClientID || a.Created || a.ClientSecret == "" || a.ClientSecret != first.sa.App.ClientSecret {
+		t.Fatalf("service-account plan's application on the second run = %+v (with the secret read alongside)", a)
 	}
 	if g := sp.Grant(); g == nil || g.ID != first.sa.Grant.ID || g.ClientID != first.sa.App.ClientID || !slices.Equal(g.Scopes, []string{"read:clients"}) {
 		t.Fatalf("grant on the second run = %+v, first run made %+v", g, first.sa.Grant)

@@ -225,7 +225,12 @@ func (p *ServiceAccountPlan) App() *App {
 	if p == nil || p.state == nil || p.state.mode == Skip {
 		return nil
 	}
-	return p.state.target.app(false)
+	app := p.state.target.app(false)
+	if app.ClientSecret == "" && p.state.current != nil {
+		// The secret of an existing bot is read alongside the plan, after its target was made.
+		app.ClientSecret = p.state.current.ClientSecret
+	}
+	return app
 }
 
 // Grant is the Management API client grant a service-account plan ends

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/tenant"
 )
 
 // Names of the verification checks (screens.md "Verification"). Names that
@@ -165,32 +167,43 @@ func (s *Session) botTokenError(bot *App, err error) error {
 	return e
 }
 
-// checkDiscovery checks that the discovery document names the tenant as
-// issuer and points at its JWKS, as OpenMetadata's OIDC client reads them.
+// checkDiscovery is CheckTenantDiscovery for the session's tenant.
 func (s *Session) checkDiscovery(ctx context.Context) error {
+	return CheckTenantDiscovery(ctx, s.http, s.domain)
+}
+
+func (s *Session) fetchJWKS(ctx context.Context) (map[string]*rsa.PublicKey, error) {
+	return FetchTenantJWKS(ctx, s.http, s.domain)
+}
+
+// CheckTenantDiscovery checks that d's discovery document (public, no
+// credentials) names the tenant as issuer and points at its JWKS, as
+// OpenMetadata's OIDC client reads them.
+func CheckTenantDiscovery(ctx context.Context, client *http.Client, d tenant.Domain) error {
 	var doc struct {
 		Issuer        string `json:"issuer"`
 		JWKSURI       string `json:"jwks_uri"`
 		AuthEndpoint  string `json:"authorization_endpoint"`
 		TokenEndpoint string `json:"token_endpoint"`
 	}
-	if err := auth0http.GetJSON(ctx, s.http, s.domain.DiscoveryURL(), &doc); err != nil {
+	if err := auth0http.GetJSON(ctx, client, d.DiscoveryURL(), &doc); err != nil {
 		return err
 	}
 	switch {
-	case doc.Issuer != s.domain.Issuer():
-		return fmt.Errorf("its issuer is %q, not %q", doc.Issuer, s.domain.Issuer())
-	case doc.JWKSURI != s.domain.JWKSURL():
-		return fmt.Errorf("its jwks_uri is %q, not %q", doc.JWKSURI, s.domain.JWKSURL())
+	case doc.Issuer != d.Issuer():
+		return fmt.Errorf("its issuer is %q, not %q", doc.Issuer, d.Issuer())
+	case doc.JWKSURI != d.JWKSURL():
+		return fmt.Errorf("its jwks_uri is %q, not %q", doc.JWKSURI, d.JWKSURL())
 	case doc.AuthEndpoint == "" || doc.TokenEndpoint == "":
 		return errors.New("it lacks the authorization or token endpoint")
 	}
 	return nil
 }
 
-func (s *Session) fetchJWKS(ctx context.Context) (map[string]*rsa.PublicKey, error) {
+// FetchTenantJWKS reads d's signing keys (public, no credentials).
+func FetchTenantJWKS(ctx context.Context, client *http.Client, d tenant.Domain) (map[string]*rsa.PublicKey, error) {
 	var set auth0http.JWKS
-	if err := auth0http.GetJSON(ctx, s.http, s.domain.JWKSURL(), &set); err != nil {
+	if err := auth0http.GetJSON(ctx, client, d.JWKSURL(), &set); err != nil {
 		return nil, err
 	}
 	return set.RSAKeys()
