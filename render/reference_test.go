@@ -15,28 +15,9 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
-)
 
-// referenceDir finds shared/reference beside the repository root by walking
-// up from the test's working directory.
-func referenceDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		ref := filepath.Join(dir, "shared", "reference")
-		if fi, err := os.Stat(ref); err == nil && fi.IsDir() {
-			return ref
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/reference not found beside the repository root (walked up from the working directory)")
-		}
-		dir = parent
-	}
-}
+	"github.com/om-auth0/om-auth0/internal/testenv"
+)
 
 // schemaLoader serves OpenMetadata's schemas from local copies. The schemas'
 // $ids and relative $refs disagree on folders (OpenMetadata's generator
@@ -162,7 +143,7 @@ func compileSchema(t testing.TB, file, pointer string, override map[string]strin
 	if s, ok := schemas.schemas[key]; ok {
 		return s
 	}
-	ref := referenceDir(t)
+	ref := testenv.ReferenceDir(t)
 	loader := &schemaLoader{
 		dirs: []string{
 			filepath.Join(ref, "openmetadata"),
@@ -252,7 +233,7 @@ func parseYAML(t testing.TB, f File) map[string]any {
 // openmetadata-server service.
 func composeServerEnv(t testing.TB) map[string]bool {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(referenceDir(t), "openmetadata", "docker", "docker-compose.yml"))
+	data, err := os.ReadFile(filepath.Join(testenv.ReferenceDir(t), "openmetadata", "docker", "docker-compose.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}
