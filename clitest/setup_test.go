@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -639,19 +640,19 @@ func TestInterruptExit130(t *testing.T) {
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}, tn.env()...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
+	held := heldRequests() // an earlier run's, still parked
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until both applications exist: the grant's POST is then held by the tenant.
-	deadline := time.Now().Add(10 * time.Second)
-	for len(tn.Clients()) < 4 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(100 * time.Millisecond)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Interrupt once the grant's POST is held by the tenant: both
+	// applications exist and the run knows it created them.
+	waitHeld(t, held, exited, &stderr)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err := cmd.Wait()
+	err := <-exited
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 130 {
 		t.Fatalf("want exit 130, got %v\n%s", err, stderr.String())
@@ -659,6 +660,53 @@ func TestInterruptExit130(t *testing.T) {
 	if !strings.Contains(stderr.String(), "Interrupted.") || !strings.Contains(stderr.String(), "Already created in Auth0 before the interrupt") ||
 		!strings.Contains(stderr.String(), tn.client(t, "OpenMetadata Ingestion Bot").ClientID) {
 		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
+
+// heldRequests are the goroutines of this process parked inside the
+// simulated tenant's handler, by their goroutine header: requests held by an
+// injected Latency fault (the tenant runs in this process). Its request log
+// cannot show them: a request is logged once answered.
+func heldRequests() map[string]bool {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	held := map[string]bool{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		header, _, _ := strings.Cut(g, "\n")
+		if strings.Contains(header, "[select") && strings.Contains(g, "sandbox.(*Server).serveHTTP") {
+			held[strings.Fields(header)[1]] = true // the goroutine's id
+		}
+	}
+	return held
+}
+
+// waitHeld waits until the tenant holds a request that was not held before
+// (see heldRequests). The run ending first, or 10 s passing, fails the test.
+// A test calling it must not run in parallel with others that hold requests.
+func waitHeld(t *testing.T, before map[string]bool, exited <-chan error, stderr *strings.Builder) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for g := range heldRequests() {
+			if !before[g] {
+				return
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the run ended (%v) before the tenant held a request:\n%s", err, stderr) // read once Wait returned
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the tenant held no request after 10 s")
+		}
 	}
 }
 
