@@ -40,6 +40,7 @@ var targetFiles = map[string][]string{
 // as the guide describes, and the output folder holds exactly the chosen
 // targets' files, secret files readable by the owner only.
 func TestNoInputRun(t *testing.T) {
+	t.Parallel()
 	type tc struct {
 		target, clientType, version, serviceAccount string
 		scopes                                      string
@@ -179,6 +180,7 @@ func TestNoInputRun(t *testing.T) {
 
 // A second identical run changes nothing in the tenant and rewrites identical files.
 func TestSecondRunChangesNothing(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--no-input", "--om-url", omURL, "--om-version", "1.6.4", "--client-type", "confidential",
@@ -218,6 +220,7 @@ func TestSecondRunChangesNothing(t *testing.T) {
 // --dry-run changes nothing in the tenant and writes nothing, on a fresh
 // tenant and on one where a change is due.
 func TestDryRun(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--no-input", "--om-url", omURL, "--om-version", "1.0.2", "--scopes", "read:clients",
@@ -292,6 +295,7 @@ func TestDryRun(t *testing.T) {
 // --dry-run --json names the applications and the grant the plan found,
 // with their client ids; only what is still to be created has none.
 func TestDryRunReportsWhatItFound(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--no-input", "--json", "--om-url", omURL, "--om-version", "1.6.4", "--client-type", "confidential",
@@ -352,6 +356,7 @@ func TestDryRunReportsWhatItFound(t *testing.T) {
 
 // Missing values: exit 2 naming all of them, before any request.
 func TestMissingValues(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tests := []struct {
 		name string
@@ -381,6 +386,7 @@ func TestMissingValues(t *testing.T) {
 
 // A bad answers file: exit 2 naming the key and its line, before any request.
 func TestBadAnswersFile(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tests := []struct{ name, yaml, want string }{
 		{"unknown key", "om_url: https://om.example.com\nadmins: [alice]\ncolour: blue\n", `answers.yaml:3: key "colour": unknown key`},
@@ -408,6 +414,7 @@ func TestBadAnswersFile(t *testing.T) {
 
 // answers.yaml with the secrets from the environment reproduces the run.
 func TestAnswersRoundTrip(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	first := run(t, dir, tn.env("OM_INGESTION_BOT_JWT="+jwt), "", "setup", "--json", "--om-url", omURL, "--om-version", "1.0.2",
@@ -459,6 +466,7 @@ func must[T any](v T, err error) T {
 // No secret appears on stderr, in answers.yaml or in --json output, unless
 // --reveal-secrets (then the applications' secrets are in --json).
 func TestSecretsNeverShown(t *testing.T) {
+	t.Parallel()
 	for _, reveal := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reveal=%v", reveal), func(t *testing.T) {
 			tn := newTenant(t)
@@ -503,6 +511,7 @@ func TestSecretsNeverShown(t *testing.T) {
 
 // A secret typed on the command line works, with a warning that does not repeat it.
 func TestSecretOnCommandLineWarns(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	r := run(t, t.TempDir(), []string{"AUTH0_DOMAIN=" + tn.URL(), "AUTH0_CLIENT_ID=" + tn.clientID}, "",
 		"setup", "--client-secret", tn.secret, "--om-version", "1.6.4", "--admin", "alice", "--principal-domain", "example.com", "--out", "out")
@@ -518,6 +527,7 @@ func TestSecretOnCommandLineWarns(t *testing.T) {
 // --json: stdout is one JSON object; everything for a person is on stderr.
 // Without --json, stderr has the progress and stdout the summary.
 func TestStdoutStderrSeparation(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--om-version", "1.6.4", "--admin", "alice", "--principal-domain", "example.com", "--out", "out"}
@@ -559,6 +569,7 @@ func TestStdoutStderrSeparation(t *testing.T) {
 // An Auth0 failure: exit 1, naming what failed and what was already created;
 // no file is written.
 func TestAuth0FailureExit1(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	tn.InjectFault(sandbox.Fault{Method: "POST", Path: "/api/v2/client-grants", Status: 400})
@@ -584,6 +595,7 @@ func TestAuth0FailureExit1(t *testing.T) {
 
 // Missing Management API scopes: exit 1 naming them all, before any change.
 func TestMissingScopesExit1(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	id, secret := tn.CreateM2MApp("read only", []string{"read:clients", "read:resource_servers"})
 	r := run(t, t.TempDir(), []string{"AUTH0_DOMAIN=" + tn.URL(), "AUTH0_CLIENT_ID=" + id, "AUTH0_CLIENT_SECRET=" + secret}, "",
@@ -603,6 +615,7 @@ func TestMissingScopesExit1(t *testing.T) {
 
 // Bad usage: exit 2, nothing changed.
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tests := []struct {
 		name string
@@ -630,7 +643,8 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// Ctrl+C: exit 130, naming what the run had created.
+// Ctrl+C: exit 130, naming what the run had created. Not parallel:
+// waitHeld looks at every goroutine of the test process.
 func TestInterruptExit130(t *testing.T) {
 	tn := newTenant(t)
 	dir := t.TempDir()
@@ -712,6 +726,7 @@ func waitHeld(t *testing.T, before map[string]bool, exited <-chan error, stderr 
 
 // Without --om-version, the version comes from the server, and its defaults follow.
 func TestVersionDetected(t *testing.T) {
+	t.Parallel()
 	om := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/system/version" {
 			http.NotFound(w, r)
@@ -742,6 +757,7 @@ func TestVersionDetected(t *testing.T) {
 // A Management API token instead of client credentials; --app-id reuses an
 // existing application, which gets only the fields sign-in needs.
 func TestAPITokenAndAppID(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tn.SeedApps(1, "spa")
 	existing := tn.Clients()[1]
@@ -769,6 +785,7 @@ func TestAPITokenAndAppID(t *testing.T) {
 
 // Every command has help with examples, and shell completion works from the binary.
 func TestHelpAndCompletion(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, args := range [][]string{{"--help"}, {"setup", "--help"}, {"render", "--help"}} {
 		r := run(t, dir, nil, "", args...)
