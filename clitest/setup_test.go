@@ -29,7 +29,7 @@ const (
 	jwt   = "eyJhbGciOiJSUzI1NiJ9.ingestion-bot-token.signature"
 )
 
-// targetFiles are the files each target writes (SPEC §2 output folder).
+// targetFiles are the files each target writes into the output folder.
 var targetFiles = map[string][]string{
 	"docker":     {"docker/openmetadata_auth0.env"},
 	"bare-metal": {"bare-metal/openmetadata-auth0.yaml"},
