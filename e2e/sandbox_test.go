@@ -107,7 +107,7 @@ func TestSandboxWizard(t *testing.T) {
 
 	cmd := fmt.Sprintf("env -u ACCESSIBLE %s sandbox --out %s --state-file %s; echo EXIT=$?; sleep 600", bin, out, state)
 	p := startPane(t, 100, 30, []string{"NO_COLOR=1", "TERM=xterm-256color"}, cmd)
-	save := screenSaver(t, dir, om)
+	save := screenSaver(t, p, dir, om)
 
 	// Connect: the sandbox fills in the tenant and its Management credentials.
 	save("connect", p.wait("Connected to tenant", "(Sandbox)", "nothing real is created"))
@@ -239,7 +239,7 @@ var jwksWrapped = regexp.MustCompile(`│  AUTHENTICATION_PUBLIC_KEYS=\[http://1
 // the order they first appear). Ports and ids keep their width, so the
 // frames stay aligned; the folder's path has the same length on every run
 // (see fixedTempDir), so text wraps the same way.
-func screenSaver(t *testing.T, dir, om string) func(name, screen string) {
+func screenSaver(t *testing.T, p *pane, dir, om string) func(name, screen string) {
 	_, omPort, _ := strings.Cut(strings.TrimPrefix(om, "http://"), ":")
 	fill := func(port string) string {
 		if port == omPort {
@@ -248,7 +248,7 @@ func screenSaver(t *testing.T, dir, om string) func(name, screen string) {
 		return strings.Repeat("P", len(port))
 	}
 	ids := map[string]string{}
-	shots := newScreens(t, func(screen string) string {
+	shots := newScreens(t, p, func(screen string) string {
 		screen = strings.ReplaceAll(screen, dir, "$TMP")
 		// A port cut by a wrapped row in a preview box: "127.0.0.1:12│" then " │> 345".
 		screen = wrappedPort.ReplaceAllStringFunc(screen, func(s string) string {
@@ -308,7 +308,7 @@ func TestSandboxInterrupt(t *testing.T) {
 	om := fakeOpenMetadata(t)
 	cmd := fmt.Sprintf("env -u ACCESSIBLE %s sandbox --out %s --om-url %s; echo EXIT=$?; sleep 600", bin, filepath.Join(dir, "out"), om)
 	p := startPane(t, 100, 30, []string{"NO_COLOR=1", "TERM=xterm-256color"}, cmd)
-	save := screenSaver(t, dir, om)
+	save := screenSaver(t, p, dir, om)
 
 	p.wait("Connected to tenant")
 	p.keys("Enter")

@@ -118,37 +118,64 @@ func (p *pane) waitGone(text string) string {
 // run, with testdata/screens/<test>-<nn>-<name>.txt. After a change to what
 // the wizard shows, `go test ./e2e/ -update` rewrites them; review the
 // result with git diff before committing it.
+//
+// A screen is compared once it has settled: forms redraw some texts (huh's
+// dynamic descriptions) a moment after the value they follow, so the pane is
+// captured again until it matches, for up to settleTimeout; a screen that
+// still differs then is reported. With -update, a screen is saved once two
+// captures settleGap apart agree.
 type screens struct {
 	t         *testing.T
+	p         *pane
 	normalise func(screen string) string
 	n         int
 	saved     map[string]bool // the files this test compared or wrote
 }
 
-const screensDir = "testdata/screens"
+const (
+	screensDir    = "testdata/screens"
+	settleTimeout = 5 * time.Second
+	settleGap     = 300 * time.Millisecond
+)
 
-// newScreens returns the screens of t; when t ends without failing, a saved
-// screen this run no longer shows is an error (deleted with -update).
-func newScreens(t *testing.T, normalise func(string) string) *screens {
-	s := &screens{t: t, normalise: normalise, saved: map[string]bool{}}
+// newScreens returns the screens of t shown in p; when t ends without
+// failing, a saved screen this run no longer shows is an error (deleted
+// with -update).
+func newScreens(t *testing.T, p *pane, normalise func(string) string) *screens {
+	s := &screens{t: t, p: p, normalise: normalise, saved: map[string]bool{}}
 	t.Cleanup(s.checkStale)
 	return s
 }
 
 func (s *screens) prefix() string { return strings.TrimPrefix(s.t.Name(), "TestSandbox") + "-" }
 
-func (s *screens) save(name, screen string) {
-	s.t.Helper()
-	s.n++
+// text is screen as saved: normalised, without trailing blanks.
+func (s *screens) text(screen string) string {
 	lines := strings.Split(strings.TrimRight(s.normalise(screen), "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
-	got := strings.Join(lines, "\n") + "\n"
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// save compares screen, the pane just waited for, with its saved copy (or
+// writes it, with -update).
+func (s *screens) save(name, screen string) {
+	s.t.Helper()
+	s.n++
+	got := s.text(screen)
 	file := fmt.Sprintf("%s%02d-%s.txt", s.prefix(), s.n, name)
 	s.saved[file] = true
 	path := filepath.Join(screensDir, file)
 	if *update {
+		for deadline := time.Now().Add(settleTimeout); time.Now().Before(deadline); {
+			time.Sleep(settleGap)
+			next := s.text(s.p.screen())
+			if next == got {
+				break
+			}
+			got = next
+		}
 		if err := os.MkdirAll(screensDir, 0o755); err != nil {
 			s.t.Fatal(err)
 		}
@@ -161,6 +188,10 @@ func (s *screens) save(name, screen string) {
 	if err != nil {
 		s.t.Errorf("screen %q: %v (run go test ./e2e/ -update to save it, then review it)", name, err)
 		return
+	}
+	for deadline := time.Now().Add(settleTimeout); string(want) != got && time.Now().Before(deadline); {
+		time.Sleep(40 * time.Millisecond)
+		got = s.text(s.p.screen())
 	}
 	if string(want) != got {
 		s.t.Errorf("screen %q differs from %s; if the change is meant, run go test ./e2e/ -update and review git diff:\n%s",
