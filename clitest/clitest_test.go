@@ -1,7 +1,7 @@
 // Package clitest runs the built om-auth0 binary as a subprocess against a
 // simulated Auth0 tenant (sandbox), the way a script would: the command-line
-// contract of SPEC §2 (flags, environment, answers file, exit codes, stdout
-// and stderr) seen from outside.
+// contract the README describes (flags, environment, answers file, exit
+// codes, stdout and stderr) seen from outside.
 package clitest
 
 import (

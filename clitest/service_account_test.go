@@ -13,6 +13,7 @@ import (
 // the service account and its grant are reported as already set up, not as
 // updated and created.
 func TestSameModeRerunKeepsTheGrant(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--no-input", "--om-url", omURL, "--om-version", "1.0.2", "--service-account", "same", "--yes",

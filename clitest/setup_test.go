@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -29,7 +30,7 @@ const (
 	jwt   = "eyJhbGciOiJSUzI1NiJ9.ingestion-bot-token.signature"
 )
 
-// targetFiles are the files each target writes (SPEC §2 output folder).
+// targetFiles are the files each target writes into the output folder.
 var targetFiles = map[string][]string{
 	"docker":     {"docker/openmetadata_auth0.env"},
 	"bare-metal": {"bare-metal/openmetadata-auth0.yaml"},
@@ -40,6 +41,7 @@ var targetFiles = map[string][]string{
 // as the guide describes, and the output folder holds exactly the chosen
 // targets' files, secret files readable by the owner only.
 func TestNoInputRun(t *testing.T) {
+	t.Parallel()
 	type tc struct {
 		target, clientType, version, serviceAccount string
 		scopes                                      string
@@ -182,6 +184,7 @@ func TestNoInputRun(t *testing.T) {
 
 // A second identical run changes nothing in the tenant and rewrites identical files.
 func TestSecondRunChangesNothing(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--no-input", "--om-url", omURL, "--om-version", "1.6.4", "--client-type", "confidential",
@@ -221,6 +224,7 @@ func TestSecondRunChangesNothing(t *testing.T) {
 // --dry-run changes nothing in the tenant and writes nothing, on a fresh
 // tenant and on one where a change is due.
 func TestDryRun(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--no-input", "--om-url", omURL, "--om-version", "1.0.2", "--scopes", "read:clients",
@@ -295,6 +299,7 @@ func TestDryRun(t *testing.T) {
 // --dry-run --json names the applications and the grant the plan found,
 // with their client ids; only what is still to be created has none.
 func TestDryRunReportsWhatItFound(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--no-input", "--json", "--om-url", omURL, "--om-version", "1.6.4", "--client-type", "confidential",
@@ -355,6 +360,7 @@ func TestDryRunReportsWhatItFound(t *testing.T) {
 
 // Missing values: exit 2 naming all of them, before any request.
 func TestMissingValues(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tests := []struct {
 		name string
@@ -384,6 +390,7 @@ func TestMissingValues(t *testing.T) {
 
 // A bad answers file: exit 2 naming the key and its line, before any request.
 func TestBadAnswersFile(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tests := []struct{ name, yaml, want string }{
 		{"unknown key", "om_url: https://om.example.com\nadmins: [alice]\ncolour: blue\n", `answers.yaml:3: key "colour": unknown key`},
@@ -411,6 +418,7 @@ func TestBadAnswersFile(t *testing.T) {
 
 // answers.yaml with the secrets from the environment reproduces the run.
 func TestAnswersRoundTrip(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	first := run(t, dir, tn.env("OM_INGESTION_BOT_JWT="+jwt), "", "setup", "--json", "--om-url", omURL, "--om-version", "1.0.2",
@@ -467,6 +475,7 @@ func must[T any](v T, err error) T {
 // No secret appears on stderr, in answers.yaml or in --json output, unless
 // --reveal-secrets (then the applications' secrets are in --json).
 func TestSecretsNeverShown(t *testing.T) {
+	t.Parallel()
 	for _, reveal := range []bool{false, true} {
 		t.Run(fmt.Sprintf("reveal=%v", reveal), func(t *testing.T) {
 			tn := newTenant(t)
@@ -511,6 +520,7 @@ func TestSecretsNeverShown(t *testing.T) {
 
 // A secret typed on the command line works, with a warning that does not repeat it.
 func TestSecretOnCommandLineWarns(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	r := run(t, t.TempDir(), []string{"AUTH0_DOMAIN=" + tn.URL(), "AUTH0_CLIENT_ID=" + tn.clientID}, "",
 		"setup", "--client-secret", tn.secret, "--om-version", "1.6.4", "--admin", "alice", "--principal-domain", "example.com", "--out", "out")
@@ -526,6 +536,7 @@ func TestSecretOnCommandLineWarns(t *testing.T) {
 // --json: stdout is one JSON object; everything for a person is on stderr.
 // Without --json, stderr has the progress and stdout the summary.
 func TestStdoutStderrSeparation(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	args := []string{"setup", "--om-version", "1.6.4", "--admin", "alice", "--principal-domain", "example.com", "--out", "out"}
@@ -567,6 +578,7 @@ func TestStdoutStderrSeparation(t *testing.T) {
 // An Auth0 failure: exit 1, naming what failed and what was already created;
 // no file is written.
 func TestAuth0FailureExit1(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	dir := t.TempDir()
 	tn.InjectFault(sandbox.Fault{Method: "POST", Path: "/api/v2/client-grants", Status: 400})
@@ -592,6 +604,7 @@ func TestAuth0FailureExit1(t *testing.T) {
 
 // Missing Management API scopes: exit 1 naming them all, before any change.
 func TestMissingScopesExit1(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	id, secret := tn.CreateM2MApp("read only", []string{"read:clients", "read:resource_servers"})
 	r := run(t, t.TempDir(), []string{"AUTH0_DOMAIN=" + tn.URL(), "AUTH0_CLIENT_ID=" + id, "AUTH0_CLIENT_SECRET=" + secret}, "",
@@ -611,6 +624,7 @@ func TestMissingScopesExit1(t *testing.T) {
 
 // Bad usage: exit 2, nothing changed.
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tests := []struct {
 		name string
@@ -638,7 +652,8 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// Ctrl+C: exit 130, naming what the run had created.
+// Ctrl+C: exit 130, naming what the run had created. Not parallel:
+// waitHeld looks at every goroutine of the test process.
 func TestInterruptExit130(t *testing.T) {
 	tn := newTenant(t)
 	dir := t.TempDir()
@@ -648,19 +663,19 @@ func TestInterruptExit130(t *testing.T) {
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}, tn.env()...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
+	held := heldRequests() // an earlier run's, still parked
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until both applications exist: the grant's POST is then held by the tenant.
-	deadline := time.Now().Add(10 * time.Second)
-	for len(tn.Clients()) < 4 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(100 * time.Millisecond)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	// Interrupt once the grant's POST is held by the tenant: both
+	// applications exist and the run knows it created them.
+	waitHeld(t, held, exited, &stderr)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err := cmd.Wait()
+	err := <-exited
 	var exitErr *exec.ExitError
 	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 130 {
 		t.Fatalf("want exit 130, got %v\n%s", err, stderr.String())
@@ -671,8 +686,56 @@ func TestInterruptExit130(t *testing.T) {
 	}
 }
 
+// heldRequests are the goroutines of this process parked inside the
+// simulated tenant's handler, by their goroutine header: requests held by an
+// injected Latency fault (the tenant runs in this process). Its request log
+// cannot show them: a request is logged once answered.
+func heldRequests() map[string]bool {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	held := map[string]bool{}
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		header, _, _ := strings.Cut(g, "\n")
+		if strings.Contains(header, "[select") && strings.Contains(g, "sandbox.(*Server).serveHTTP") {
+			held[strings.Fields(header)[1]] = true // the goroutine's id
+		}
+	}
+	return held
+}
+
+// waitHeld waits until the tenant holds a request that was not held before
+// (see heldRequests). The run ending first, or 10 s passing, fails the test.
+// A test calling it must not run in parallel with others that hold requests.
+func waitHeld(t *testing.T, before map[string]bool, exited <-chan error, stderr *strings.Builder) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		for g := range heldRequests() {
+			if !before[g] {
+				return
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("the run ended (%v) before the tenant held a request:\n%s", err, stderr) // read once Wait returned
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the tenant held no request after 10 s")
+		}
+	}
+}
+
 // Without --om-version, the version comes from the server, and its defaults follow.
 func TestVersionDetected(t *testing.T) {
+	t.Parallel()
 	om := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/system/version" {
 			http.NotFound(w, r)
@@ -703,6 +766,7 @@ func TestVersionDetected(t *testing.T) {
 // A Management API token instead of client credentials; --app-id reuses an
 // existing application, which gets only the fields sign-in needs.
 func TestAPITokenAndAppID(t *testing.T) {
+	t.Parallel()
 	tn := newTenant(t)
 	tn.SeedApps(1, "spa")
 	existing := tn.Clients()[1]
@@ -730,6 +794,7 @@ func TestAPITokenAndAppID(t *testing.T) {
 
 // Every command has help with examples, and shell completion works from the binary.
 func TestHelpAndCompletion(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, args := range [][]string{{"--help"}, {"setup", "--help"}, {"render", "--help"}} {
 		r := run(t, dir, nil, "", args...)

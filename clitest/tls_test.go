@@ -31,6 +31,7 @@ func newTLSTenant(t *testing.T) (tn *tenant, certFile string) {
 // tenant's https endpoints, answers.yaml keeps the bare host, and replaying
 // it over https changes nothing.
 func TestTLSTenant(t *testing.T) {
+	t.Parallel()
 	tn, certFile := newTLSTenant(t)
 	host := tn.Domain().Host // 127.0.0.1:PORT
 	base := "https://" + host
@@ -115,6 +116,7 @@ func TestTLSTenant(t *testing.T) {
 // Without the certificate among its roots the binary stops before any
 // change, naming the TLS problem and the way to trust a certificate.
 func TestTLSUntrustedTenant(t *testing.T) {
+	t.Parallel()
 	tn, _ := newTLSTenant(t)
 	host := tn.Domain().Host
 	dir := t.TempDir()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -16,7 +17,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "save each section's screen to testdata/screens/")
+var update = flag.Bool("update", false, "rewrite the saved screens in testdata/screens/ (review them with git diff)")
 
 var (
 	binDir   string
@@ -99,14 +100,14 @@ type sandboxState struct {
 // invalid value corrected after its message, one Esc back a section.
 func TestSandboxWizard(t *testing.T) {
 	needTmux(t)
-	dir := t.TempDir()
+	dir := fixedTempDir(t)
 	bin := buildBinary(t)
 	om := fakeOpenMetadata(t)
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state.json")
 
 	cmd := fmt.Sprintf("env -u ACCESSIBLE %s sandbox --out %s --state-file %s; echo EXIT=$?; sleep 600", bin, out, state)
 	p := startPane(t, 100, 30, []string{"NO_COLOR=1", "TERM=xterm-256color"}, cmd)
-	save := screenSaver(t, dir, om)
+	save := screenSaver(t, p, dir, om)
 
 	// Connect: the sandbox fills in the tenant and its Management credentials.
 	save("connect", p.wait("Connected to tenant", "(Sandbox)", "nothing real is created"))
@@ -232,34 +233,82 @@ func TestSandboxWizard(t *testing.T) {
 // the continuation mark.
 var jwksWrapped = regexp.MustCompile(`│  AUTHENTICATION_PUBLIC_KEYS=\[http://127\.0\.0\.1:\d+/\.well-known/jwks\.json,[^│]*│\n │> [^│]*/api/v1/system/config/jwks\] *│`)
 
-// screenSaver saves screens with what varies by run replaced by stand-ins
-// of the same width, so the frames stay aligned: the temporary folder, the
-// sandbox's port (P…) and the fake OpenMetadata's port (O…).
-func screenSaver(t *testing.T, dir, om string) func(name, screen string) {
-	shots := &screens{t: t, replace: strings.NewReplacer(dir, "$TMP")}
-	port := regexp.MustCompile(`127\.0\.0\.1:\d+`)
-	return func(name, screen string) {
-		shots.save(name, port.ReplaceAllStringFunc(screen, func(s string) string {
-			host, digits, _ := strings.Cut(s, ":")
-			fill := "P"
-			if "http://"+s == om {
-				fill = "O"
-			}
-			return host + ":" + strings.Repeat(fill, len(digits))
-		}))
+// screenSaver compares screens (see screens) with what varies by run
+// replaced by stand-ins: the temporary folder ($TMP), the sandbox's ports
+// (P…), the fake OpenMetadata's port (O…) and client ids (client-1###…, in
+// the order they first appear). Ports and ids keep their width, so the
+// frames stay aligned; the folder's path has the same length on every run
+// (see fixedTempDir), so text wraps the same way.
+func screenSaver(t *testing.T, p *pane, dir, om string) func(name, screen string) {
+	_, omPort, _ := strings.Cut(strings.TrimPrefix(om, "http://"), ":")
+	fill := func(port string) string {
+		if port == omPort {
+			return strings.Repeat("O", len(port))
+		}
+		return strings.Repeat("P", len(port))
 	}
+	ids := map[string]string{}
+	shots := newScreens(t, p, func(screen string) string {
+		screen = strings.ReplaceAll(screen, dir, "$TMP")
+		// A port cut by a wrapped row in a preview box: "127.0.0.1:12│" then " │> 345".
+		screen = wrappedPort.ReplaceAllStringFunc(screen, func(s string) string {
+			m := wrappedPort.FindStringSubmatch(s)
+			f := fill(m[1] + m[3])
+			return "127.0.0.1:" + f[:len(m[1])] + m[2] + f[len(m[1]):]
+		})
+		screen = port.ReplaceAllStringFunc(screen, func(s string) string { return "127.0.0.1:" + fill(s[len("127.0.0.1:"):]) })
+		return clientID.ReplaceAllStringFunc(screen, func(id string) string {
+			if _, ok := ids[id]; !ok {
+				n := fmt.Sprintf("client-%d", len(ids)+1)
+				ids[id] = n + strings.Repeat("#", len(id)-len(n))
+			}
+			return ids[id]
+		})
+	})
+	return shots.save
+}
+
+var (
+	port        = regexp.MustCompile(`127\.0\.0\.1:\d+`)
+	wrappedPort = regexp.MustCompile(`127\.0\.0\.1:(\d+)(│\n │> )(\d+)`)
+	// clientID is an Auth0 client id: 32 letters and digits.
+	clientID = regexp.MustCompile(`\b[A-Za-z0-9]{32}\b`)
+)
+
+// fixedTempDir is a new temporary folder whose path has the same length on
+// every run and machine (t.TempDir's varies), so the screens that show it
+// wrap the same way. It is removed when the test ends.
+func fixedTempDir(t *testing.T) string {
+	t.Helper()
+	const width = 32 // short: the Done screen shows a path on one line
+	for _, root := range []string{os.TempDir(), "/tmp"} {
+		root = filepath.Clean(root)
+		name := fmt.Sprintf("om-e2e-%012x", rand.Uint64()>>16)
+		pad := width - len(root) - 1 - len(name)
+		if pad < 0 {
+			continue // a long $TMPDIR (macOS): /tmp instead
+		}
+		dir := filepath.Join(root, name+strings.Repeat("x", pad))
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatalf("temporary folder for the screens: %v", err)
+		}
+		t.Cleanup(func() { _ = os.RemoveAll(dir) })
+		return dir
+	}
+	t.Fatalf("no temporary folder short enough for the saved screens: set TMPDIR to a path of at most %d characters", width-20)
+	return ""
 }
 
 // TestSandboxInterrupt: Ctrl+C after the application was created exits with
 // 130 and lists what is already in Auth0.
 func TestSandboxInterrupt(t *testing.T) {
 	needTmux(t)
-	dir := t.TempDir()
+	dir := fixedTempDir(t)
 	bin := buildBinary(t)
 	om := fakeOpenMetadata(t)
 	cmd := fmt.Sprintf("env -u ACCESSIBLE %s sandbox --out %s --om-url %s; echo EXIT=$?; sleep 600", bin, filepath.Join(dir, "out"), om)
 	p := startPane(t, 100, 30, []string{"NO_COLOR=1", "TERM=xterm-256color"}, cmd)
-	save := screenSaver(t, dir, om)
+	save := screenSaver(t, p, dir, om)
 
 	p.wait("Connected to tenant")
 	p.keys("Enter")

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aymanbagabas/go-udiff"
+
+	"github.com/om-auth0/om-auth0/internal/testenv"
 )
 
 // pane is one tmux pane on a private server (its own -L socket), so the
@@ -19,16 +23,13 @@ type pane struct {
 	last   string // the last screen captured, shown when a wait fails
 }
 
-// needTmux returns tmux's path; without it the test fails in CI and is
-// skipped elsewhere.
+// needTmux returns tmux's path; without it the test is skipped, or fails
+// when testenv.RequireEnv is set (CI, whose script installs tmux).
 func needTmux(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("tmux")
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is required for the end-to-end tests in CI (the CI script installs it)")
-		}
-		t.Skip("tmux is not installed")
+		testenv.Missing(t, "needs tmux on PATH for the terminal end-to-end tests; absent")
 	}
 	return path
 }
@@ -113,30 +114,112 @@ func (p *pane) waitGone(text string) string {
 	return p.waitFor(fmt.Sprintf("%q to go away", text), func(s string) bool { return !strings.Contains(s, text) })
 }
 
-// screens keeps each section's screen for the report: with -update they are
-// written to testdata/screens/, made stable where they vary by run.
+// screens compares each section's screen, made stable where it varies by
+// run, with testdata/screens/<test>-<nn>-<name>.txt. After a change to what
+// the wizard shows, `go test ./e2e/ -update` rewrites them; review the
+// result with git diff before committing it.
+//
+// A screen is compared once it has settled: forms redraw some texts (huh's
+// dynamic descriptions) a moment after the value they follow, so the pane is
+// captured again until it matches, for up to settleTimeout; a screen that
+// still differs then is reported. With -update, a screen is saved once two
+// captures settleGap apart agree.
 type screens struct {
-	t       *testing.T
-	replace *strings.Replacer
-	n       int
+	t         *testing.T
+	p         *pane
+	normalise func(screen string) string
+	n         int
+	saved     map[string]bool // the files this test compared or wrote
 }
 
-func (s *screens) save(name, screen string) {
-	s.t.Helper()
-	s.n++
-	if !*update {
-		return
-	}
-	dir := filepath.Join("testdata", "screens")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		s.t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimRight(s.replace.Replace(screen), "\n"), "\n")
+const (
+	screensDir    = "testdata/screens"
+	settleTimeout = 5 * time.Second
+	settleGap     = 300 * time.Millisecond
+)
+
+// newScreens returns the screens of t shown in p; when t ends without
+// failing, a saved screen this run no longer shows is an error (deleted
+// with -update).
+func newScreens(t *testing.T, p *pane, normalise func(string) string) *screens {
+	s := &screens{t: t, p: p, normalise: normalise, saved: map[string]bool{}}
+	t.Cleanup(s.checkStale)
+	return s
+}
+
+func (s *screens) prefix() string { return strings.TrimPrefix(s.t.Name(), "TestSandbox") + "-" }
+
+// text is screen as saved: normalised, without trailing blanks.
+func (s *screens) text(screen string) string {
+	lines := strings.Split(strings.TrimRight(s.normalise(screen), "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
-	path := filepath.Join(dir, fmt.Sprintf("%s-%02d-%s.txt", strings.TrimPrefix(s.t.Name(), "TestSandbox"), s.n, name))
-	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		s.t.Fatal(err)
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// save compares screen, the pane just waited for, with its saved copy (or
+// writes it, with -update).
+func (s *screens) save(name, screen string) {
+	s.t.Helper()
+	s.n++
+	got := s.text(screen)
+	file := fmt.Sprintf("%s%02d-%s.txt", s.prefix(), s.n, name)
+	s.saved[file] = true
+	path := filepath.Join(screensDir, file)
+	if *update {
+		for deadline := time.Now().Add(settleTimeout); time.Now().Before(deadline); {
+			time.Sleep(settleGap)
+			next := s.text(s.p.screen())
+			if next == got {
+				break
+			}
+			got = next
+		}
+		if err := os.MkdirAll(screensDir, 0o755); err != nil {
+			s.t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			s.t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		s.t.Errorf("screen %q: %v (run go test ./e2e/ -update to save it, then review it)", name, err)
+		return
+	}
+	for deadline := time.Now().Add(settleTimeout); string(want) != got && time.Now().Before(deadline); {
+		time.Sleep(40 * time.Millisecond)
+		got = s.text(s.p.screen())
+	}
+	if string(want) != got {
+		s.t.Errorf("screen %q differs from %s; if the change is meant, run go test ./e2e/ -update and review git diff:\n%s",
+			name, path, udiff.Unified(path, "this run", string(want), got))
+	}
+}
+
+// checkStale reports the saved screens of this test that the run did not
+// produce, once the whole run got through.
+func (s *screens) checkStale() {
+	if s.t.Failed() || s.t.Skipped() {
+		return
+	}
+	files, err := filepath.Glob(filepath.Join(screensDir, s.prefix()+"*.txt"))
+	if err != nil {
+		s.t.Error(err)
+		return
+	}
+	for _, f := range files {
+		if s.saved[filepath.Base(f)] {
+			continue
+		}
+		if *update {
+			if err := os.Remove(f); err != nil {
+				s.t.Error(err)
+			}
+			continue
+		}
+		s.t.Errorf("%s is no longer shown by this test: run go test ./e2e/ -update to delete it", f)
 	}
 }

@@ -16,29 +16,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/om-auth0/om-auth0/internal/testenv"
 	"github.com/om-auth0/om-auth0/openmetadata"
 )
-
-// referenceDir finds shared/reference beside the repository root by walking
-// up from the test's working directory.
-func referenceDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		ref := filepath.Join(dir, "shared", "reference")
-		if fi, err := os.Stat(ref); err == nil && fi.IsDir() {
-			return ref
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/reference not found beside the repository root (walked up from the working directory)")
-		}
-		dir = parent
-	}
-}
 
 // schemaLoader serves OpenMetadata's schemas from local copies. The schemas'
 // $ids and relative $refs disagree on folders (OpenMetadata's generator
@@ -164,7 +144,7 @@ func compileSchema(t testing.TB, file, pointer string, override map[string]strin
 	if s, ok := schemas.schemas[key]; ok {
 		return s
 	}
-	ref := referenceDir(t)
+	ref := testenv.ReferenceDir(t)
 	loader := &schemaLoader{
 		dirs: []string{
 			filepath.Join(ref, "openmetadata"),
@@ -254,7 +234,7 @@ func parseYAML(t testing.TB, f openmetadata.File) map[string]any {
 // openmetadata-server service.
 func composeServerEnv(t testing.TB) map[string]bool {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(referenceDir(t), "openmetadata", "docker", "docker-compose.yml"))
+	data, err := os.ReadFile(filepath.Join(testenv.ReferenceDir(t), "openmetadata", "docker", "docker-compose.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/om-auth0/om-auth0/internal/testenv"
 	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
@@ -55,6 +56,7 @@ func validateFile(t *testing.T, c *config, f openmetadata.File) {
 // the real OpenMetadata schemas, the Helm chart's values.schema.json, and the
 // workflow schema (with Auth0 client credentials for OpenMetadata ≤ 1.0).
 func TestSchemas(t *testing.T) {
+	testenv.ReferenceDir(t) // one skip for the whole test, not one per case
 	for _, tc := range goldenCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := prepare(tc.in)
@@ -79,6 +81,7 @@ func TestSchemas(t *testing.T) {
 // TestSchemaCheckCanFail shows the schema checks reject a file that lacks a
 // required key or has a key the schema does not know.
 func TestSchemaCheckCanFail(t *testing.T) {
+	testenv.ReferenceDir(t) // one skip for the whole test, not one per case
 	render := func(in Input, path string) map[string]any {
 		files, err := Render(in, AllTargets)
 		if err != nil {

@@ -10,12 +10,14 @@ import (
 	"testing"
 
 	"github.com/auth0/go-auth0/management"
+
+	"github.com/om-auth0/om-auth0/internal/testenv"
 )
 
 // TestEmbeddedScopesMatchReference keeps the embedded copy equal to
 // shared/reference/auth0/management-api-scopes.json.
 func TestEmbeddedScopesMatchReference(t *testing.T) {
-	ref, err := os.ReadFile(filepath.Join(referenceDir(t), "auth0", "management-api-scopes.json"))
+	ref, err := os.ReadFile(filepath.Join(testenv.ReferenceDir(t), "auth0", "management-api-scopes.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,8 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -195,27 +193,6 @@ func wantMgmtStatus(t *testing.T, err error, status int, msg string) {
 	}
 	if mErr.Status() != status || !strings.Contains(mErr.Error(), msg) {
 		t.Fatalf("error %q, want status %d containing %q", mErr.Error(), status, msg)
-	}
-}
-
-// referenceDir finds shared/reference beside the repository root.
-func referenceDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		for _, cand := range []string{filepath.Join(dir, "shared", "reference"), filepath.Join(dir, "..", "shared", "reference")} {
-			if st, err := os.Stat(cand); err == nil && st.IsDir() {
-				return cand
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("shared/reference not found beside the repository root")
-		}
-		dir = parent
 	}
 }
 

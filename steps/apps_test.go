@@ -64,6 +64,7 @@ func wantListed(t *testing.T, tt *tenantUnderTest, apps []steps.AppSummary) {
 // for the last page alone; the simulated tenant refuses it (Auth0 refuses
 // pages past record 1,000), so the listing starts over by checkpoint.
 func TestListAppsAllPages(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		apps        int // the tenant's non-global applications
 		pages       int // page-based requests
@@ -152,6 +153,7 @@ func (p pageCap) RoundTrip(r *http.Request) (*http.Response, error) {
 // A page refused for lying past the page limit, although the total was
 // within it, turns the listing into a checkpoint one from the start, once.
 func TestListAppsFallsBackToCheckpoints(t *testing.T) {
+	t.Parallel()
 	for _, limit := range []int{0, 3} {
 		t.Run("refused from page "+strconv.Itoa(limit), func(t *testing.T) {
 			tt := newTenant(t, sandbox.WizardScopes)

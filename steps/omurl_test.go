@@ -14,6 +14,7 @@ import (
 // the wizard, the command line and the renderers use: a URL any of them
 // refuses is refused before the tenant is read, with the same reason.
 func TestStepsShareTheOMURLCheck(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	s := tt.connect(t)
 	for _, raw := range []string{

@@ -21,6 +21,7 @@ import (
 // service account need, and then runs again with the same answers: nothing
 // may be written the second time.
 func TestSetupFreshThenIdempotent(t *testing.T) {
+	t.Parallel()
 	for _, ct := range []openmetadata.ClientType{openmetadata.Public, openmetadata.Confidential} {
 		for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
 			t.Run(string(ct)+"/"+string(mode), func(t *testing.T) {
@@ -143,6 +144,7 @@ func assertFreshTenant(t *testing.T, tt *tenantUnderTest, s *steps.Session, c st
 }
 
 func TestCreatedListsWhatTheRunMade(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	s := tt.connect(t)
 	c := choices(openmetadata.Public, steps.Separate)
@@ -171,6 +173,7 @@ func TestCreatedListsWhatTheRunMade(t *testing.T) {
 }
 
 func TestChangedScopesPatchTheGrantOnce(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	c := choices(openmetadata.Public, steps.Separate)
 	first := runSetup(t, tt.connect(t), c)
@@ -198,6 +201,7 @@ func TestChangedScopesPatchTheGrantOnce(t *testing.T) {
 // TestMissingScopesNamedBeforeAnyWrite removes each wizard scope in turn:
 // the preflight names it, and nothing has been written by then.
 func TestMissingScopesNamedBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	c := choices(openmetadata.Confidential, steps.Separate)
 	for _, scope := range sandbox.WizardScopes {
 		t.Run(scope, func(t *testing.T) {
@@ -230,6 +234,7 @@ func TestMissingScopesNamedBeforeAnyWrite(t *testing.T) {
 // TestMissingScopeError goes ahead without a scope: the step that needs it
 // fails with a message naming the scope, the application and where to grant it.
 func TestMissingScopeError(t *testing.T) {
+	t.Parallel()
 	tests := map[string]struct {
 		scope string
 		c     steps.Choices
@@ -277,6 +282,7 @@ func TestMissingScopeError(t *testing.T) {
 // TestLostCreateAnswer drops the answer of a create after the tenant has
 // committed it: the step finds what it created instead of making a duplicate.
 func TestLostCreateAnswer(t *testing.T) {
+	t.Parallel()
 	tests := map[string]sandbox.Fault{
 		"UI application": {Method: http.MethodPost, Path: "/api/v2/clients", Nth: 1, DropAfterCommit: true},
 		"bot":            {Method: http.MethodPost, Path: "/api/v2/clients", Nth: 2, DropAfterCommit: true},
@@ -318,6 +324,7 @@ func TestLostCreateAnswer(t *testing.T) {
 }
 
 func TestRateLimitedRequestIsRetried(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	tt.InjectFault(sandbox.Fault{Method: http.MethodGet, Path: "/api/v2/clients", Nth: 1, Status: http.StatusTooManyRequests})
 	tt.InjectFault(sandbox.Fault{Method: http.MethodPost, Path: "/api/v2/clients", Nth: 1, Status: http.StatusTooManyRequests})
@@ -342,6 +349,7 @@ func TestRateLimitedRequestIsRetried(t *testing.T) {
 
 // TestPlanChangesNothing is --dry-run: the plan of a fresh setup in every mode, with no write.
 func TestPlanChangesNothing(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same} {
 		t.Run(string(mode), func(t *testing.T) {
 			tt := newTenant(t, sandbox.WizardScopes)
@@ -395,6 +403,7 @@ func TestPlanChangesNothing(t *testing.T) {
 // its application "to be created" rather than putting a name where an id
 // belongs); on a later run, the existing ones with their ids.
 func TestPlanOutcome(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, append(slices.Clone(sandbox.WizardScopes), "delete:client_grants")) // to arrange a bot without its grant
 	ctx := context.Background()
 	c := choices(openmetadata.Public, steps.Separate)
@@ -476,6 +485,7 @@ func TestPlanOutcome(t *testing.T) {
 }
 
 func TestUnknownScopeRefusedBeforeAnyWrite(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	s := tt.connect(t)
 	c := choices(openmetadata.Public, steps.Separate)
@@ -494,6 +504,7 @@ func TestUnknownScopeRefusedBeforeAnyWrite(t *testing.T) {
 // (or by --app-id), only what differs is changed, the operator's extra
 // callback is kept, and the marker is added so the next run finds it by marker.
 func TestExistingApplication(t *testing.T) {
+	t.Parallel()
 	for _, byID := range []bool{false, true} {
 		t.Run(fmt.Sprintf("by id %v", byID), func(t *testing.T) {
 			tt := newTenant(t, sandbox.WizardScopes)
@@ -543,6 +554,7 @@ func TestExistingApplication(t *testing.T) {
 }
 
 func TestAppIDNotFound(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	c := choices(openmetadata.Public, steps.Skip)
 	c.AppID = "doesnotexist"
@@ -556,6 +568,7 @@ func TestAppIDNotFound(t *testing.T) {
 // TestTwoOpenMetadatasOneTenant: staging and production share a tenant; the
 // marker keeps each run on its own applications.
 func TestTwoOpenMetadatasOneTenant(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	prod := choices(openmetadata.Public, steps.Separate)
 	staging := prod
@@ -575,6 +588,7 @@ func TestTwoOpenMetadatasOneTenant(t *testing.T) {
 // TestSwitchModes changes the service-account mode between runs: the UI
 // application follows (Basic and client_credentials come and go together).
 func TestSwitchModes(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	same := runSetup(t, tt.connect(t), choices(openmetadata.Public, steps.Same))
 	r := runSetup(t, tt.connect(t), choices(openmetadata.Public, steps.Separate))
@@ -591,6 +605,7 @@ func TestSwitchModes(t *testing.T) {
 }
 
 func TestConnectErrors(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	ui := runSetup(t, tt.connect(t), choices(openmetadata.Public, steps.Skip)).ui
 	// An application that is not authorized for the Management API.
@@ -624,6 +639,7 @@ func TestConnectErrors(t *testing.T) {
 }
 
 func TestVerifyReportsProblems(t *testing.T) {
+	t.Parallel()
 	tt := newTenant(t, sandbox.WizardScopes)
 	c := choices(openmetadata.Public, steps.Separate)
 	s := tt.connect(t)

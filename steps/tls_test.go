@@ -24,6 +24,7 @@ import (
 // Management API (go-auth0 without WithInsecure), the JWKS and discovery
 // fetches and the verification all go over TLS, with https identifiers.
 func TestTLSSetupFreshThenIdempotent(t *testing.T) {
+	t.Parallel()
 	for _, ct := range []openmetadata.ClientType{openmetadata.Public, openmetadata.Confidential} {
 		t.Run(string(ct), func(t *testing.T) {
 			tt := newTenantWith(t, sandbox.Options{RateLimit: -1, TLS: true, TenantName: "Acme"}, sandbox.WizardScopes)
@@ -110,6 +111,7 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // A TLS failure makes Connect fail at once (no retry: it will not heal)
 // with an error that names the TLS problem and what to do about it.
 func TestTLSConnectFailures(t *testing.T) {
+	t.Parallel()
 	secure := newTenantWith(t, sandbox.Options{RateLimit: -1, TLS: true}, sandbox.WizardScopes)
 	plain := newTenantWith(t, sandbox.Options{RateLimit: -1}, sandbox.WizardScopes)
 	host := secure.Domain().Host

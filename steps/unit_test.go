@@ -401,13 +401,14 @@ func TestTranslateNoAnswer(t *testing.T) {
 		}
 	})
 	t.Run("context cancelled", func(t *testing.T) {
-		_, d := fakeAuth0(t, nil, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		// Cancelled once the request is held by the server, not after a guessed delay.
+		_, d := fakeAuth0(t, nil, func(w http.ResponseWriter, r *http.Request) { cancel(); <-r.Context().Done() })
 		s, err := Connect(context.Background(), ConnectRequest{Domain: d, ClientID: "mgmt-app", ClientSecret: "s"}, fastOptions())
 		if err != nil {
 			t.Fatal(err)
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(20*time.Millisecond, cancel)
 		_, err = s.ListApps(ctx)
 		var e *Error
 		if !errors.As(err, &e) || !errors.Is(err, context.Canceled) || !strings.Contains(e.Meaning, "interrupted") {

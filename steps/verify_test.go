@@ -16,6 +16,7 @@ import (
 // whose ingestion asks that way: later versions' ingestion uses the
 // ingestion-bot's JWT, so that request is neither sent nor reported.
 func TestVerifyFormBodyTokenOnlyForLegacyIngestion(t *testing.T) {
+	t.Parallel()
 	tests := map[string]struct {
 		version  openmetadata.Version
 		wantForm bool
