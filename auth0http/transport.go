@@ -7,6 +7,16 @@
 // lists (by page, concurrently within the rate limit, or by checkpoint) and
 // decodes Auth0's tokens and key sets. Turning a failure into advice for
 // the operator is the caller's job.
+//
+// Whatever answers is untrusted: no request that carries a credential
+// follows a redirect (a *RedirectError names where it pointed), every
+// successful answer is read whole within the request's timeout, at most
+// MaxBody bytes, and must be JSON (else a *BodyError), and error bodies are
+// stripped of terminal control sequences. Tokens are requested here, not
+// through go-auth0's WithClientCredentials: x/oauth2 sends that request
+// with the context's client, http.DefaultClient unless told otherwise,
+// which follows redirects, and after a refused Basic attempt it sends the
+// secret again in the form body (docs/auth0.md, go-auth0).
 package auth0http
 
 import (
