@@ -70,7 +70,7 @@ func sameHostRedirects(server string) func(req *http.Request, via []*http.Reques
 			return nil
 		}
 		e := &RedirectError{Server: server, Method: first.Method, Path: pathOf(first), Location: req.URL.String(),
-			Credentials: carriesCredentials(first)}
+			Credentials: carriesCredentials(first), TooMany: len(via) > maxRedirects}
 		if req.Response != nil {
 			e.Status = req.Response.StatusCode
 		}
@@ -88,6 +88,8 @@ type RedirectError struct {
 	// Credentials says the request carried a credential: then no redirect
 	// is followed; without one, only those within the same host.
 	Credentials bool
+	// TooMany says the request was redirected more than five times.
+	TooMany bool
 }
 
 // Error names the redirect target and what to check.
@@ -100,8 +102,11 @@ func (e *RedirectError) Error() string {
 	if e.Server != "Auth0" {
 		check = "check the " + e.Server + " URL"
 	}
-	if e.Credentials {
+	switch {
+	case e.Credentials:
 		return fmt.Sprintf("%s answered %d redirecting to %s; om-auth0 does not follow redirects with credentials: %s", e.Server, e.Status, to, check)
+	case e.TooMany:
+		return fmt.Sprintf("%s answered %d redirecting to %s after %d redirects; om-auth0 follows at most %d: %s", e.Server, e.Status, to, maxRedirects, maxRedirects, check)
 	}
 	return fmt.Sprintf("%s answered %d redirecting to %s; om-auth0 follows redirects only within the same host: %s", e.Server, e.Status, to, check)
 }

@@ -114,8 +114,8 @@ func TestPublicRedirects(t *testing.T) {
 	wantRedirectError(t, err, catcher, http.StatusFound, false)
 	err = auth0http.GetJSON(context.Background(), testClient(), srv.URL+"/loop", &doc)
 	var re *auth0http.RedirectError
-	if !errors.As(err, &re) {
-		t.Errorf("endless same-host redirects: err = %v, want a *RedirectError", err)
+	if !errors.As(err, &re) || !re.TooMany || !strings.Contains(err.Error(), "after 5 redirects") {
+		t.Errorf("endless same-host redirects: err = %v, want a *RedirectError after 5 redirects", err)
 	}
 }
 
