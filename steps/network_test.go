@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/om-auth0/om-auth0/openmetadata"
@@ -335,5 +336,27 @@ func wantClean(t *testing.T, what, s, want string) {
 	}
 	if !strings.Contains(s, want) {
 		t.Errorf("%s %q, want it to hold %q", what, s, want)
+	}
+}
+
+// TestSlowAnswerTimesOut: an answer whose headers come at once and whose
+// body stalls fails after the request timeout, as Auth0 not answering,
+// not when the tenant gives up.
+func TestSlowAnswerTimesOut(t *testing.T) {
+	tt := newTenant(t, sandbox.WizardScopes)
+	opts := testOptions()
+	opts.RequestTimeout, opts.MaxRetries = 200*time.Millisecond, -1
+	s, err := steps.Connect(context.Background(), tt.req, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt.InjectFault(sandbox.Fault{Method: "GET", Path: "/api/v2/clients", Body: sandbox.BodySlow})
+	start := time.Now()
+	_, err = s.ListApps(context.Background())
+	if elapsed := time.Since(start); elapsed > time.Second {
+		t.Errorf("a stalled body took %v with a 200ms request timeout", elapsed)
+	}
+	if err == nil || !strings.Contains(err.Error(), "Auth0 did not answer within 200ms") {
+		t.Errorf("err = %v, want Auth0 did not answer within 200ms", err)
 	}
 }
