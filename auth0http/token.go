@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // TokenStyle is how a client-credentials request carries the client's secret.
@@ -122,7 +124,7 @@ func GetJSON(ctx context.Context, client *http.Client, url string, v any) error 
 		if errors.As(err, &body) {
 			return body
 		}
-		return fmt.Errorf("no answer: %s", RootCause(err))
+		return fmt.Errorf("no answer: %s", termtext.Clean(RootCause(err))) // a certificate's names are server text
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
