@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // TokenStyle is how a client-credentials request carries the client's secret.
@@ -88,17 +89,20 @@ func RequestToken(ctx context.Context, client *http.Client, tokenURL, audience, 
 		return nil, &TokenError{Status: resp.StatusCode, Body: eb}
 	}
 	var tr TokenResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil || tr.AccessToken == "" {
+	if err := json.NewDecoder(resp.Body).Decode(&tr); err != nil || tr.AccessToken == "" {
 		return nil, &TokenError{Status: resp.StatusCode, Body: ErrorBody{Error: "invalid_response", ErrorDescription: "the token endpoint answered without an access_token"}}
 	}
 	return &tr, nil
 }
 
-// GetJSON fetches a public JSON document (at most 1 MiB) into v. A
-// cancelled or expired ctx is returned as it is; other failures say what
-// happened: no answer, a status other than 200, or an answer that is not JSON.
+// GetJSON fetches a public JSON document into v with a client from
+// NewClient, following redirects within the same host (the request carries
+// no credential). A cancelled or expired ctx is returned as it is; other
+// failures say what happened: no answer, a redirect elsewhere (a
+// *RedirectError), a status other than 200, or an answer too large, empty
+// or not JSON (a *BodyError).
 func GetJSON(ctx context.Context, client *http.Client, url string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(WithoutCredentials(ctx), http.MethodGet, url, nil)
 	if err != nil {
 		return err
 	}
@@ -109,13 +113,24 @@ func GetJSON(ctx context.Context, client *http.Client, url string, v any) error 
 		if (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) && !errors.As(err, &te) {
 			return err
 		}
-		return fmt.Errorf("no answer: %s", RootCause(err))
+		var redirect *RedirectError
+		var body *BodyError
+		if errors.As(err, &te) {
+			return &TimeoutError{After: te.After, Err: errors.New(RootCause(te))}
+		}
+		if errors.As(err, &redirect) {
+			return redirect
+		}
+		if errors.As(err, &body) {
+			return body
+		}
+		return fmt.Errorf("no answer: %s", termtext.Clean(RootCause(err))) // a certificate's names are server text
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(v); err != nil {
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		return fmt.Errorf("the answer is not JSON: %w", err)
 	}
 	return nil

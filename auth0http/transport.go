@@ -7,6 +7,16 @@
 // lists (by page, concurrently within the rate limit, or by checkpoint) and
 // decodes Auth0's tokens and key sets. Turning a failure into advice for
 // the operator is the caller's job.
+//
+// Whatever answers is untrusted: no request that carries a credential
+// follows a redirect (a *RedirectError names where it pointed), every
+// successful answer is read whole within the request's timeout, at most
+// MaxBody bytes, and must be JSON (else a *BodyError), and error bodies are
+// stripped of terminal control sequences. Tokens are requested here, not
+// through go-auth0's WithClientCredentials: x/oauth2 sends that request
+// with the context's client, http.DefaultClient unless told otherwise,
+// which follows redirects, and after a refused Basic attempt it sends the
+// secret again in the form body (docs/auth0.md, go-auth0).
 package auth0http
 
 import (
@@ -25,6 +35,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 const (
@@ -59,10 +71,15 @@ type Options struct {
 	// Retry-After asks for (at most MaxBackoff), until the waits would add up
 	// to more than this. 0 means 60s.
 	RateLimitWait time.Duration
+	// Server names who answers, in errors; "" means "Auth0". The client
+	// serves OpenMetadata's public endpoints too.
+	Server string
 }
 
 // NewClient wraps the base client's transport with Auth0 error capture,
-// retries and a per-attempt timeout. go-auth0's own retry transport cannot
+// retries, a per-attempt timeout that covers reading the body, answers
+// bounded to MaxBody and checked to be JSON, and no redirect followed by a
+// request with credentials (see mayFollow). go-auth0's own retry transport cannot
 // shrink its 1–10 s backoff, so the management client is built WithNoRetries
 // and uses this one, as do the token, JWKS and discovery requests.
 func NewClient(o Options) *http.Client {
@@ -93,15 +110,20 @@ func NewClient(o Options) *http.Client {
 	if backoff <= 0 {
 		backoff = defaultMaxBackoff
 	}
+	server := o.Server
+	if server == "" {
+		server = "Auth0"
+	}
 	return &http.Client{
-		Transport: &captureTransport{base: &retryTransport{
+		Transport: &redirectTransport{server: server, base: &captureTransport{base: &retryTransport{
 			base:           rt,
+			server:         server,
 			maxRetries:     retries,
 			maxBackoff:     backoff,
 			rateLimitWait:  rateLimitWait,
 			attemptTimeout: timeout,
-		}},
-		CheckRedirect: base.CheckRedirect,
+		}}},
+		CheckRedirect: sameHostRedirects(server),
 		Jar:           base.Jar,
 		Timeout:       base.Timeout,
 	}
@@ -115,6 +137,7 @@ func NewClient(o Options) *http.Client {
 // recover that case by reading the tenant instead.
 type retryTransport struct {
 	base           http.RoundTripper
+	server         string        // who answers, for BodyError
 	maxRetries     int           // retries of a network error, timeout or 5xx
 	maxBackoff     time.Duration // caps each wait
 	rateLimitWait  time.Duration // caps the waits for 429s of one request, together
@@ -144,6 +167,11 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		ctx, cancel := context.WithTimeout(parent, t.attemptTimeout)
 		resp, err := t.base.RoundTrip(r.WithContext(ctx))
+		if err == nil {
+			// Read within the attempt's timeout: a body that trickles or
+			// stalls fails like an answer that never came.
+			resp, err = readAnswer(t.server, r, resp)
+		}
 		if err != nil && parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			err = &TimeoutError{After: t.attemptTimeout, Err: err}
 		}
@@ -265,9 +293,10 @@ func permanentNetError(err error) bool {
 	var hostname x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var notTLS tls.RecordHeaderError // the server does not speak TLS (http.Client reports plain http as ErrSchemeMismatch)
-	return errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &notTLS) ||
-		strings.Contains(err.Error(), "certificate is not trusted") ||
-		strings.Contains(err.Error(), "stopped after") && strings.Contains(err.Error(), "redirects")
+	var body *BodyError
+	var redirect *RedirectError
+	return errors.As(err, &body) || errors.As(err, &redirect) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) || errors.As(err, &notTLS) ||
+		strings.Contains(err.Error(), "certificate is not trusted")
 }
 
 // TimeoutError is one attempt that got no answer within Options.RequestTimeout.
@@ -333,6 +362,14 @@ type ErrorBody struct {
 	ErrorDescription string `json:"error_description"`
 }
 
+// clean strips the control and escape sequences of every field: the body
+// is server text, printed to the operator and written to --json.
+func (b *ErrorBody) clean() {
+	for _, f := range []*string{&b.Error, &b.Message, &b.ErrorCode, &b.ErrorDescription} {
+		*f = termtext.Clean(*f)
+	}
+}
+
 // WithCall returns a context whose requests record their answer in the returned Call.
 func WithCall(ctx context.Context) (context.Context, *Call) {
 	c := &Call{}
@@ -380,8 +417,8 @@ func (c *Call) RateBudget() RateBudget {
 }
 
 // captureTransport copies the rate limit an answer announces, and the error
-// body of a failed answer, into the Call recorded in the request's context,
-// leaving the body readable for go-auth0.
+// body of a failed answer, cleaned of control sequences, into the Call
+// recorded in the request's context, leaving the body readable for go-auth0.
 type captureTransport struct{ base http.RoundTripper }
 
 // RoundTrip implements http.RoundTripper.
@@ -405,6 +442,7 @@ func (t *captureTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if body.Message == "" && body.ErrorDescription == "" && body.Error == "" {
 		body.Message = strings.TrimSpace(string(raw))
 	}
+	body.clean()
 	c.mu.Lock()
 	c.status = resp.StatusCode
 	c.body = body

@@ -92,6 +92,7 @@ func TestRetryTransport(t *testing.T) {
 				}
 				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Unix()+1, 10))
 				w.WriteHeader(tt.answers[i])
+				_, _ = w.Write([]byte("{}"))
 			}))
 			defer srv.Close()
 			opts := fastOptions()
@@ -138,7 +139,7 @@ func TestAttemptTimeout(t *testing.T) {
 			case <-r.Context().Done():
 			}
 		}
-		w.WriteHeader(200)
+		_, _ = w.Write([]byte("{}"))
 	}))
 	defer srv.Close()
 	defer close(release)

@@ -12,6 +12,7 @@ import (
 	"github.com/auth0/go-auth0/management"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // Marker keys in client_metadata: an application om-auth0 manages carries its
@@ -61,26 +62,30 @@ type remoteApp struct {
 	Metadata       map[string]string
 }
 
+// fromManagement takes what the steps own of an application Auth0 answered,
+// its printed text cleaned of control sequences (client_metadata is not:
+// the operator's values are written back as they were; formatMeta cleans
+// what it prints).
 func fromManagement(c *management.Client) remoteApp {
 	r := remoteApp{
-		ClientID:       c.GetClientID(),
+		ClientID:       termtext.Clean(c.GetClientID()),
 		ClientSecret:   c.GetClientSecret(),
-		Name:           c.GetName(),
-		AppType:        c.GetAppType(),
-		AuthMethod:     c.GetTokenEndpointAuthMethod(),
+		Name:           termtext.Clean(c.GetName()),
+		AppType:        termtext.Clean(c.GetAppType()),
+		AuthMethod:     termtext.Clean(c.GetTokenEndpointAuthMethod()),
 		OIDCConformant: c.GetOIDCConformant(),
 	}
 	if c.GrantTypes != nil {
-		r.GrantTypes = slices.Clone(*c.GrantTypes)
+		r.GrantTypes = cleanList(*c.GrantTypes)
 	}
 	if c.Callbacks != nil {
-		r.Callbacks = slices.Clone(*c.Callbacks)
+		r.Callbacks = cleanList(*c.Callbacks)
 	}
 	if c.WebOrigins != nil {
-		r.WebOrigins = slices.Clone(*c.WebOrigins)
+		r.WebOrigins = cleanList(*c.WebOrigins)
 	}
 	if c.AllowedLogoutURLs != nil {
-		r.LogoutURLs = slices.Clone(*c.AllowedLogoutURLs)
+		r.LogoutURLs = cleanList(*c.AllowedLogoutURLs)
 	}
 	if c.ClientMetadata != nil {
 		r.Metadata = map[string]string{}
@@ -217,6 +222,9 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 			opts := append(listFilter(), management.Page(n), management.PerPage(perPage), management.IncludeTotals(true))
 			l, err = s.m.Client.List(ctx, opts...)
 			budget = auth0http.CallFrom(ctx).RateBudget()
+			if err == nil && l == nil {
+				err = auth0http.NoResult(http.MethodGet, "/api/v2/clients")
+			}
 			return err
 		})
 		return l, budget, err
@@ -285,6 +293,9 @@ func (s *Session) readAppsByCheckpoint(ctx context.Context, total int) ([]remote
 				opts = append(opts, management.From(from))
 			}
 			l, err = s.m.Client.ListWithCheckpointPagination(ctx, opts...)
+			if err == nil && l == nil {
+				err = auth0http.NoResult(http.MethodGet, "/api/v2/clients")
+			}
 			return err
 		})
 		if err != nil {
@@ -540,7 +551,7 @@ func formatMeta(m map[string]string) string {
 	slices.Sort(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + "=" + m[k]
+		parts[i] = termtext.Clean(k + "=" + m[k])
 	}
 	return strings.Join(parts, ", ")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 var _ Runner = (*Session)(nil)
@@ -97,10 +98,15 @@ func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, e
 			t, err = s.m.Tenant.Read(ctx, management.IncludeFields("friendly_name"))
 			return err
 		})
+		var (
+			redirect *auth0http.RedirectError
+			body     *auth0http.BodyError
+		)
 		switch {
 		case err == nil:
-			s.name = t.GetFriendlyName()
-		case isStatus(err, http.StatusUnauthorized), contextError(err) != nil:
+			s.name = termtext.Clean(t.GetFriendlyName())
+		case isStatus(err, http.StatusUnauthorized), contextError(err) != nil,
+			errors.As(err, &redirect), errors.As(err, &body): // something else answers for the tenant
 			return nil, err
 		}
 		// Any other failure only costs the friendly name.

@@ -22,7 +22,8 @@ const omURL = "https://om.example.com"
 // holding exactly the scopes om-auth0 needs.
 type tenantUnderTest struct {
 	*sandbox.Server
-	req steps.ConnectRequest
+	req       steps.ConnectRequest
+	seededApp string // an application a test seeded, when it needs one
 }
 
 func newTenant(t testing.TB, scopes []string) *tenantUnderTest {

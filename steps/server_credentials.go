@@ -3,11 +3,13 @@ package steps
 import (
 	"context"
 	"maps"
+	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/auth0/go-auth0/management"
 
+	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
@@ -57,6 +59,9 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 			NotFoundHint: "check --app-id (Applications > Applications > Settings shows the Client ID), or leave it empty to create one"},
 			func(ctx context.Context) (err error) {
 				mc, err = s.m.Client.Read(ctx, c.AppID, management.IncludeFields(fields...))
+				if err == nil && mc == nil {
+					err = auth0http.NoResult(http.MethodGet, "/api/v2/clients/"+c.AppID)
+				}
 				return err
 			})
 		if err != nil {

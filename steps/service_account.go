@@ -3,13 +3,16 @@ package steps
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/auth0/go-auth0/management"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // saState is PlanServiceAccount's private data for ApplyServiceAccount.
@@ -44,6 +47,9 @@ func (s *Session) ManagementAPIScopes(ctx context.Context) ([]Scope, error) {
 		NotFoundHint: "use the tenant's canonical domain (like acme.us.auth0.com), not a custom domain"},
 		func(ctx context.Context) (err error) {
 			rs, err = s.m.ResourceServer.Read(ctx, aud)
+			if err == nil && rs == nil {
+				err = auth0http.NoResult(http.MethodGet, "/api/v2/resource-servers/"+aud)
+			}
 			return err
 		})
 	if err != nil {
@@ -52,7 +58,7 @@ func (s *Session) ManagementAPIScopes(ctx context.Context) ([]Scope, error) {
 	scopes := []Scope{}
 	if rs.Scopes != nil {
 		for _, sc := range *rs.Scopes {
-			scopes = append(scopes, Scope{Value: sc.GetValue(), Description: sc.GetDescription()})
+			scopes = append(scopes, Scope{Value: termtext.Clean(sc.GetValue()), Description: termtext.Clean(sc.GetDescription())})
 		}
 	}
 	s.mu.Lock()
@@ -369,6 +375,9 @@ func (s *Session) findGrant(ctx context.Context, clientID, audience string) (*Gr
 	var l *management.ClientGrantList
 	err := s.do(ctx, op{Name: "read the authorizations of application " + clientID, Scope: "read:client_grants"}, func(ctx context.Context) (err error) {
 		l, err = s.m.ClientGrant.List(ctx, management.Parameter("client_id", clientID), management.Parameter("audience", audience), management.PerPage(perPage))
+		if err == nil && l == nil {
+			err = auth0http.NoResult(http.MethodGet, "/api/v2/client-grants")
+		}
 		return err
 	})
 	if err != nil {
@@ -383,9 +392,9 @@ func (s *Session) findGrant(ctx context.Context, clientID, audience string) (*Gr
 }
 
 func fromGrant(g *management.ClientGrant, created bool) *Grant {
-	out := &Grant{ID: g.GetID(), ClientID: g.GetClientID(), Audience: g.GetAudience(), Scopes: []string{}, Created: created}
+	out := &Grant{ID: termtext.Clean(g.GetID()), ClientID: termtext.Clean(g.GetClientID()), Audience: termtext.Clean(g.GetAudience()), Scopes: []string{}, Created: created}
 	if g.Scope != nil {
-		out.Scopes = slices.Clone(*g.Scope)
+		out.Scopes = cleanList(*g.Scope)
 	}
 	return out
 }

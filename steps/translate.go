@@ -13,6 +13,7 @@ import (
 	"github.com/auth0/go-auth0/management"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // Where an operator grants Management API scopes, and gets a new API token.
@@ -64,10 +65,11 @@ func (s *Session) translate(o op, c *auth0http.Call, err error) error {
 	if errors.As(err, &mErr) && status == 0 {
 		status = mErr.Status()
 		if _, msg, ok := strings.Cut(mErr.Error(), ": "); ok {
-			body.Message = msg
+			body.Message = termtext.Clean(msg)
 		}
 	}
 	if status == 0 {
+		// Also a redirect, or a 2xx answer whose body is unusable.
 		return s.networkError(o.Name, o.rerun(), err)
 	}
 	e.Status = status
@@ -141,10 +143,22 @@ func (s *Session) where() string {
 	return whereM2M
 }
 
-// networkError is a call that got no answer at all; rerun says what running
-// again does.
+// networkError is a call that got no answer at all, or none om-auth0 can
+// use: a redirect it does not follow, or a successful answer whose body is
+// too large, empty or not JSON. rerun says what running again does.
 func (s *Session) networkError(opName, rerun string, err error) *Error {
-	var te *auth0http.TimeoutError
+	var (
+		te       *auth0http.TimeoutError
+		redirect *auth0http.RedirectError
+		body     *auth0http.BodyError
+	)
+	if errors.As(err, &redirect) {
+		// Running again meets the same redirect: the domain is what to fix.
+		return &Error{Op: opName, Err: err, Status: redirect.Status, Meaning: redirect.Error()}
+	}
+	if errors.As(err, &body) {
+		return &Error{Op: opName, Err: err, Status: body.Status, Meaning: body.Error(), Hint: rerun}
+	}
 	if errors.As(err, &te) {
 		return &Error{Op: opName, Err: err,
 			Meaning: fmt.Sprintf("Auth0 did not answer within %s", te.After),
@@ -155,7 +169,7 @@ func (s *Session) networkError(opName, rerun string, err error) *Error {
 		return &Error{Op: opName, Err: err, Meaning: meaning, Hint: hint}
 	}
 	return &Error{Op: opName, Err: err,
-		Meaning: "could not reach " + s.domain.String() + ": " + auth0http.RootCause(err),
+		Meaning: "could not reach " + s.domain.String() + ": " + termtext.Clean(auth0http.RootCause(err)),
 		Hint:    "check the tenant domain, your network and any proxy (HTTPS_PROXY); " + rerun}
 }
 
@@ -170,7 +184,7 @@ func tlsProblem(host string, err error) (meaning, hint string, ok bool) {
 		proxyHint = "a proxy or firewall that inspects TLS can cause this: add its CA certificate to this computer's trust store " +
 			"(on Linux, SSL_CERT_FILE can name a PEM file holding it)"
 	)
-	cause := auth0http.RootCause(err)
+	cause := termtext.Clean(auth0http.RootCause(err)) // a certificate's names are the server's text
 	switch {
 	case errors.As(err, &hostname):
 		return fmt.Sprintf("the TLS certificate of %s is for another name (%s)", host, cause),
@@ -219,13 +233,18 @@ func (c *contextErr) read(opName, rerun string) *Error {
 }
 
 // answerLost reports whether a write failed in a way that leaves open whether
-// Auth0 committed it: no answer, or a 5xx.
+// Auth0 committed it: no answer, a 5xx, or a 2xx whose body is unusable. A
+// redirect is not: the tenant's host did not take the request.
 func answerLost(ctx context.Context, err error) bool {
-	var e *Error
-	if ctx.Err() != nil || !errors.As(err, &e) || contextError(e.Err) != nil {
+	var (
+		e        *Error
+		body     *auth0http.BodyError
+		redirect *auth0http.RedirectError
+	)
+	if ctx.Err() != nil || !errors.As(err, &e) || contextError(e.Err) != nil || errors.As(err, &redirect) {
 		return false
 	}
-	return e.Status == 0 || e.Status >= 500
+	return e.Status == 0 || e.Status >= 500 || errors.As(err, &body)
 }
 
 // isStatus reports whether err is an *Error with the given Auth0 status.
@@ -241,4 +260,13 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// cleanList is termtext.Clean of every entry of a list Auth0 answered.
+func cleanList(in []string) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = termtext.Clean(v)
+	}
+	return out
 }
