@@ -11,6 +11,7 @@ import (
 	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 func (r *run) add(c Check) { r.checks = append(r.checks, c) }
@@ -71,7 +72,7 @@ func (r *run) sourceMode() string {
 	}
 	for _, s := range r.f.source.Settings {
 		if s.ConfigType == "authenticationConfiguration" {
-			return strings.ToUpper(omapi.Clean(s.Source))
+			return strings.ToUpper(termtext.Clean(s.Source))
 		}
 	}
 	return ""
@@ -386,16 +387,16 @@ func (r *run) sourceCheck() {
 		if s.ConfigType != "authenticationConfiguration" && s.ConfigType != "authorizerConfiguration" {
 			continue
 		}
-		modes = append(modes, omapi.Clean(s.ConfigType)+" "+omapi.Clean(s.Source))
+		modes = append(modes, termtext.Clean(s.ConfigType)+" "+termtext.Clean(s.Source))
 		for _, f := range s.OverriddenFields {
-			o := omapi.Clean(s.ConfigType) + omapi.Clean(f.Path)
+			o := termtext.Clean(s.ConfigType) + termtext.Clean(f.Path)
 			if f.EnvVariable != "" {
-				o += " (" + omapi.Clean(f.EnvVariable) + ")"
+				o += " (" + termtext.Clean(f.EnvVariable) + ")"
 			}
 			over = append(over, o)
 		}
 		if s.LastReloadError != "" {
-			reloads = append(reloads, omapi.Clean(s.ConfigType)+": "+omapi.Clean(s.LastReloadError))
+			reloads = append(reloads, termtext.Clean(s.ConfigType)+": "+termtext.Clean(s.LastReloadError))
 		}
 	}
 	mode := "mode " + strings.Join(modes, ", ")
@@ -513,7 +514,7 @@ func (r *run) serviceAccountMode() steps.ServiceAccountMode {
 func stepsHint(err error) string {
 	var se *steps.Error
 	if errors.As(err, &se) && se.Hint != "" {
-		return omapi.Clean(se.Hint)
+		return termtext.Clean(se.Hint)
 	}
 	return "check the tenant domain and the Management API credentials (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, or AUTH0_API_TOKEN)"
 }
@@ -539,7 +540,7 @@ func (r *run) urlsCheck(changed map[string]steps.FieldChange, app *steps.App) {
 	}
 	if len(missing) > 0 {
 		r.add(Check{ID: IDAuth0URLs, Status: Fail, Message: "the application's " + strings.Join(missing, "; "),
-			Fix: "run om-auth0 setup again (it adds them), or add them under Applications > Applications > " + omapi.Clean(app.Name) + " > Settings"})
+			Fix: "run om-auth0 setup again (it adds them), or add them under Applications > Applications > " + termtext.Clean(app.Name) + " > Settings"})
 		return
 	}
 	om := r.cfg.Choices.OMURL
@@ -570,7 +571,7 @@ func (r *run) appTypeCheck(changed map[string]steps.FieldChange, app *steps.App)
 	}
 	if len(problems) > 0 {
 		r.add(Check{ID: IDAuth0AppType, Status: Fail, Message: strings.Join(problems, "; "),
-			Fix: "run om-auth0 setup again (with --yes for a change of type or method, which breaks other users of the application), or change it under Applications > " + omapi.Clean(app.Name)})
+			Fix: "run om-auth0 setup again (with --yes for a change of type or method, which breaks other users of the application), or change it under Applications > " + termtext.Clean(app.Name)})
 		return
 	}
 	r.ok(IDAuth0AppType, "app type %s and token endpoint auth method %s fit a %s client", app.AppType, app.TokenEndpointAuthMethod, r.cfg.Choices.ClientType)
@@ -588,17 +589,17 @@ func (r *run) clientCredentialsCheck(app *steps.App) {
 	}
 	c := Check{ID: id, Status: Fail}
 	var te *auth0http.TokenError
-	where := "Applications > Applications > " + omapi.Clean(app.Name)
-	authorize := "APIs > Auth0 Management API > Machine to Machine Applications > " + omapi.Clean(app.Name)
+	where := "Applications > Applications > " + termtext.Clean(app.Name)
+	authorize := "APIs > Auth0 Management API > Machine to Machine Applications > " + termtext.Clean(app.Name)
 	switch {
 	case errors.As(r.f.ccErr, &te) && (te.Body.Error == "unauthorized_client" || strings.Contains(strings.ToLower(te.Body.ErrorDescription), "grant type")):
 		c.Message = "the application may not use the Client Credentials grant, and OpenMetadata " + r.f.effective.String() + "'s validator asks for such a token of a confidential client"
 		c.Fix = "enable it under " + where + " > Advanced Settings > Grant Types, and authorize it under " + authorize
 	case errors.As(r.f.ccErr, &te) && te.Body.Error == "access_denied" && te.Status == http.StatusForbidden:
-		c.Message = "the application is not authorized for the Auth0 Management API (" + omapi.Clean(te.Error()) + "), and OpenMetadata's validator asks for such a token"
+		c.Message = "the application is not authorized for the Auth0 Management API (" + termtext.Clean(te.Error()) + "), and OpenMetadata's validator asks for such a token"
 		c.Fix = "authorize it (no scope needed) under " + authorize
 	case errors.As(r.f.ccErr, &te) && te.Body.Error == "invalid_client":
-		c.Message = "Auth0 refused the application's client secret: " + omapi.Clean(te.Error())
+		c.Message = "Auth0 refused the application's client secret: " + termtext.Clean(te.Error())
 		c.Fix = "rotate nothing blindly: compare the secret under " + where + " with the one in the files, and run om-auth0 setup again"
 	default:
 		c.Message = "the client-credentials token was refused: " + errText(r.f.ccErr)
@@ -625,7 +626,7 @@ func (r *run) serviceAccountCheck() {
 				formOK = true
 			}
 			if !c.OK {
-				failed = append(failed, omapi.Clean(c.Name)+": "+omapi.Clean(c.Detail))
+				failed = append(failed, termtext.Clean(c.Name)+": "+termtext.Clean(c.Detail))
 			}
 		}
 		if len(failed) > 0 || !formOK {

@@ -22,10 +22,11 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // MaxBody caps every answer read from OpenMetadata.
@@ -205,30 +206,15 @@ func serverMessage(data []byte) string {
 	return Clean(string(data))
 }
 
-// Clean is text from a server made safe to print: control characters
-// (escape sequences start with one), Unicode format characters (bidi
-// overrides) and invalid UTF-8 are dropped, and it is cut at 300 characters.
-// TODO(merge): the shared termtext.Clean replaces this.
+// Clean is termtext.Clean cut to a line's worth: OpenMetadata's error
+// bodies can be whole HTML pages.
 func Clean(s string) string {
 	const limit = 300
-	var b strings.Builder
-	n := 0
-	for _, r := range strings.ToValidUTF8(s, "") {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			if r == '\n' || r == '\t' {
-				r = ' '
-			} else {
-				continue
-			}
-		}
-		if n == limit {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-		n++
+	s = strings.TrimSpace(termtext.Clean(s))
+	if utf8.RuneCountInString(s) <= limit {
+		return s
 	}
-	return strings.TrimSpace(b.String())
+	return string([]rune(s)[:limit]) + "…"
 }
 
 // VersionInfo is /api/v1/system/version's answer.

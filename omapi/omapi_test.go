@@ -139,11 +139,11 @@ func TestRefusals(t *testing.T) {
 func TestClean(t *testing.T) {
 	for in, want := range map[string]string{
 		"plain":                  "plain",
-		"\x1b[31mred\x1b[0m":     "[31mred[0m",
+		"\x1b[31mred\x1b[0m":     "red",
 		"a\u202eb\x00c":          "abc",
 		"two\nlines":             "two lines",
 		strings.Repeat("x", 400): strings.Repeat("x", 300) + "…",
-		"bad \xff utf8":          "bad  utf8",
+		"bad \xff utf8":          "bad \ufffd utf8",
 	} {
 		if got := Clean(in); got != want {
 			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
@@ -198,7 +198,7 @@ func TestHostileAnswers(t *testing.T) {
 		}, "larger than 16 MiB"},
 		{"not JSON", 200, func(w io.Writer) { _, _ = w.Write([]byte("<html>proxy</html>")) }, "not the JSON expected"},
 		{"null", 200, func(w io.Writer) { _, _ = w.Write([]byte("null")) }, "version"},
-		{"escape sequences", 500, func(w io.Writer) { _, _ = w.Write([]byte(`{"code":500,"message":"\u001b[2Jgone\u0007"}`)) }, "answered 500: [2Jgone"},
+		{"escape sequences", 500, func(w io.Writer) { _, _ = w.Write([]byte(`{"code":500,"message":"\u001b[2Jgone\u0007"}`)) }, "answered 500: gone"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
