@@ -63,7 +63,8 @@ const (
 // JWT when Input.IngestionJWT is empty.
 const IngestionJWTPlaceholder = "<ingestion-bot JWT from Settings > Bots > ingestion-bot>"
 
-// Values OpenMetadata expects for Auth0; see notes/openmetadata-config.md.
+// Values OpenMetadata expects for Auth0 (its openmetadata.yaml, the Helm
+// chart's values and templates, and its Auth0 guide agree on them).
 const (
 	auth0Provider          = "auth0" // provider and OIDC type, lowercase everywhere
 	authorizerClassName    = "org.openmetadata.service.security.DefaultAuthorizer"

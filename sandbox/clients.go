@@ -156,7 +156,7 @@ var jwtConfigProps = map[string]propSpec{
 	"alg":                 {typ: tString, enum: []string{"HS256", "RS256", "PS256"}},
 }
 
-// Fields shown by visibility (notes/auth0-api.md §3.5, from Auth0's API
+// Fields shown by visibility (docs/auth0.md, "Applications (clients)", from Auth0's API
 // reference): any read scope sees the summary; read:clients or
 // read:client_keys see the configuration; read:client_keys or
 // read:client_credentials see the key material.
@@ -288,7 +288,7 @@ func (s *Server) newClient(body map[string]any) *client {
 		f["jwt_configuration"] = merged(map[string]any{"secret_encoded": false}, sent)
 	}
 	// Without grant_types the API grants the legacy defaults, minus
-	// client_credentials for a public client [REC table in notes/auth0-api.md §3.3a:
+	// client_credentials for a public client [REC table in docs/auth0.md, "Applications (clients)":
 	// TestAccDataClientHideClientSecret, TestAccClientCanSetDefaultAuthMethodOnCreate, TestAccDataClients].
 	if _, ok := body["grant_types"]; !ok {
 		if method == "none" {
@@ -581,7 +581,7 @@ func (s *Server) patchClient(w http.ResponseWriter, r *http.Request, tok *access
 			old, _ := f[name].(map[string]any)
 			f[name] = merged(old, v.(map[string]any))
 		default:
-			// Arrays and scalars are replaced (notes/auth0-api.md §3.4).
+			// Arrays and scalars are replaced (docs/auth0.md, "Applications (clients)").
 			f[name] = normalize(name, v)
 		}
 	}

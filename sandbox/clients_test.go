@@ -30,7 +30,7 @@ func strList(v any) []string {
 }
 
 // TestCreateClientDefaults checks Auth0's create defaults per app type
-// [REC table 3.3a of notes/auth0-api.md: TestAccDataClientHideClientSecret,
+// [REC docs/auth0.md, "Applications (clients)": TestAccDataClientHideClientSecret,
 // TestAccClientCanSetDefaultAuthMethodOnCreate, TestAccDataClients; REC TestClient_Create].
 func TestCreateClientDefaults(t *testing.T) {
 	s := unlimited(t)

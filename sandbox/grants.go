@@ -87,7 +87,7 @@ func errNoGrant() *apiError {
 }
 
 // checkGrantScopes refuses scopes the API does not define. Whether Auth0
-// does is UNVERIFIED (notes/auth0-api.md §3.7): the stricter choice is made.
+// does is UNVERIFIED (docs/auth0.md, "Client grants and the Management API"): the stricter choice is made.
 func checkGrantScopes(api *resourceServer, scopes []string) *apiError {
 	var undefined []string
 	for _, sc := range scopes {
@@ -161,7 +161,7 @@ func (s *Server) createGrant(w http.ResponseWriter, r *http.Request, _ *accessTo
 		err.write(w)
 		return
 	}
-	// scope must be an array ("scope":"read:users" → 400, notes/auth0-api.md §3.7).
+	// scope must be an array ("scope":"read:users" → 400, docs/auth0.md, "Client grants and the Management API").
 	if err := validateBody(body, grantProps, []string{"client_id", "audience", "scope"}, false); err != nil {
 		err.write(w)
 		return

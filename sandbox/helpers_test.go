@@ -147,7 +147,7 @@ func allScopes(t *testing.T, s *Server) []string {
 }
 
 // mgmt is a go-auth0 v1.45.0 client on the tenant with client
-// credentials (WithInsecure must come first, notes/auth0-api.md §2.1).
+// credentials (WithInsecure must come first, docs/auth0.md, "go-auth0 v1.45.0").
 func mgmt(t *testing.T, s *Server, id, secret string, opts ...management.Option) *management.Management {
 	t.Helper()
 	all := append([]management.Option{

@@ -80,7 +80,7 @@ type paging struct {
 
 // parsePaging reads page (0-based), per_page (default 50, max 100),
 // include_totals, or the checkpoint pair from/take (take default 50, max 100)
-// (notes/auth0-api.md §3.5). Its checkpoints are offsets into the listing.
+// (docs/auth0.md, "Applications (clients)"). Its checkpoints are offsets into the listing.
 func parsePaging(q url.Values) (paging, *apiError) {
 	return parsePagingOf(q, func(p *paging, raw string) bool {
 		n, err := strconv.Atoi(raw)

@@ -9,7 +9,7 @@
 // real Auth0 names its source in a comment: [REC <cassette>] for recorded
 // traffic in shared/reference/auth0/recordings, [SRC <file>] for source code,
 // [ISSUE <repo#n>] for a public issue. Where Auth0's behaviour is unknown
-// (UNVERIFIED in notes/auth0-api.md) the sandbox picks the stricter plausible
+// (marked unverified in docs/auth0.md) the sandbox picks the stricter plausible
 // behaviour and says so where it does.
 //
 // Tests inject faults into chosen requests (InjectFault: by method, path
@@ -51,7 +51,7 @@ import (
 )
 
 // WizardScopes are exactly the Management API scopes om-auth0 needs
-// (notes/auth0-api.md §4).
+// (docs/auth0.md, "Scopes om-auth0 needs").
 var WizardScopes = []string{
 	"read:clients",
 	"read:client_keys",

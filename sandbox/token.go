@@ -24,7 +24,7 @@ const (
 
 // tokenResponse is the client-credentials answer
 // [REC authentication/TestLoginWithClientCredentials/Should_return_tokens: {"access_token","expires_in":86400,"token_type":"Bearer"}].
-// Real tokens also carry the granted scopes, space separated (notes/auth0-api.md §3.1).
+// Real tokens also carry the granted scopes, space separated (docs/auth0.md, "Token endpoint").
 type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	Scope       string `json:"scope"`
@@ -173,7 +173,7 @@ func (s *Server) clientCredentials(req *tokenRequest) (int, *tokenResponse, *oau
 	}
 	g := s.findGrant(c.id, audience)
 	if g == nil {
-		// Wording UNVERIFIED (notes/auth0-api.md §3.1).
+		// Wording UNVERIFIED (docs/auth0.md, "Token endpoint").
 		return http.StatusForbidden, nil, &oauthError{Error: "access_denied", Description: fmt.Sprintf(
 			"Client is not authorized to access %q. You need to create a \"client-grant\" associated to this API. See: https://auth0.com/docs/api/v2#!/Client_Grants/post_client_grants", audience)}
 	}
@@ -186,7 +186,7 @@ func (s *Server) clientCredentials(req *tokenRequest) (int, *tokenResponse, *oau
 			}
 		}
 		if len(missing) > 0 {
-			// UNVERIFIED wording (notes/auth0-api.md §3.1): stricter, refuse rather than trim.
+			// UNVERIFIED wording (docs/auth0.md, "Token endpoint"): stricter, refuse rather than trim.
 			return http.StatusForbidden, nil, &oauthError{Error: "access_denied", Description: "Client has not been granted scopes: " + strings.Join(missing, ", ")}
 		}
 		scopes = requested
@@ -235,7 +235,7 @@ func (t *accessToken) hasAny(scopes ...string) bool {
 // authenticate validates the bearer token of a Management API request:
 // signature (kid, RS256), issuer, expiry and audience, which must be the
 // Management API. A bad token gets Auth0's 401 {"message":"Invalid token",
-// "errorCode":"invalid_token"} (notes/auth0-api.md §3.2); the wording of the
+// "errorCode":"invalid_token"} (docs/auth0.md, "Management API errors"); the wording of the
 // other 401 messages (missing header, expired, audience) is UNVERIFIED.
 func (s *Server) authenticate(r *http.Request) (*accessToken, *apiError) {
 	h := r.Header.Get("Authorization")

@@ -14,7 +14,8 @@ import (
 
 // TestRenderInputClientAuthMethod: the configuration's token endpoint auth
 // method is the one the UI application ended with in Auth0, so OpenMetadata's
-// confidential client and Auth0 agree (notes/openmetadata-config.md §1b).
+// confidential client and Auth0 agree: OIDC_CLIENT_AUTH_METHOD must equal the
+// application's token endpoint auth method, or Auth0 refuses the code exchange.
 func TestRenderInputClientAuthMethod(t *testing.T) {
 	const post, basic = openmetadata.ConfidentialAuthMethod, openmetadata.BasicAuthMethod
 	app := func(method string) *steps.App {

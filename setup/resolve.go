@@ -13,7 +13,7 @@ import (
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
-// Defaults of the values that have one (SPEC §2). The OpenMetadata version
+// Defaults of the values that have one (the README's setup flags table). The OpenMetadata version
 // and the service-account mode have none here: they depend on the server (see Complete).
 const (
 	DefaultOMURL      = "http://localhost:8585"
@@ -73,7 +73,7 @@ func FlagHint(flag string) string {
 	return "--" + flag
 }
 
-// EnvLayer reads the environment variables of SPEC §2 through getenv.
+// EnvLayer reads the environment variables of the README's setup flags table through getenv.
 func EnvLayer(getenv func(string) string) Layer {
 	get := func(flag string) string { return strings.TrimSpace(getenv(settings[flag].env)) }
 	return Layer{
