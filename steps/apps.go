@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -190,6 +191,10 @@ func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error)
 		// A failed listing keeps nothing: the next run reads every page again.
 		return nil, err
 	}
+	// The Management API application om-auth0 is connected with is never
+	// offered, found or changed: turning it into the sign-in application
+	// would cut om-auth0 off from the tenant.
+	apps = slices.DeleteFunc(apps, func(a remoteApp) bool { return s.isSelf(a.ClientID) })
 	s.mu.Lock()
 	s.apps = apps
 	s.mu.Unlock()
@@ -360,7 +365,10 @@ func (s *Session) rememberCreated(r remoteApp) {
 
 // findApp picks, from the listing, the application with the marker of role
 // for omURL, else the one named name that no other OpenMetadata has marked.
-func findApp(apps []remoteApp, role, omURL, name string) (*remoteApp, error) {
+// When several carry the marker (two runs created one at the same time),
+// it picks the survivor every run picks and returns the others, which
+// om-auth0 marked, as duplicates to delete.
+func findApp(apps []remoteApp, role, omURL, name string) (found *remoteApp, duplicates []remoteApp, err error) {
 	var byMarker, byName []remoteApp
 	for _, a := range apps {
 		switch {
@@ -370,30 +378,33 @@ func findApp(apps []remoteApp, role, omURL, name string) (*remoteApp, error) {
 			byName = append(byName, a)
 		}
 	}
-	for i, set := range [][]remoteApp{byMarker, byName} {
-		switch len(set) {
-		case 0:
-			continue
-		case 1:
-			return &set[0], nil
+	switch {
+	case len(byMarker) > 0:
+		keep := survivor(byMarker)
+		for _, a := range byMarker {
+			if a.ClientID != keep.ClientID {
+				duplicates = append(duplicates, a)
+			}
 		}
-		ids := make([]string, len(set))
-		for j, a := range set {
-			ids[j] = a.ClientID
-		}
-		how := "are named " + strconvQuote(name)
-		if i == 0 {
-			how = "are marked as " + role + " for " + omURL
-		}
-		hint := "pick one with --app-id, or delete or rename the others under Applications > Applications"
-		if role == RoleBot {
-			hint = "delete or rename the others under Applications > Applications, or choose another --bot-app-name"
-		}
-		return nil, &Error{Op: "find application " + strconvQuote(name),
-			Meaning: fmt.Sprintf("%d applications %s: %s", len(set), how, strings.Join(ids, ", ")),
-			Hint:    hint}
+		return &keep, duplicates, nil
+	case len(byName) == 1:
+		return &byName[0], nil, nil
+	case len(byName) == 0:
+		return nil, nil, nil
 	}
-	return nil, nil
+	// Applications om-auth0 did not mark are the operator's: which one is
+	// meant, and whether the others may go, is theirs to say.
+	ids := make([]string, len(byName))
+	for j, a := range byName {
+		ids[j] = a.ClientID
+	}
+	hint := "pick one with --app-id, or delete or rename the others under Applications > Applications"
+	if role == RoleBot {
+		hint = "delete or rename the others under Applications > Applications, or choose another --bot-app-name"
+	}
+	return nil, nil, &Error{Op: "find application " + strconvQuote(name),
+		Meaning: fmt.Sprintf("%d applications are named %s: %s", len(byName), strconvQuote(name), strings.Join(ids, ", ")),
+		Hint:    hint}
 }
 
 // readSecret reads an application's client secret; it needs read:client_keys.
@@ -409,45 +420,60 @@ func (s *Session) readSecret(ctx context.Context, clientID, name string) (string
 	return c.GetClientSecret(), nil
 }
 
-// createApp creates an application in one request. When the answer is lost
-// after Auth0 may have committed it, the tenant is read again and the
-// application carrying the marker is taken instead of creating a duplicate.
-func (s *Session) createApp(ctx context.Context, body *management.Client, role, omURL string) (remoteApp, error) {
+// createApp creates an application in one request, marked with this
+// session's run id. When the answer is lost after Auth0
+// may have committed it, the tenant is read again and the application
+// carrying this run's id is taken instead of creating a duplicate. Then
+// converge settles a race with another run that created one at the same time.
+func (s *Session) createApp(ctx context.Context, body *management.Client, role, omURL string) (r remoteApp, created bool, err error) {
 	name := body.GetName()
 	o := op{Name: "create application " + strconvQuote(name), Scope: "create:clients"}
+	meta := map[string]any{markerRun: s.run}
+	if body.ClientMetadata != nil {
+		maps.Copy(meta, *body.ClientMetadata)
+	}
+	s.mu.Lock()
+	s.triedCreate = true
+	s.mu.Unlock()
 	for attempt := 0; ; attempt++ {
 		c := *body
+		c.ClientMetadata = ptr(maps.Clone(meta))
 		err := s.do(ctx, o, func(ctx context.Context) error { return s.m.Client.Create(ctx, &c) })
 		if err == nil {
-			r := fromManagement(&c)
+			r = fromManagement(&c)
 			s.recordCreated(fmt.Sprintf("application %q (%s)", r.Name, r.ClientID))
 			s.rememberCreated(r)
-			return r, nil
+			break
 		}
 		if attempt > 0 || !answerLost(ctx, err) {
-			return remoteApp{}, err
+			return remoteApp{}, false, err
 		}
 		apps, lerr := s.listApps(ctx, true)
 		if lerr != nil {
-			return remoteApp{}, fmt.Errorf("%w (and finding out whether it was created failed: %v)", err, lerr)
+			return remoteApp{}, false, fmt.Errorf("%w (and finding out whether it was created failed: %v)", err, lerr)
 		}
-		for _, a := range apps {
-			if a.marked(role, omURL) {
-				s.recordCreated(fmt.Sprintf("application %q (%s)", a.Name, a.ClientID))
-				s.rememberCreated(a)
-				if s.has("read:client_keys") {
-					if secret, serr := s.readSecret(ctx, a.ClientID, a.Name); serr == nil {
-						a.ClientSecret = secret
-					}
-				}
-				return a, nil
+		i := slices.IndexFunc(apps, func(a remoteApp) bool { return a.Metadata[markerRun] == s.run && a.marked(role, omURL) })
+		if i < 0 {
+			continue // the lost create did not happen: send it again
+		}
+		r = apps[i]
+		s.recordCreated(fmt.Sprintf("application %q (%s)", r.Name, r.ClientID))
+		s.rememberCreated(r)
+		if s.has("read:client_keys") {
+			if secret, serr := s.readSecret(ctx, r.ClientID, r.Name); serr == nil {
+				r.ClientSecret = secret
 			}
 		}
+		break
 	}
+	return s.converge(ctx, r, role, omURL)
 }
 
 // updateApp sends one PATCH with only the fields that differ.
 func (s *Session) updateApp(ctx context.Context, current remoteApp, patch *management.Client) (remoteApp, error) {
+	if s.isSelf(current.ClientID) {
+		return remoteApp{}, s.refuseSelf("update application "+strconvQuote(current.Name), current.ClientID)
+	}
 	o := op{Name: "update application " + strconvQuote(current.Name), Scope: "update:clients",
 		NotFound: "application " + current.ClientID + " no longer exists", NotFoundHint: "run again to find or create it"}
 	c := *patch
@@ -533,7 +559,7 @@ func (d *diff) metadata(from, want map[string]string) {
 func formatMeta(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		if strings.HasPrefix(k, "om_auth0_") {
+		if strings.HasPrefix(k, "om_auth0_") && k != markerRun {
 			keys = append(keys, k)
 		}
 	}
