@@ -83,6 +83,21 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 	if err := s.deleteApp(ctx, own); err != nil {
 		return own, true, err
 	}
+	// The other run had the same marker, and most likely the same answers;
+	// if not, the survivor is not what this run was asked for, and changing
+	// it is for a plan to show.
+	want := own
+	want.Metadata = marker(role, omURL)
+	if d := diffApp(keep, want); len(d.fields) > 0 {
+		fields := make([]string, len(d.fields))
+		for i, f := range d.fields {
+			fields[i] = f.Field
+		}
+		return remoteApp{}, false, &Error{Op: "create application " + strconvQuote(own.Name),
+			Meaning: fmt.Sprintf("another run created application %s (%s) for %s at the same time, with other settings (%s); this run deleted its own duplicate",
+				strconvQuote(keep.Name), keep.ClientID, omURL, strings.Join(fields, ", ")),
+			Hint: "run again: its plan shows the changes to that application, to confirm"}
+	}
 	if s.has("read:client_keys") {
 		if keep.ClientSecret, err = s.readSecret(ctx, keep.ClientID, keep.Name); err != nil {
 			return remoteApp{}, false, err

@@ -322,3 +322,67 @@ func TestCreatedIsReadFromTheTenant(t *testing.T) {
 		t.Errorf("Created of a session that wrote nothing = %q after %d requests", got, len(tt.Requests()))
 	}
 }
+
+// A run whose create lands after another run's gives way: it deletes only
+// its own application and takes the other's, or, when it may not delete or
+// the other run chose other settings, says so. Planning before the other
+// run and applying after it makes the race deterministic.
+func TestConvergeGivesWayToAnEarlierCreate(t *testing.T) {
+	ctx := context.Background()
+	tests := map[string]struct {
+		scopes  []string
+		other   openmetadata.ClientType // the other run's client type
+		wantErr string                  // "" when this run takes the other's applications
+		left    int                     // marked UI applications left
+	}{
+		"same answers":           {scopes: sandbox.WizardScopes, other: openmetadata.Public, left: 1},
+		"other settings":         {scopes: sandbox.WizardScopes, other: openmetadata.Confidential, wantErr: "at the same time, with other settings (app_type, token_endpoint_auth_method", left: 1},
+		"without delete:clients": {scopes: without(sandbox.WizardScopes, "delete:clients"), other: openmetadata.Public, wantErr: "this run's duplicate", left: 2},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			tt := newTenant(t, tc.scopes)
+			c := choices(openmetadata.Public, steps.Separate)
+			s := tt.connect(t)
+			uiPlan, err := s.PlanUIApp(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			saPlan, err := s.PlanServiceAccount(ctx, c, uiPlan.App())
+			if err != nil {
+				t.Fatal(err)
+			}
+			other := runSetup(t, tt.connect(t), choices(tc.other, steps.Separate))
+
+			ui, err := s.ApplyUIApp(ctx, uiPlan)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("ApplyUIApp = %v, want %q", err, tc.wantErr)
+				}
+				if got := marked(tt, steps.RoleUI); len(got) != tc.left || !slices.Contains(got, other.ui.ClientID) {
+					t.Errorf("the tenant holds %v, want %d with %s", got, tc.left, other.ui.ClientID)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ui.ClientID != other.ui.ClientID || ui.Created || ui.ClientSecret == "" {
+				t.Errorf("took %s (created %v), want the other run's %s with its secret", ui.ClientID, ui.Created, other.ui.ClientID)
+			}
+			sa, err := s.ApplyServiceAccount(ctx, saPlan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sa.App.ClientID != other.sa.App.ClientID || sa.Grant.ID != other.sa.Grant.ID {
+				t.Errorf("service account %s, grant %s; want the other run's %s, %s", sa.App.ClientID, sa.Grant.ID, other.sa.App.ClientID, other.sa.Grant.ID)
+			}
+			if ui, bot := marked(tt, steps.RoleUI), marked(tt, steps.RoleBot); len(ui) != 1 || len(bot) != 1 || len(grantsOf(tt, bot[0])) != 1 {
+				t.Errorf("the tenant holds UI %v, bots %v", ui, bot)
+			}
+			if got := s.Created(ctx); len(got) != 0 {
+				t.Errorf("Created = %q, want nothing: this run's applications were deleted", got)
+			}
+		})
+	}
+}

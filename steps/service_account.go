@@ -440,7 +440,10 @@ func (s *Session) createGrant(ctx context.Context, app remoteApp, audience strin
 			}
 			continue // the lost create did not happen: send it again
 		}
-		if !conflict {
+		if conflict {
+			// Another run's, or one this session never read: not this run's creation.
+			s.grantSeen(app.ClientID+" "+audience, existing)
+		} else {
 			existing.Created = true
 			s.recordCreated(grantCreated(app, existing.ID))
 		}
