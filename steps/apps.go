@@ -186,7 +186,7 @@ func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error)
 	}
 	s.mu.Unlock()
 
-	apps, err := s.readApps(ctx)
+	apps, err := s.readApps(ctx, "")
 	if err != nil {
 		// A failed listing keeps nothing: the next run reads every page again.
 		return nil, err
@@ -205,21 +205,26 @@ func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error)
 var listOp = op{Name: "list applications", Scope: "read:clients", Read: true,
 	Rerun: "running it again lists the applications again from the first page"}
 
-// listFilter is what every listing request asks for besides its paging.
-func listFilter() []management.RequestOption {
-	return []management.RequestOption{management.Parameter("is_global", "false"), management.IncludeFields(listFields...)}
+// listFilter is what every listing request asks for besides its paging:
+// the applications of the given types (comma separated; "" for all).
+func listFilter(types string) []management.RequestOption {
+	opts := []management.RequestOption{management.Parameter("is_global", "false"), management.IncludeFields(listFields...)}
+	if types != "" {
+		opts = append(opts, management.Parameter("app_type", types))
+	}
+	return opts
 }
 
-// readApps reads every non-global application. The first page is read
+// readApps reads every non-global application of types ("" for all). The first page is read
 // alone: it tells the total and the tenant's rate limit; the other pages are
 // then read concurrently. Beyond auth0http.PageLimit records the last page
 // is asked for first, alone, because Auth0 may refuse pages past that limit; a page
 // refused that way (here or later) turns the listing into a checkpoint one,
 // once, read one page after the other.
-func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
+func (s *Session) readApps(ctx context.Context, types string) ([]remoteApp, error) {
 	page := func(ctx context.Context, n int) (l *management.ClientList, budget auth0http.RateBudget, err error) {
 		err = s.do(ctx, listOp, func(ctx context.Context) (err error) {
-			opts := append(listFilter(), management.Page(n), management.PerPage(perPage), management.IncludeTotals(true))
+			opts := append(listFilter(types), management.Page(n), management.PerPage(perPage), management.IncludeTotals(true))
 			l, err = s.m.Client.List(ctx, opts...)
 			budget = auth0http.CallFrom(ctx).RateBudget()
 			return err
@@ -228,7 +233,7 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 	}
 	first, budget, err := page(ctx, 0)
 	if beyondPageLimit(err) {
-		return s.readAppsByCheckpoint(ctx, 0)
+		return s.readAppsByCheckpoint(ctx, types, 0)
 	}
 	if err != nil {
 		return nil, err
@@ -250,7 +255,7 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 			// can skip applications.
 			last, _, err := page(ctx, rest)
 			if beyondPageLimit(err) {
-				return s.readAppsByCheckpoint(ctx, total)
+				return s.readAppsByCheckpoint(ctx, types, total)
 			}
 			if err != nil {
 				return nil, err
@@ -268,7 +273,7 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 			return nil
 		})
 		if beyondPageLimit(err) {
-			return s.readAppsByCheckpoint(ctx, total)
+			return s.readAppsByCheckpoint(ctx, types, total)
 		}
 		if err != nil {
 			return nil, err
@@ -280,12 +285,12 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 // readAppsByCheckpoint reads every non-global application with checkpoint
 // pagination: no limit, but each page names the next, so they are read one
 // after the other. total is a hint for sizing the listing (0 if unknown).
-func (s *Session) readAppsByCheckpoint(ctx context.Context, total int) ([]remoteApp, error) {
+func (s *Session) readAppsByCheckpoint(ctx context.Context, types string, total int) ([]remoteApp, error) {
 	pages := make([][]*management.Client, 0, (total+perPage-1)/perPage)
 	err := auth0http.ReadCheckpoints(func(from string) (string, error) {
 		var l *management.ClientList
 		err := s.do(ctx, listOp, func(ctx context.Context) (err error) {
-			opts := append(listFilter(), management.Take(perPage))
+			opts := append(listFilter(types), management.Take(perPage))
 			if from != "" {
 				opts = append(opts, management.From(from))
 			}

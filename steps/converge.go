@@ -56,13 +56,20 @@ func survivor(apps []remoteApp) remoteApp { return apps[0] }
 // every run keeps the same survivor, and a run that created another one
 // deletes its own (never anyone else's) and takes the survivor.
 func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL string) (remoteApp, bool, error) {
-	apps, err := s.listApps(ctx, true)
+	// Only the types om-auth0 creates for the role: the applications
+	// another run created at the same time, in fewer pages than the whole
+	// listing. (Marked applications of other types were found by the plan.)
+	types := appTypeSPA + "," + appTypeRegular
+	if role == RoleBot {
+		types = appTypeM2M
+	}
+	apps, err := s.readApps(ctx, types)
 	if err != nil {
 		return own, true, err
 	}
 	var marked []remoteApp
 	for _, a := range apps {
-		if a.marked(role, omURL) {
+		if a.marked(role, omURL) && !s.isSelf(a.ClientID) {
 			marked = append(marked, a)
 		}
 	}
