@@ -105,6 +105,12 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 				strconvQuote(keep.Name), keep.ClientID, omURL, strings.Join(fields, ", ")),
 			Hint: "run again: its plan shows the changes to that application, to confirm"}
 	}
+	s.mu.Lock()
+	if s.apps != nil && !slices.ContainsFunc(s.apps, func(a remoteApp) bool { return a.ClientID == keep.ClientID }) {
+		// A plan made again in this session (the wizard's Esc) finds it.
+		s.apps = append(slices.Clip(s.apps), keep)
+	}
+	s.mu.Unlock()
 	if s.has("read:client_keys") {
 		if keep.ClientSecret, err = s.readSecret(ctx, keep.ClientID, keep.Name); err != nil {
 			return remoteApp{}, false, err

@@ -370,6 +370,14 @@ func TestConvergeGivesWayToAnEarlierCreate(t *testing.T) {
 			if ui.ClientID != other.ui.ClientID || ui.Created || ui.ClientSecret == "" {
 				t.Errorf("took %s (created %v), want the other run's %s with its secret", ui.ClientID, ui.Created, other.ui.ClientID)
 			}
+			// Planned again in the same session (the wizard's Esc), the other run's application is kept.
+			again, err := s.PlanUIApp(ctx, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ch := again.Changes[0]; ch.Action != steps.Keep || again.App().ClientID != other.ui.ClientID {
+				t.Errorf("planned again: %+v", again.Changes)
+			}
 			sa, err := s.ApplyServiceAccount(ctx, saPlan)
 			if err != nil {
 				t.Fatal(err)
