@@ -712,8 +712,9 @@ func TestClientsWithGoAuth0(t *testing.T) {
 	wantMgmtStatus(t, err, 404, "404 Not Found: The client does not exist")
 	err = m.Client.Create(ctx, &management.Client{Description: auth0.String("nameless")})
 	wantMgmtStatus(t, err, 400, "Missing required property: name")
-	// The wizard's scopes do not include delete:clients.
-	err = m.Client.Delete(ctx, app.GetClientID())
+	// Deleting needs delete:clients, which the wizard holds only to remove its own duplicates.
+	id, secret := s.CreateM2MApp("no delete", slices.DeleteFunc(slices.Clone(WizardScopes), func(sc string) bool { return sc == "delete:clients" }))
+	err = mgmt(t, s, id, secret).Client.Delete(ctx, app.GetClientID())
 	wantMgmtStatus(t, err, 403, "Insufficient scope, expected any of: delete:clients")
 
 	state := s.lookupClientState(app.GetClientID())

@@ -50,8 +50,10 @@ import (
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
-// WizardScopes are exactly the Management API scopes om-auth0 needs
-// (docs/auth0.md, "Scopes om-auth0 needs").
+// WizardScopes are exactly the Management API scopes om-auth0 uses
+// (docs/auth0.md, "Scopes om-auth0 needs"), with the optional delete:clients,
+// which lets a run delete the duplicate application it created when another
+// run created one at the same time.
 var WizardScopes = []string{
 	"read:clients",
 	"read:client_keys",
@@ -62,6 +64,7 @@ var WizardScopes = []string{
 	"create:client_grants",
 	"update:client_grants",
 	"read:tenant_settings",
+	"delete:clients",
 }
 
 // Options configure a simulated tenant. The zero value is a tenant on

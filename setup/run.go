@@ -69,8 +69,13 @@ func Run(ctx context.Context, cfg *Config, connect ConnectFunc, opts RunOptions)
 	s := &run{cfg: cfg, opts: opts, p: newPrinter(opts.Progress, opts.ASCII)}
 	err := s.do(ctx, connect)
 	var input *InputError
+	var se *steps.Error
+	if errors.As(err, &se) && se.BadInput && !errors.As(err, &input) {
+		// The tenant showed the answer wrong (an --app-id, a scope) before any change.
+		err = &InputError{Err: err}
+	}
 	if err != nil && s.r != nil && !errors.As(err, &input) {
-		err = &RunError{Err: err, Created: s.r.Created()}
+		err = &RunError{Err: err, Created: s.r.Created(ctx)}
 	}
 	res := NewResult(cfg.Answers().Domain, s.tenantName, s.ui, s.sa, s.v, s.files, opts.RevealSecrets)
 	res.DryRun = opts.DryRun

@@ -238,7 +238,7 @@ func TestRunFailureNamesWhatWasCreated(t *testing.T) {
 		t.Fatalf("error:\n%s\nwant:\n%s", err, want)
 	}
 	if res.Error == nil || res.Error.Status != 500 || res.Error.Code != "server_error" || res.Error.Auth0Message != "boom" ||
-		!slices.Equal(res.Error.Created, r.Created()) || res.UIApp.ClientID != "ui-id" {
+		!slices.Equal(res.Error.Created, r.Created(context.Background())) || res.UIApp.ClientID != "ui-id" {
 		t.Fatalf("result = %+v, error %+v", res, res.Error)
 	}
 }

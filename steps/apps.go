@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -190,11 +191,15 @@ func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error)
 	}
 	s.mu.Unlock()
 
-	apps, err := s.readApps(ctx)
+	apps, err := s.readApps(ctx, "")
 	if err != nil {
 		// A failed listing keeps nothing: the next run reads every page again.
 		return nil, err
 	}
+	// The Management API application om-auth0 is connected with is never
+	// offered, found or changed: turning it into the sign-in application
+	// would cut om-auth0 off from the tenant.
+	apps = slices.DeleteFunc(apps, func(a remoteApp) bool { return s.isSelf(a.ClientID) })
 	s.mu.Lock()
 	s.apps = apps
 	s.mu.Unlock()
@@ -205,21 +210,26 @@ func (s *Session) listApps(ctx context.Context, fresh bool) ([]remoteApp, error)
 var listOp = op{Name: "list applications", Scope: "read:clients", Read: true,
 	Rerun: "running it again lists the applications again from the first page"}
 
-// listFilter is what every listing request asks for besides its paging.
-func listFilter() []management.RequestOption {
-	return []management.RequestOption{management.Parameter("is_global", "false"), management.IncludeFields(listFields...)}
+// listFilter is what every listing request asks for besides its paging:
+// the applications of the given types (comma separated; "" for all).
+func listFilter(types string) []management.RequestOption {
+	opts := []management.RequestOption{management.Parameter("is_global", "false"), management.IncludeFields(listFields...)}
+	if types != "" {
+		opts = append(opts, management.Parameter("app_type", types))
+	}
+	return opts
 }
 
-// readApps reads every non-global application. The first page is read
+// readApps reads every non-global application of types ("" for all). The first page is read
 // alone: it tells the total and the tenant's rate limit; the other pages are
 // then read concurrently. Beyond auth0http.PageLimit records the last page
 // is asked for first, alone, because Auth0 may refuse pages past that limit; a page
 // refused that way (here or later) turns the listing into a checkpoint one,
 // once, read one page after the other.
-func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
+func (s *Session) readApps(ctx context.Context, types string) ([]remoteApp, error) {
 	page := func(ctx context.Context, n int) (l *management.ClientList, budget auth0http.RateBudget, err error) {
 		err = s.do(ctx, listOp, func(ctx context.Context) (err error) {
-			opts := append(listFilter(), management.Page(n), management.PerPage(perPage), management.IncludeTotals(true))
+			opts := append(listFilter(types), management.Page(n), management.PerPage(perPage), management.IncludeTotals(true))
 			l, err = s.m.Client.List(ctx, opts...)
 			budget = auth0http.CallFrom(ctx).RateBudget()
 			if err == nil && l == nil {
@@ -231,7 +241,7 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 	}
 	first, budget, err := page(ctx, 0)
 	if beyondPageLimit(err) {
-		return s.readAppsByCheckpoint(ctx, 0)
+		return s.readAppsByCheckpoint(ctx, types, 0)
 	}
 	if err != nil {
 		return nil, err
@@ -253,7 +263,7 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 			// can skip applications.
 			last, _, err := page(ctx, rest)
 			if beyondPageLimit(err) {
-				return s.readAppsByCheckpoint(ctx, total)
+				return s.readAppsByCheckpoint(ctx, types, total)
 			}
 			if err != nil {
 				return nil, err
@@ -271,7 +281,7 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 			return nil
 		})
 		if beyondPageLimit(err) {
-			return s.readAppsByCheckpoint(ctx, total)
+			return s.readAppsByCheckpoint(ctx, types, total)
 		}
 		if err != nil {
 			return nil, err
@@ -283,12 +293,12 @@ func (s *Session) readApps(ctx context.Context) ([]remoteApp, error) {
 // readAppsByCheckpoint reads every non-global application with checkpoint
 // pagination: no limit, but each page names the next, so they are read one
 // after the other. total is a hint for sizing the listing (0 if unknown).
-func (s *Session) readAppsByCheckpoint(ctx context.Context, total int) ([]remoteApp, error) {
+func (s *Session) readAppsByCheckpoint(ctx context.Context, types string, total int) ([]remoteApp, error) {
 	pages := make([][]*management.Client, 0, (total+perPage-1)/perPage)
 	err := auth0http.ReadCheckpoints(func(from string) (string, error) {
 		var l *management.ClientList
 		err := s.do(ctx, listOp, func(ctx context.Context) (err error) {
-			opts := append(listFilter(), management.Take(perPage))
+			opts := append(listFilter(types), management.Take(perPage))
 			if from != "" {
 				opts = append(opts, management.From(from))
 			}
@@ -371,7 +381,10 @@ func (s *Session) rememberCreated(r remoteApp) {
 
 // findApp picks, from the listing, the application with the marker of role
 // for omURL, else the one named name that no other OpenMetadata has marked.
-func findApp(apps []remoteApp, role, omURL, name string) (*remoteApp, error) {
+// When several carry the marker (two runs created one at the same time),
+// it picks the survivor every run picks and returns the others, which
+// om-auth0 marked, as duplicates to delete.
+func findApp(apps []remoteApp, role, omURL, name string) (found *remoteApp, duplicates []remoteApp, err error) {
 	var byMarker, byName []remoteApp
 	for _, a := range apps {
 		switch {
@@ -381,30 +394,33 @@ func findApp(apps []remoteApp, role, omURL, name string) (*remoteApp, error) {
 			byName = append(byName, a)
 		}
 	}
-	for i, set := range [][]remoteApp{byMarker, byName} {
-		switch len(set) {
-		case 0:
-			continue
-		case 1:
-			return &set[0], nil
+	switch {
+	case len(byMarker) > 0:
+		keep := survivor(byMarker)
+		for _, a := range byMarker {
+			if a.ClientID != keep.ClientID {
+				duplicates = append(duplicates, a)
+			}
 		}
-		ids := make([]string, len(set))
-		for j, a := range set {
-			ids[j] = a.ClientID
-		}
-		how := "are named " + strconvQuote(name)
-		if i == 0 {
-			how = "are marked as " + role + " for " + omURL
-		}
-		hint := "pick one with --app-id, or delete or rename the others under Applications > Applications"
-		if role == RoleBot {
-			hint = "delete or rename the others under Applications > Applications, or choose another --bot-app-name"
-		}
-		return nil, &Error{Op: "find application " + strconvQuote(name),
-			Meaning: fmt.Sprintf("%d applications %s: %s", len(set), how, strings.Join(ids, ", ")),
-			Hint:    hint}
+		return &keep, duplicates, nil
+	case len(byName) == 1:
+		return &byName[0], nil, nil
+	case len(byName) == 0:
+		return nil, nil, nil
 	}
-	return nil, nil
+	// Applications om-auth0 did not mark are the operator's: which one is
+	// meant, and whether the others may go, is theirs to say.
+	ids := make([]string, len(byName))
+	for j, a := range byName {
+		ids[j] = a.ClientID
+	}
+	hint := "pick one with --app-id, or delete or rename the others under Applications > Applications"
+	if role == RoleBot {
+		hint = "delete or rename the others under Applications > Applications, or choose another --bot-app-name"
+	}
+	return nil, nil, &Error{Op: "find application " + strconvQuote(name),
+		Meaning: fmt.Sprintf("%d applications are named %s: %s", len(byName), strconvQuote(name), strings.Join(ids, ", ")),
+		Hint:    hint}
 }
 
 // readSecret reads an application's client secret; it needs read:client_keys.
@@ -420,45 +436,60 @@ func (s *Session) readSecret(ctx context.Context, clientID, name string) (string
 	return c.GetClientSecret(), nil
 }
 
-// createApp creates an application in one request. When the answer is lost
-// after Auth0 may have committed it, the tenant is read again and the
-// application carrying the marker is taken instead of creating a duplicate.
-func (s *Session) createApp(ctx context.Context, body *management.Client, role, omURL string) (remoteApp, error) {
+// createApp creates an application in one request, marked with this
+// session's run id. When the answer is lost after Auth0
+// may have committed it, the tenant is read again and the application
+// carrying this run's id is taken instead of creating a duplicate. Then
+// converge settles a race with another run that created one at the same time.
+func (s *Session) createApp(ctx context.Context, body *management.Client, role, omURL string) (r remoteApp, created bool, err error) {
 	name := body.GetName()
 	o := op{Name: "create application " + strconvQuote(name), Scope: "create:clients"}
+	meta := map[string]any{markerRun: s.run}
+	if body.ClientMetadata != nil {
+		maps.Copy(meta, *body.ClientMetadata)
+	}
+	s.mu.Lock()
+	s.triedCreate = true
+	s.mu.Unlock()
 	for attempt := 0; ; attempt++ {
 		c := *body
+		c.ClientMetadata = ptr(maps.Clone(meta))
 		err := s.do(ctx, o, func(ctx context.Context) error { return s.m.Client.Create(ctx, &c) })
 		if err == nil {
-			r := fromManagement(&c)
+			r = fromManagement(&c)
 			s.recordCreated(fmt.Sprintf("application %q (%s)", r.Name, r.ClientID))
 			s.rememberCreated(r)
-			return r, nil
+			break
 		}
 		if attempt > 0 || !answerLost(ctx, err) {
-			return remoteApp{}, err
+			return remoteApp{}, false, err
 		}
 		apps, lerr := s.listApps(ctx, true)
 		if lerr != nil {
-			return remoteApp{}, fmt.Errorf("%w (and finding out whether it was created failed: %v)", err, lerr)
+			return remoteApp{}, false, fmt.Errorf("%w (and finding out whether it was created failed: %v)", err, lerr)
 		}
-		for _, a := range apps {
-			if a.marked(role, omURL) {
-				s.recordCreated(fmt.Sprintf("application %q (%s)", a.Name, a.ClientID))
-				s.rememberCreated(a)
-				if s.has("read:client_keys") {
-					if secret, serr := s.readSecret(ctx, a.ClientID, a.Name); serr == nil {
-						a.ClientSecret = secret
-					}
-				}
-				return a, nil
+		i := slices.IndexFunc(apps, func(a remoteApp) bool { return a.Metadata[markerRun] == s.run && a.marked(role, omURL) })
+		if i < 0 {
+			continue // the lost create did not happen: send it again
+		}
+		r = apps[i]
+		s.recordCreated(fmt.Sprintf("application %q (%s)", r.Name, r.ClientID))
+		s.rememberCreated(r)
+		if s.has("read:client_keys") {
+			if secret, serr := s.readSecret(ctx, r.ClientID, r.Name); serr == nil {
+				r.ClientSecret = secret
 			}
 		}
+		break
 	}
+	return s.converge(ctx, r, role, omURL)
 }
 
 // updateApp sends one PATCH with only the fields that differ.
 func (s *Session) updateApp(ctx context.Context, current remoteApp, patch *management.Client) (remoteApp, error) {
+	if s.isSelf(current.ClientID) {
+		return remoteApp{}, s.refuseSelf("update application "+strconvQuote(current.Name), current.ClientID)
+	}
 	o := op{Name: "update application " + strconvQuote(current.Name), Scope: "update:clients",
 		NotFound: "application " + current.ClientID + " no longer exists", NotFoundHint: "run again to find or create it"}
 	c := *patch
@@ -544,7 +575,7 @@ func (d *diff) metadata(from, want map[string]string) {
 func formatMeta(m map[string]string) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
-		if strings.HasPrefix(k, "om_auth0_") {
+		if strings.HasPrefix(k, "om_auth0_") && k != markerRun {
 			keys = append(keys, k)
 		}
 	}

@@ -26,12 +26,17 @@ var _ Runner = (*Session)(nil)
 type Session struct {
 	domain   tenant.Domain
 	name     string // the tenant's friendly name, when readable
-	clientID string // the Management API application; empty for an API token
+	clientID string // the Management API application: never offered, found or changed; empty when unknown (an opaque API token)
 	apiToken bool
 	scopes   []string // granted Management scopes, sorted
 	known    bool     // whether scopes could be read from the token
 	m        *management.Management
 	http     *http.Client
+
+	// run marks the applications this session creates (client_metadata
+	// markerRun), so that it finds them again after a lost answer and tells
+	// them from those of a run at the same time.
+	run string
 
 	mu          sync.Mutex
 	apps        []remoteApp       // the listing of non-global applications; nil until read
@@ -40,6 +45,13 @@ type Session struct {
 	created     []string
 	createdApps map[string]bool // client ids this session created
 	lastUI      *App            // what the last ApplyUIApp returned
+	omURL       string          // the OpenMetadata URL the last plan was for
+	// grantsSeen are the grant ids the tenant held per "client_id audience"
+	// before this session wrote any ("" for none); grantsTried the keys
+	// this session sent a create for. Created compares them with the tenant.
+	grantsSeen  map[string]string
+	grantsTried map[string]bool
+	triedCreate bool // a create was sent: Created must read the tenant
 }
 
 // Connect gets a Management API token for the request (client credentials
@@ -53,7 +65,11 @@ func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, e
 	if req.Domain.Scheme == "http" && !req.Domain.IsLoopback() {
 		return nil, &Error{Op: opName, Meaning: "http is accepted only for loopback hosts", Hint: "use https://" + req.Domain.Host}
 	}
-	s := &Session{domain: req.Domain, http: auth0http.NewClient(opts)}
+	run, err := newRunID()
+	if err != nil {
+		return nil, &Error{Op: opName, Meaning: "could not draw a random run id: " + err.Error(), Err: err}
+	}
+	s := &Session{domain: req.Domain, http: auth0http.NewClient(opts), run: run}
 	token := strings.TrimSpace(req.APIToken)
 	var granted []string // the token response's scope, if the claims lack one
 	switch {
@@ -137,7 +153,9 @@ func (s *Session) readScopes(token string, granted []string) error {
 				Hint: "create a new one under " + whereAPIToken}
 		}
 		if s.clientID == "" {
-			s.clientID = claims.AuthParty
+			// The application the token was issued to: azp, else the
+			// subject of a client-credentials token, "<client id>@clients".
+			s.clientID = firstNonEmpty(claims.AuthParty, strings.TrimSuffix(claims.Subject, "@clients"))
 		}
 	}
 	s.scopes = claims.Scopes()
@@ -217,6 +235,8 @@ func ScopeReason(scope string) string {
 		return "change the scopes of the service account's authorization"
 	case "read:tenant_settings":
 		return "show the tenant's friendly name (optional)"
+	case "delete:clients":
+		return "delete a duplicate application om-auth0 created, when two runs created one at the same time (optional)"
 	}
 	return ""
 }
@@ -294,13 +314,6 @@ func (s *Session) tokenFailure(opName, clientID string, err error, mgmt bool) er
 		e.Hint = "check the application's settings in the Auth0 dashboard"
 	}
 	return e
-}
-
-// Created implements Runner.
-func (s *Session) Created() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.created)
 }
 
 func (s *Session) recordCreated(what string) {

@@ -8,7 +8,11 @@
 // changes, so --dry-run and the wizard's confirmation screens show what will
 // happen. Steps are idempotent: applications are found again by a marker in
 // client_metadata (then by name), grants are upserted by (client_id,
-// audience), and a second run with the same answers writes nothing.
+// audience), and a second run with the same answers writes nothing. Runs at
+// the same time converge: after a create, the run looks again and keeps the
+// first listed of the applications with its marker, deleting only its own.
+// The Management API application the session is connected with is never
+// offered, found or changed.
 //
 //	s, err := steps.Connect(ctx, steps.ConnectRequest{Domain: d, ClientID: id, ClientSecret: secret}, steps.Options{})
 //	if missing := s.MissingScopes(c); len(missing) > 0 { ... }

@@ -12,7 +12,11 @@ type Error struct {
 	Status       int    // Auth0 HTTP status; 0 when there was no answer
 	Code         string // Auth0 errorCode or OAuth error
 	Auth0Message string // Auth0's message, verbatim
-	Err          error
+	// BadInput says the operator's answer is what is wrong (exit 2), found
+	// before anything changed, e.g. an --app-id naming the Management API
+	// application or a scope the tenant does not define.
+	BadInput bool
+	Err      error
 }
 
 // Error renders "op: meaning — hint".

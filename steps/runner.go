@@ -48,6 +48,9 @@ type Runner interface {
 	// Verify runs the named checks on the result; it never fails as a whole.
 	Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification
 
-	// Created lists, for an interrupted run, what this session has created in Auth0 so far.
-	Created() []string
+	// Created lists, for a failed or interrupted run, what this session has
+	// created in Auth0 so far, as the tenant holds it now (an application
+	// whose create answer was lost included). It never fails: when the
+	// tenant cannot be read, it says so in the list.
+	Created(ctx context.Context) []string
 }

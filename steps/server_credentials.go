@@ -20,6 +20,7 @@ type uiState struct {
 	target     remoteApp  // what the application looks like once applied
 	patch      *management.Client
 	needSecret bool
+	duplicates []remoteApp // applications with the same marker, to delete
 }
 
 // PlanUIApp implements Runner. It finds the application by c.AppID, else by
@@ -47,6 +48,12 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 		}
 	}
 
+	s.mu.Lock()
+	s.omURL = omURL
+	s.mu.Unlock()
+	if c.AppID != "" && s.isSelf(strings.TrimSpace(c.AppID)) {
+		return nil, s.refuseSelf("use application "+c.AppID, c.AppID)
+	}
 	if c.AppID != "" {
 		prefetchGrant(c.AppID)
 		fields := listFields
@@ -74,10 +81,14 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		found, err := findApp(apps, RoleUI, omURL, name)
+		found, dups, err := findApp(apps, RoleUI, omURL, name)
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkCanDelete(found, dups, RoleUI, omURL); err != nil {
+			return nil, err
+		}
+		st.duplicates = dups
 		if found != nil {
 			prefetchGrant(found.ClientID)
 			if readSecret {
@@ -94,11 +105,13 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 		return uiPlan(st, Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target)}), nil
 	}
 	d := diffApp(*st.current, st.target)
+	dups := duplicateChanges(*st.current, st.duplicates, RoleUI, omURL)
 	if len(d.fields) == 0 {
-		return uiPlan(st, Change{Action: Keep, Resource: Application, Name: st.current.Name}), nil
+		return uiPlan(st, append([]Change{{Action: Keep, Resource: Application, Name: st.current.Name}}, dups...)...), nil
 	}
 	st.patch = &d.patch
-	return uiPlan(st, Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields}), nil
+	ch := Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields, Consequence: breaking(d)}
+	return uiPlan(st, append([]Change{ch}, dups...)...), nil
 }
 
 // ApplyUIApp implements Runner.
@@ -114,12 +127,14 @@ func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
 	)
 	switch {
 	case st.current == nil:
-		r, err = s.createApp(ctx, st.target.toCreate(description("Sign-in for OpenMetadata at", st.target.Metadata[MarkerOMURL])), RoleUI, st.target.Metadata[MarkerOMURL])
-		created = true
+		r, created, err = s.createApp(ctx, st.target.toCreate(description("Sign-in for OpenMetadata at", st.target.Metadata[MarkerOMURL])), RoleUI, st.target.Metadata[MarkerOMURL])
 	case st.patch != nil:
 		r, err = s.updateApp(ctx, *st.current, st.patch)
 	default:
 		r = *st.current
+	}
+	if err == nil {
+		err = s.deleteDuplicates(ctx, st.duplicates)
 	}
 	if err != nil {
 		return nil, err
@@ -226,6 +241,6 @@ func (s *Session) secretUnavailable() string {
 	return "Auth0 did not return the client secret"
 }
 
-func uiPlan(st *uiState, c Change) *UIPlan {
-	return &UIPlan{Plan: Plan{Changes: []Change{c}}, state: st}
+func uiPlan(st *uiState, c ...Change) *UIPlan {
+	return &UIPlan{Plan: Plan{Changes: c}, state: st}
 }

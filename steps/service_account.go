@@ -29,6 +29,8 @@ type saState struct {
 	needSecret bool
 
 	grant *Grant // the existing grant; nil: it is created
+
+	duplicates []remoteApp // bot applications with the same marker, to delete
 }
 
 // ManagementAPIScopes implements Runner. The scopes are read once per session.
@@ -83,6 +85,9 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 		return nil, err
 	}
 	st := &saState{mode: mode, omURL: omURL, audience: s.domain.ManagementAudience(), scopes: cleanScopes(c.Scopes)}
+	s.mu.Lock()
+	s.omURL = omURL
+	s.mu.Unlock()
 
 	var defined []Scope
 	g, gctx := errgroup.WithContext(ctx)
@@ -105,11 +110,15 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 			if err != nil {
 				return err
 			}
-			found, err := findApp(apps, RoleBot, omURL, name)
+			found, dups, err := findApp(apps, RoleBot, omURL, name)
+			if err == nil {
+				err = s.checkCanDelete(found, dups, RoleBot, omURL)
+			}
 			if err != nil || found == nil {
 				st.target = botTarget(omURL, name, nil)
 				return err
 			}
+			st.duplicates = dups
 			st.current = found
 			st.target = botTarget(omURL, name, found)
 			lookupGrant(found.ClientID)
@@ -155,11 +164,13 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 		if len(d.fields) > 0 {
 			ch.Action, ch.Fields = Update, d.fields
 			st.patch = &d.patch
+			ch.Consequence = breaking(d)
 			if mode == Same {
 				ch.Consequence = sameConsequence(*st.current, c.ClientType)
 			}
 		}
 		changes = append(changes, ch)
+		changes = append(changes, duplicateChanges(*st.current, st.duplicates, RoleBot, omURL)...)
 	}
 	changes = append(changes, st.grantChange())
 	return &ServiceAccountPlan{Plan: Plan{Changes: changes}, state: st}, nil
@@ -197,12 +208,15 @@ func (s *Session) ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan
 	}
 	switch {
 	case cur == nil:
-		r, err = s.createApp(ctx, st.target.toCreate(description("OpenMetadata ingestion bot for", st.omURL)), RoleBot, st.omURL)
-		created = true
+		r, created, err = s.createApp(ctx, st.target.toCreate(description("OpenMetadata ingestion bot for", st.omURL)), RoleBot, st.omURL)
 	case patch != nil:
 		r, err = s.updateApp(ctx, *cur, patch)
 	default:
 		r = *cur
+	}
+	if err == nil {
+		// Before the grant step: a deleted application's grants go with it.
+		err = s.deleteDuplicates(ctx, st.duplicates)
 	}
 	if err != nil {
 		return nil, err
@@ -328,7 +342,7 @@ func checkScopes(requested []string, defined []Scope) error {
 	if len(unknown) > 1 {
 		word = "scopes"
 	}
-	return &Error{Op: "check the requested scopes",
+	return &Error{Op: "check the requested scopes", BadInput: true,
 		Meaning: fmt.Sprintf("the Auth0 Management API defines no %s %s", word, strings.Join(unknown, ", ")),
 		Hint:    "pick scopes from the list the tenant shows (Applications > APIs > Auth0 Management API > Permissions), e.g. read:clients"}
 }
@@ -353,6 +367,7 @@ func (s *Session) grantOf(ctx context.Context, clientID, audience string) (*Gran
 	if err != nil {
 		return nil, err
 	}
+	s.grantSeen(key, g)
 	s.rememberGrant(clientID, audience, g)
 	return g, nil
 }
@@ -405,6 +420,12 @@ func fromGrant(g *management.ClientGrant, created bool) *Grant {
 func (s *Session) createGrant(ctx context.Context, app remoteApp, audience string, scopes []string) (*Grant, error) {
 	o := op{Name: fmt.Sprintf("authorize application %q for the Auth0 Management API", app.Name), Scope: "create:client_grants",
 		NotFound: "the tenant has no API with identifier " + audience, NotFoundHint: "use the tenant's canonical domain (like acme.us.auth0.com)"}
+	s.mu.Lock()
+	if s.grantsTried == nil {
+		s.grantsTried = map[string]bool{}
+	}
+	s.grantsTried[app.ClientID+" "+audience] = true
+	s.mu.Unlock()
 	for attempt := 0; ; attempt++ {
 		g := &management.ClientGrant{ClientID: ptr(app.ClientID), Audience: ptr(audience), Scope: ptr(slices.Clone(scopes))}
 		err := s.do(ctx, o, func(ctx context.Context) error { return s.m.ClientGrant.Create(ctx, g) })
@@ -428,7 +449,10 @@ func (s *Session) createGrant(ctx context.Context, app remoteApp, audience strin
 			}
 			continue // the lost create did not happen: send it again
 		}
-		if !conflict {
+		if conflict {
+			// Another run's, or one this session never read: not this run's creation.
+			s.grantSeen(app.ClientID+" "+audience, existing)
+		} else {
 			existing.Created = true
 			s.recordCreated(grantCreated(app, existing.ID))
 		}

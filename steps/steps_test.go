@@ -138,7 +138,7 @@ func assertFreshTenant(t *testing.T, tt *tenantUnderTest, s *steps.Session, c st
 	if n := len(tt.Clients()); n != wantClients {
 		t.Errorf("%d clients in the tenant, want %d: %+v", n, wantClients, tt.Clients())
 	}
-	if got := s.Created(); !slices.Equal(got, created) {
+	if got := s.Created(context.Background()); !slices.Equal(got, created) {
 		t.Errorf("Created = %q\nwant %q", got, created)
 	}
 }
@@ -165,7 +165,7 @@ func TestCreatedListsWhatTheRunMade(t *testing.T) {
 	if _, err := s.ApplyServiceAccount(ctx, sp); err == nil {
 		t.Fatal("ApplyServiceAccount succeeded despite a refused grant")
 	}
-	created := s.Created()
+	created := s.Created(context.Background())
 	if len(created) != 2 || created[0] != fmt.Sprintf("application %q (%s)", "OpenMetadata", ui.ClientID) ||
 		!strings.HasPrefix(created[1], `application "OpenMetadata Ingestion Bot" (`) {
 		t.Errorf("Created = %q", created)
@@ -208,6 +208,13 @@ func TestMissingScopesNamedBeforeAnyWrite(t *testing.T) {
 			tt := newTenant(t, without(sandbox.WizardScopes, scope))
 			s := tt.connect(t)
 			missing := s.MissingScopes(c)
+			if scope == "delete:clients" {
+				// Optional: it only deletes a duplicate a run at the same time caused.
+				if len(missing) != 0 {
+					t.Errorf("MissingScopes = %v", missing)
+				}
+				return
+			}
 			if scope == "read:tenant_settings" {
 				// Optional: it only shows the tenant's name.
 				if len(missing) != 0 {
@@ -310,8 +317,8 @@ func TestLostCreateAnswer(t *testing.T) {
 			if len(tt.ClientGrants()) != 2 {
 				t.Errorf("grants = %+v", tt.ClientGrants())
 			}
-			if n := len(s.Created()); n != 3 {
-				t.Errorf("Created = %q, want the two applications and the grant", s.Created())
+			if n := len(s.Created(context.Background())); n != 3 {
+				t.Errorf("Created = %q, want the two applications and the grant", s.Created(context.Background()))
 			}
 			if !r.verification.OK() {
 				t.Errorf("verification: %+v", r.verification.Checks)
@@ -338,7 +345,8 @@ func TestRateLimitedRequestIsRetried(t *testing.T) {
 			statuses = append(statuses, fmt.Sprintf("%s %d", req.Method, req.Status))
 		}
 	}
-	want := []string{"GET 429", "GET 200", "POST 429", "POST 201"}
+	// After the create, the listing is read again to find a duplicate a run at the same time created.
+	want := []string{"GET 429", "GET 200", "POST 429", "POST 201", "GET 200"}
 	if !slices.Equal(statuses, want) {
 		t.Errorf("requests = %v, want %v", statuses, want)
 	}

@@ -233,23 +233,29 @@ func TestFindApp(t *testing.T) {
 		{ClientID: "bot", Name: "OpenMetadata Ingestion Bot", Metadata: marker(RoleBot, om)},
 		{ClientID: "renamed", Name: "Renamed", Metadata: marker(RoleUI, om)},
 	}
+	mk := func(id string) remoteApp {
+		return remoteApp{ClientID: id, Name: "OpenMetadata", Metadata: marker(RoleUI, om)}
+	}
 	tests := map[string]struct {
-		apps    []remoteApp
-		role    string
-		name    string
-		want    string
-		wantErr string
+		apps     []remoteApp
+		role     string
+		name     string
+		want     string
+		wantDups []string
+		wantErr  string
 	}{
-		"marker wins over name":                         {apps, RoleUI, "OpenMetadata", "renamed", ""},
-		"name when no marker; another OM's app skipped": {apps[:3], RoleUI, "OpenMetadata", "plain", ""},
-		"the bot by its marker":                         {apps, RoleBot, "anything", "bot", ""},
-		"nothing":                                       {apps[:1], RoleUI, "OpenMetadata", "", ""},
-		"two by name are ambiguous": {append(slices.Clone(apps[1:2]), remoteApp{ClientID: "plain2", Name: "OpenMetadata"}),
-			RoleUI, "OpenMetadata", "", "2 applications are named \"OpenMetadata\": plain, plain2"},
+		"marker wins over name":                         {apps: apps, role: RoleUI, name: "OpenMetadata", want: "renamed"},
+		"name when no marker; another OM's app skipped": {apps: apps[:3], role: RoleUI, name: "OpenMetadata", want: "plain"},
+		"the bot by its marker":                         {apps: apps, role: RoleBot, name: "anything", want: "bot"},
+		"nothing":                                       {apps: apps[:1], role: RoleUI, name: "OpenMetadata"},
+		"two by name are ambiguous": {apps: append(slices.Clone(apps[1:2]), remoteApp{ClientID: "plain2", Name: "OpenMetadata"}),
+			role: RoleUI, name: "OpenMetadata", wantErr: "2 applications are named \"OpenMetadata\": plain, plain2"},
+		"two marked: the first listed, the oldest, survives": {apps: []remoteApp{mk("zzz"), apps[1], mk("aaa"), mk("mmm")},
+			role: RoleUI, name: "OpenMetadata", want: "zzz", wantDups: []string{"aaa", "mmm"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, err := findApp(tt.apps, tt.role, om, tt.name)
+			got, dups, err := findApp(tt.apps, tt.role, om, tt.name)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -265,6 +271,13 @@ func TestFindApp(t *testing.T) {
 			}
 			if id != tt.want {
 				t.Errorf("found %q, want %q", id, tt.want)
+			}
+			var dupIDs []string
+			for _, d := range dups {
+				dupIDs = append(dupIDs, d.ClientID)
+			}
+			if !slices.Equal(dupIDs, tt.wantDups) {
+				t.Errorf("duplicates %v, want %v", dupIDs, tt.wantDups)
 			}
 		})
 	}

@@ -678,7 +678,8 @@ func (f *flow) created() []string {
 	if f.runner == nil {
 		return nil
 	}
-	return f.runner.Created()
+	// The run's context may be done (an interrupt): the runner bounds its own reading of the tenant.
+	return f.runner.Created(context.Background())
 }
 
 // targetKey is the deployment choice that matches targets ("all" when every

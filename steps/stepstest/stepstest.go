@@ -241,7 +241,7 @@ func (r *Runner) Verify(context.Context, steps.Choices, *steps.App, *steps.Servi
 
 // Created implements steps.Runner: what ApplyUIApp and ApplyServiceAccount
 // created so far, and whatever SetCreated set.
-func (r *Runner) Created() []string {
+func (r *Runner) Created(context.Context) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.created)
