@@ -3,6 +3,7 @@ package auth0http
 import (
 	"context"
 
+	"github.com/om-auth0/om-auth0/crash"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -31,7 +32,7 @@ func ReadPages(ctx context.Context, first, last, readers int, read func(ctx cont
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(readers)
 	for i := first; i <= last; i++ {
-		g.Go(func() error { return read(gctx, i) })
+		g.Go(crash.Func(func() error { return read(gctx, i) }))
 	}
 	return g.Wait()
 }

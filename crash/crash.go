@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -67,4 +68,60 @@ func (e *Error) WriteReport(version string) (string, error) {
 		return "", fmt.Errorf("write the crash report %s: %w", f.Name(), werr)
 	}
 	return f.Name(), nil
+}
+
+// Group is a sync.WaitGroup whose goroutines cannot take the process down: a
+// panic in one is recovered on its goroutine, where no recover of the
+// command could reach it, and Wait raises it again on the waiting goroutine,
+// where the command's recover turns it into the bug report.
+type Group struct {
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	first *Error
+}
+
+// Go runs f on a new goroutine of the group.
+func (g *Group) Go(f func()) {
+	g.wg.Go(func() {
+		defer func() {
+			if v := recover(); v != nil {
+				g.keep(Recovered(v))
+			}
+		}()
+		f()
+	})
+}
+
+func (g *Group) keep(e *Error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.first == nil {
+		g.first = e
+	}
+}
+
+// Wait waits for the group's goroutines, then panics with the first panic
+// one of them raised (its stack is the goroutine's, kept in the *Error).
+func (g *Group) Wait() {
+	g.wg.Wait()
+	g.mu.Lock()
+	e := g.first
+	g.mu.Unlock()
+	if e != nil {
+		panic(e)
+	}
+}
+
+// Func wraps f for errgroup.Group.Go: a panic in f is recovered on its
+// goroutine and returned as f's error, an *Error that callers pass on and
+// the command reports as a bug.
+func Func(f func() error) func() error {
+	return func() (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				err = Recovered(v)
+			}
+		}()
+		return f()
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
@@ -146,7 +147,7 @@ func (r *run) hasAdminCredential() bool {
 // chains (login then the settings, the Auth0 token then the application)
 // run side by side.
 func (r *run) phase1(ctx context.Context) {
-	var wg sync.WaitGroup
+	var wg crash.Group
 	versionDone := make(chan struct{})
 	if r.om != nil {
 		wg.Go(func() {
@@ -181,7 +182,7 @@ func (r *run) adminReads(ctx context.Context) {
 		}
 	}
 	r.admin = r.om.WithToken(token)
-	var wg sync.WaitGroup
+	var wg crash.Group
 	wg.Go(func() { r.f.sec, r.f.secErr = r.admin.SecurityConfig(ctx) })
 	wg.Go(func() { r.f.source, r.f.sourceErr = r.admin.SettingsSource(ctx) })
 	wg.Wait()

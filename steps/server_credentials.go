@@ -5,11 +5,11 @@ import (
 	"maps"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/auth0/go-auth0/management"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
@@ -37,7 +37,7 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 
 	// Reads the service-account step will need run alongside this step's
 	// own, instead of one round trip later; their failures are reported there.
-	var bg sync.WaitGroup
+	var bg crash.Group
 	defer bg.Wait()
 	if c.mode() != Skip {
 		bg.Go(func() { _, _ = s.ManagementAPIScopes(ctx) })

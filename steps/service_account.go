@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/termtext"
 )
@@ -91,21 +92,21 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 
 	var defined []Scope
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) {
+	g.Go(crash.Func(func() (err error) {
 		defined, err = s.ManagementAPIScopes(gctx)
 		return err
-	})
+	}))
 	lookupGrant := func(clientID string) {
-		g.Go(func() (err error) {
+		g.Go(crash.Func(func() (err error) {
 			st.grant, err = s.grantOf(gctx, clientID, st.audience)
 			return err
-		})
+		}))
 	}
 	switch mode {
 	case Separate:
 		name := firstNonEmpty(strings.TrimSpace(c.BotAppName), defaultBotName)
 		st.needSecret = true
-		g.Go(func() error {
+		g.Go(crash.Func(func() error {
 			apps, err := s.listApps(gctx, false)
 			if err != nil {
 				return err
@@ -123,13 +124,13 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 			st.target = botTarget(omURL, name, found)
 			lookupGrant(found.ClientID)
 			if s.has("read:client_keys") {
-				g.Go(func() (err error) {
+				g.Go(crash.Func(func() (err error) {
 					found.ClientSecret, err = s.readSecret(gctx, found.ClientID, found.Name)
 					return err
-				})
+				}))
 			}
 			return nil
-		})
+		}))
 	case Same:
 		if ui == nil {
 			return nil, &Error{Op: "plan the service account", Meaning: "the OpenMetadata application is unknown", Hint: "plan the Server Credentials step first"}

@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
@@ -61,7 +61,7 @@ func CheckAppURLs(omURL string) string {
 // form and it is not checked.
 func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification {
 	var (
-		wg                sync.WaitGroup
+		wg                crash.Group
 		discoveryErr      error
 		keys              map[string]*rsa.PublicKey
 		keysErr           error
