@@ -10,6 +10,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -49,10 +50,7 @@ type RunError struct {
 
 // Error renders the failure and what was already created.
 func (e *RunError) Error() string {
-	if len(e.Created) == 0 {
-		return e.Err.Error() + "\nNothing was created in Auth0."
-	}
-	return e.Err.Error() + "\nAlready created in Auth0: " + strings.Join(e.Created, "; ")
+	return e.Err.Error() + "\n" + strings.TrimRight(present.Created(present.Plain(true), e.Created), "\n")
 }
 
 // Unwrap returns the failure.
@@ -199,16 +197,7 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 		s.p.warn("files changed outside om-auth0 were kept; om-auth0's version is beside each as %s (see below)", output.NewSuffix)
 	}
 	s.report()
-	if !v.OK() {
-		var failed []string
-		for _, ch := range v.Checks {
-			if !ch.OK {
-				failed = append(failed, ch.Name)
-			}
-		}
-		return fmt.Errorf("verification failed (%s): the configuration was written, but Auth0 does not yet behave as it should", strings.Join(failed, "; "))
-	}
-	return nil
+	return present.VerificationError(&v)
 }
 
 // complete fills the version, detected when not given, and the defaults that depend on it.
@@ -292,7 +281,7 @@ func (s *run) dryRun() error {
 	}
 	s.files = output.Planned(s.cfg.Out, files)
 	s.p.ok("planned %d change(s) to Auth0 and %d file(s); this is a dry run, so nothing was changed or written", countWrites(s.plan), len(files))
-	writePlan(s.opts.Report, s.p.ascii, s.cfg, s.plan, files)
+	writePlan(s.opts.Report, s.p.st, s.cfg, s.plan, files)
 	return nil
 }
 
@@ -330,7 +319,7 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 	if s.sa.Mode == steps.Separate {
 		s.p.ok("service account %s", appLine(p, s.sa.App, s.opts.RevealSecrets))
 	} else {
-		s.p.ok("service account is application %q (client id %s), %s", s.sa.App.Name, s.sa.App.ClientID, actionWord(p, steps.Application, s.sa.App.Name, false))
+		s.p.ok("service account is application %q (client id %s), %s", s.sa.App.Name, s.sa.App.ClientID, present.Outcome(p, steps.Application, s.sa.App.Name, false))
 	}
 	s.secretWarning(s.sa.App)
 	if g := s.sa.Grant; g != nil {
@@ -342,55 +331,18 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 	}
 }
 
-// grantWord says what the run did to the grant. A grant planned for
-// creation that this run did not create was found in place when Auth0
-// refused a duplicate (409): it is not reported as created.
+// grantWord says what the run did to the grant.
 func grantWord(p *steps.Plan, g *steps.Grant) string {
-	word := actionWord(p, steps.ClientGrant, g.Audience, g.Created)
-	if word == "created" && !g.Created {
-		return "already existed"
-	}
-	return word
+	return present.Outcome(p, steps.ClientGrant, g.Audience, g.Created)
 }
 
 // appLine is the progress line of an application the plan created, updated or kept.
 func appLine(p *steps.Plan, app *steps.App, reveal bool) string {
-	line := fmt.Sprintf("application %q %s (client id %s)", app.Name, actionWord(p, steps.Application, app.Name, app.Created), app.ClientID)
+	line := fmt.Sprintf("application %q %s (client id %s)", app.Name, present.Outcome(p, steps.Application, app.Name, app.Created), app.ClientID)
 	if reveal && app.ClientSecret != "" {
 		line += ", client secret " + app.ClientSecret
 	}
 	return line
-}
-
-// actionWord says what the plan did to the named resource.
-func actionWord(p *steps.Plan, resource steps.ResourceKind, name string, created bool) string {
-	if created {
-		return "created"
-	}
-	var found *steps.Change
-	for i, c := range p.Changes {
-		if c.Resource == resource && (found == nil || c.Name == name) {
-			found = &p.Changes[i]
-		}
-	}
-	if found == nil {
-		return "ready"
-	}
-	switch found.Action {
-	case steps.Create:
-		return "created"
-	case steps.Update:
-		fields := make([]string, len(found.Fields))
-		for i, f := range found.Fields {
-			fields[i] = f.Field
-		}
-		if len(fields) == 0 {
-			return "updated"
-		}
-		return "updated (" + strings.Join(fields, ", ") + ")"
-	default:
-		return "already set up"
-	}
 }
 
 // report writes the summary and the next steps of a finished run.
@@ -449,31 +401,15 @@ func indent(text, prefix string) string {
 }
 
 // writePlan writes a dry run's plan: each change to Auth0, then each file.
-func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, files []openmetadata.File) {
+func writePlan(w io.Writer, st *present.Styles, cfg *Config, changes []steps.Change, files []openmetadata.File) {
 	if w == nil {
 		return
-	}
-	arrow := "→"
-	if ascii {
-		arrow = "->"
 	}
 	fmt.Fprintf(w, "Plan for tenant %s (dry run: nothing is changed or written)\n", cfg.Answers().Domain)
 	if len(changes) == 0 {
 		fmt.Fprintln(w, "  no change to Auth0")
 	}
-	for _, c := range changes {
-		fmt.Fprintf(w, "  %s %s %s %q\n", c.Mark(), c.Action, c.Resource, c.Name)
-		width := 0
-		for _, f := range c.Fields {
-			width = max(width, len(f.Field))
-		}
-		for _, f := range c.Fields {
-			fmt.Fprintf(w, "      %-*s  %s\n", width, f.Field, f.Value(arrow))
-		}
-		if c.Consequence != "" {
-			fmt.Fprintf(w, "      ! %s\n", c.Consequence)
-		}
-	}
+	fmt.Fprint(w, present.Changes(st, changes))
 	fmt.Fprintf(w, "Files that would be written into %s:\n", cfg.Out)
 	width := 0
 	for _, f := range files {
@@ -486,25 +422,21 @@ func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, fil
 
 // printer writes progress lines, with Unicode marks or ASCII ones.
 type printer struct {
-	w     io.Writer
-	ascii bool
+	w  io.Writer
+	st *present.Styles
 }
 
 func newPrinter(w io.Writer, ascii bool) *printer {
 	if w == nil {
 		w = io.Discard
 	}
-	return &printer{w: w, ascii: ascii}
+	return &printer{w: w, st: present.Plain(ascii)}
 }
 
-func (p *printer) line(fancy, plain, format string, a ...any) {
-	mark := fancy
-	if p.ascii {
-		mark = plain
-	}
+func (p *printer) line(mark, format string, a ...any) {
 	fmt.Fprintf(p.w, mark+" "+format+"\n", a...)
 }
 
-func (p *printer) ok(format string, a ...any)   { p.line("✓", "ok:", format, a...) }
-func (p *printer) fail(format string, a ...any) { p.line("✗", "FAILED:", format, a...) }
-func (p *printer) warn(format string, a ...any) { p.line("!", "warning:", format, a...) }
+func (p *printer) ok(format string, a ...any)   { p.line(p.st.CheckMark(), format, a...) }
+func (p *printer) fail(format string, a ...any) { p.line(p.st.FailMark(), format, a...) }
+func (p *printer) warn(format string, a ...any) { p.line(p.st.WarnMark(), format, a...) }

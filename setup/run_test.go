@@ -232,7 +232,8 @@ func TestRunFailureNamesWhatWasCreated(t *testing.T) {
 	if !errors.As(err, &re) {
 		t.Fatalf("error = %v, want a *RunError", err)
 	}
-	want := `create application "OpenMetadata Ingestion Bot": Auth0 failed — try again` + "\nAlready created in Auth0: application \"OpenMetadata\" (client id ui-id)"
+	want := `create application "OpenMetadata Ingestion Bot": Auth0 failed — try again` +
+		"\nAlready created in Auth0: kept, and found again by the next run.\n  - application \"OpenMetadata\" (client id ui-id)"
 	if err.Error() != want {
 		t.Fatalf("error:\n%s\nwant:\n%s", err, want)
 	}

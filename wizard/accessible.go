@@ -11,6 +11,8 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/om-auth0/om-auth0/setup"
+
+	"github.com/om-auth0/om-auth0/present"
 )
 
 // accessible is the line-by-line driver for screen readers and dumb
@@ -104,7 +106,7 @@ func (a *accessible) step(s stepID) (stepID, error) {
 	case kindConfirm:
 		a.println(planText(a.st, f.cfg.Connect.Domain.Host, f.planOf(s)))
 		if missing := f.runner.MissingScopes(f.cfg.Choices); len(missing) > 0 {
-			a.println(missingScopesText(a.st, missing))
+			a.println(present.MissingScopes(a.st, missing))
 		}
 		if err := a.ask(f.form(s, 0)); err != nil {
 			return s, err
@@ -145,7 +147,7 @@ func (a *accessible) info(s stepID) string {
 	case stepAppReady:
 		return appReadyText(a.st, f.ui, f.cfg.Connect.Domain.Host, f.opts.RevealSecrets, false) + appliedNote(f.uiPlan.AsPlan())
 	case stepVerified:
-		return verificationText(a.st, f.verification)
+		return present.Verification(a.st, f.verification)
 	case stepDone:
 		return f.doneText(a.st)
 	}

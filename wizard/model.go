@@ -13,6 +13,8 @@ import (
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/om-auth0/om-auth0/present"
 )
 
 // redrawMsg makes the embedded form redraw after a field changed outside it.
@@ -579,7 +581,7 @@ func (m *model) intro(s stepID) string {
 		if p := f.planOf(s); p != nil {
 			text := planText(m.st, f.cfg.Connect.Domain.Host, p)
 			if missing := f.runner.MissingScopes(f.cfg.Choices); len(missing) > 0 {
-				text += "\n" + missingScopesText(m.st, missing)
+				text += "\n" + present.MissingScopes(m.st, missing)
 			}
 			return strings.TrimRight(text, "\n")
 		}
@@ -655,7 +657,7 @@ func (m *model) info() string {
 		}
 		return s
 	case stepVerified:
-		return verificationText(m.st, f.verification)
+		return present.Verification(m.st, f.verification)
 	case stepDone:
 		return f.doneText(m.st)
 	}

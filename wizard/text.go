@@ -10,6 +10,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -85,47 +86,10 @@ func appTypeName(t string) string {
 	return t
 }
 
-// planText shows a plan field by field, as the confirmation screen and --dry-run do.
+// planText shows the whole plan of a run, as the confirmation screen does.
 func planText(st *Styles, tenantHost string, p *steps.Plan) string {
-	var b strings.Builder
-	verb := "About to change tenant "
-	if !p.Writes() {
-		verb = "Nothing to change in tenant "
-	}
-	b.WriteString(verb + st.Value.Render(tenantHost) + "\n")
-	// One column for the values of every change, two spaces after the
-	// longest label (a row's wrapped value continues under it: hangingIndent).
-	width := 0
-	for _, c := range p.Changes {
-		for _, fc := range c.Fields {
-			width = max(width, len(fieldLabel(fc.Field)))
-		}
-	}
-	for _, c := range p.Changes {
-		what := fmt.Sprintf("%s %s %q", c.Action, c.Resource, c.Name)
-		if c.Action == steps.Keep {
-			what = fmt.Sprintf("keep %s %q as it is", c.Resource, c.Name)
-		}
-		fmt.Fprintf(&b, "  %s %s\n", c.Mark(), what)
-		for _, fc := range c.Fields {
-			val := fc.Value("→")
-			if val == "" {
-				val = "(none)"
-			}
-			fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, fieldLabel(fc.Field))), val)
-		}
-		if c.Consequence != "" {
-			fmt.Fprintf(&b, "    %s\n", st.Warn.Render("! "+c.Consequence))
-		}
-	}
-	if p.Writes() {
-		b.WriteString("  Nothing else changes.\n")
-	}
-	return b.String()
+	return present.Plan(st, tenantHost, p.Changes)
 }
-
-// fieldLabel is an Auth0 field name as the plan shows it: "grant types".
-func fieldLabel(field string) string { return strings.ReplaceAll(field, "_", " ") }
 
 // appReadyText is the application's credentials, the secret masked unless
 // revealed; revealKey adds the key that reveals it.
@@ -161,32 +125,6 @@ func appliedNote(p *steps.Plan) string {
 	return ""
 }
 
-// verificationText is the checklist of named checks.
-func verificationText(st *Styles, v *steps.Verification) string {
-	var b strings.Builder
-	b.WriteString("Verify\n")
-	if len(v.Checks) == 0 {
-		b.WriteString("  " + st.Subtle.Render("nothing to verify") + "\n")
-	}
-	for _, c := range v.Checks {
-		mark := st.OK.Render("✓")
-		if !c.OK {
-			mark = st.Fail.Render("✗")
-		}
-		line := "  " + mark + " " + c.Name
-		if c.Detail != "" {
-			line += st.Subtle.Render(" — " + c.Detail)
-		}
-		b.WriteString(line + "\n")
-	}
-	if !v.OK() {
-		b.WriteString(st.Warn.Render("Some checks failed: sign-in or ingestion may not work until they pass.") + "\n")
-	} else if len(v.Checks) > 0 {
-		b.WriteString(st.OK.Render("All checks passed.") + "\n")
-	}
-	return b.String()
-}
-
 // errorText explains a failure: what it means and what to do.
 func errorText(st *Styles, err error) string {
 	var b strings.Builder
@@ -216,22 +154,6 @@ func errorText(st *Styles, err error) string {
 	return b.String()
 }
 
-// missingScopesText names the scopes the credentials lack for the path
-// chosen, and what each is needed for.
-func missingScopesText(st *Styles, missing []string) string {
-	if len(missing) == 0 {
-		return st.OK.Render("✓") + " The credentials hold every Management API scope this setup needs.\n"
-	}
-	var b strings.Builder
-	b.WriteString(st.Warn.Render("! The Management credentials lack scopes this setup needs:") + "\n")
-	for _, s := range missing {
-		b.WriteString("  " + st.Fail.Render("✗ "+s) + st.Subtle.Render(" — to "+steps.ScopeReason(s)) + "\n")
-	}
-	b.WriteString("  Add them in Auth0 > Applications > APIs > Auth0 Management API > Machine to Machine\n" +
-		"  Applications; the step that needs one fails until then.\n")
-	return b.String()
-}
-
 // connectedText is the Connect section's summary.
 func (f *flow) connectedText(st *Styles) string {
 	var b strings.Builder
@@ -247,7 +169,7 @@ func (f *flow) connectedText(st *Styles) string {
 		b.WriteString("  as Management application " + f.cfg.Connect.ClientID + "\n")
 	}
 	fmt.Fprintf(&b, "  %d Management API scopes granted\n\n", len(f.runner.GrantedScopes()))
-	b.WriteString(missingScopesText(st, f.runner.MissingScopes(f.cfg.Choices)))
+	b.WriteString(present.MissingScopes(st, f.runner.MissingScopes(f.cfg.Choices)))
 	if f.opts.Sandbox {
 		b.WriteString("\n" + st.Sandbox.Render("This is the simulated tenant: nothing real is created in Auth0.") + "\n")
 	}
@@ -331,17 +253,7 @@ func (f *flow) nextStepsText(st *Styles) string {
 }
 
 // createdText lists what a run that stopped early already created in Auth0.
-func createdText(created []string) string {
-	if len(created) == 0 {
-		return "Nothing was created in Auth0.\n"
-	}
-	var b strings.Builder
-	b.WriteString("Already created in Auth0 (kept; a second run finds and reuses them):\n")
-	for _, c := range created {
-		b.WriteString("  • " + c + "\n")
-	}
-	return b.String()
-}
+func createdText(created []string) string { return present.Created(plainStyles(), created) }
 
 // plural is "1 file", "2 files".
 func plural(n int, noun string) string {
