@@ -216,13 +216,12 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 			// The wizard has said what was created; Main says "Interrupted.".
 			return ErrInterrupted
 		}
-		if err != nil {
-			return asUsage(err)
-		}
 		if opts.JSON && res != nil {
-			return writeJSON(ios.Out, res)
+			if jerr := writeJSON(ios.Out, res); jerr != nil && err == nil {
+				err = jerr
+			}
 		}
-		return nil
+		return asUsage(err)
 	}
 
 	if len(missing) > 0 {

@@ -147,17 +147,9 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Up")
 	p.wait("▸ + Create a new application instead")
 	p.keys("Enter")
-	save("confirm-application", p.wait("About to change tenant", `+ create application "OpenMetadata"`, "Nothing else changes.", "Create in Auth0?"))
-	p.keys("Enter")
-	ready := p.wait("Application ready (created)", "●●●●●●●●", "r reveal")
-	save("application-ready", ready)
-	p.keys("r")
-	p.waitGone("●●●●●●●●")
-	p.keys("r")
-	p.wait("●●●●●●●●")
-	p.keys("Enter")
 
-	// Service Account: 1.6 defaults to skip; create a separate one with one scope.
+	// Service Account: planned before anything changes. 1.6 defaults to
+	// skip; create a separate one with one scope.
 	p.wait("┃ Service account", "> Skip")
 	p.keys("Up", "Up")
 	p.wait("> Separate")
@@ -172,12 +164,22 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Space")
 	p.wait("[x] read:clients", "1 selected")
 	p.keys("Enter")
-	// The grant names the bot, still to be created, as such (it has no client
-	// id yet), and every value stands apart from its label.
-	save("confirm-service-account", p.wait(`+ create application "OpenMetadata Ingestion Bot"`, "+ create client grant",
-		"token endpoint auth method  client_secret_basic", "OpenMetadata Ingestion Bot (to be created)", "Create in Auth0?"))
+	// One confirmation of the whole plan. The grant names the bot, still to
+	// be created, as such (it has no client id yet), and every value stands
+	// apart from its label.
+	save("confirm-plan", p.wait("About to change tenant", `+ create application "OpenMetadata"`, `+ create application "OpenMetadata Ingestion Bot"`,
+		"+ create client grant", "token endpoint auth method  client_secret_basic", "OpenMetadata Ingestion Bot (to be created)",
+		"Nothing else changes.", "Create in Auth0?"))
 	p.keys("Enter")
-	save("verification", p.wait("Verify", "✓ granted scopes = requested (read:clients)"))
+	// The public SPA keeps no secret; the service account's is masked until r.
+	ready := p.wait("Application ready (created)", "Service account ready (created)", "●●●●●●●●", "r reveal")
+	save("application-ready", ready)
+	p.keys("r")
+	p.waitGone("●●●●●●●●")
+	p.keys("r")
+	p.wait("●●●●●●●●")
+	p.keys("Enter")
+	save("verification", p.wait("● Verify", "✓ granted scopes = requested (read:clients)"))
 	p.keys("Enter")
 
 	// Deployment: every target, the admins and principal domain asked. An
@@ -270,6 +272,8 @@ func TestSandboxInterrupt(t *testing.T) {
 		p.keys("Enter")
 		p.wait(next)
 	}
+	p.keys("Enter")
+	p.wait("┃ Service account", "> Skip")
 	p.keys("Enter")
 	p.wait("Create in Auth0?")
 	p.keys("Enter")

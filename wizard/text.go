@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/present"
@@ -53,9 +54,9 @@ func versionHelp(vs string) string {
 // detectNote says where the version default came from.
 func (f *flow) detectNote() string {
 	switch {
-	case f.detected != nil:
-		return "detected " + f.detected.String() + " from /api/v1/system/version"
-	case f.detectErr != nil:
+	case f.Detected != nil:
+		return "detected " + f.Detected.String() + " from /api/v1/system/version"
+	case f.DetectErr != nil:
 		return "could not read /api/v1/system/version: give the version"
 	}
 	return ""
@@ -91,9 +92,60 @@ func planText(st *Styles, tenantHost string, p *steps.Plan) string {
 	return present.Plan(st, tenantHost, p.Changes)
 }
 
-// appReadyText is the application's credentials, the secret masked unless
-// revealed; revealKey adds the key that reveals it.
-func appReadyText(st *Styles, app *steps.App, domain string, reveal, revealKey bool) string {
+// readyText is the credentials of the applications the run applied: the
+// UI application (its secret only when OpenMetadata uses one: a public SPA
+// keeps none) and the service account's, secrets masked unless revealed;
+// revealKey names the key that reveals them.
+func (f *flow) readyText(st *Styles, reveal, revealKey bool) string {
+	var b strings.Builder
+	domain := f.Cfg.Connect.Domain.Host
+	if f.UI != nil {
+		b.WriteString(appText(st, "Application", f.UI, f.UIPlan.AsPlan(), f.uiSecretShown(), reveal, revealKey))
+	}
+	if f.SA != nil && f.SA.App != nil && f.SA.Mode == steps.Separate {
+		b.WriteString(appText(st, "Service account", f.SA.App, f.SAPlan.AsPlan(), true, reveal, revealKey))
+	}
+	if f.SA != nil && f.SA.Mode == steps.Same {
+		b.WriteString("  " + st.Subtle.Render("It is also the service account (client credentials).") + "\n")
+	}
+	if g := f.SA; g != nil && g.Grant != nil {
+		scopes := "no scopes"
+		if len(g.Grant.Scopes) > 0 {
+			scopes = "scopes " + strings.Join(g.Grant.Scopes, ", ")
+		}
+		fmt.Fprintf(&b, "%s Management API grant %s (%s)\n", st.CheckMark(), present.Outcome(f.SAPlan.AsPlan(), steps.ClientGrant, g.Grant.Audience, g.Grant.Created), scopes)
+	}
+	fmt.Fprintf(&b, "  %s %s\n", st.Label.Render("Domain        "), domain)
+	if !present.Writes(f.Plan()) {
+		b.WriteString("\n" + st.Subtle.Render("Nothing to change: the applications are already set up.") + "\n")
+	}
+	return b.String()
+}
+
+// uiSecretShown says whether OpenMetadata uses the UI application's secret:
+// a confidential client's, or the guide's "same" service account's.
+func (f *flow) uiSecretShown() bool {
+	return f.Cfg.Choices.ClientType == openmetadata.Confidential || (f.SA != nil && f.SA.Mode == steps.Same)
+}
+
+// hasSecretShown says whether the Ready screen masks a secret that r reveals.
+func (f *flow) hasSecretShown() bool {
+	if f.UI != nil && f.UI.ClientSecret != "" && f.uiSecretShown() {
+		return true
+	}
+	return f.SA != nil && f.SA.Mode == steps.Separate && f.SA.App != nil && f.SA.App.ClientSecret != ""
+}
+
+// appText is one application's credentials, with what the run did to it.
+func appText(st *Styles, what string, app *steps.App, p *steps.Plan, withSecret, reveal, revealKey bool) string {
+	word, _, _ := strings.Cut(present.Outcome(p, steps.Application, app.Name, app.Created), " (")
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s ready (%s)\n", st.CheckMark(), what, word)
+	fmt.Fprintf(&b, "  %s %s (%s)\n", st.Label.Render("Name          "), app.Name, appTypeName(app.AppType))
+	fmt.Fprintf(&b, "  %s %s\n", st.Label.Render("Client ID     "), app.ClientID)
+	if !withSecret {
+		return b.String()
+	}
 	secret := app.ClientSecret
 	switch {
 	case secret == "" && app.SecretUnavailable != "":
@@ -105,29 +157,20 @@ func appReadyText(st *Styles, app *steps.App, domain string, reveal, revealKey b
 	case !reveal:
 		secret = mask
 	}
-	kept := "created"
-	if !app.Created {
-		kept = "found"
-	}
-	return fmt.Sprintf("%s Application ready (%s)\n  %s %s\n  %s %s\n  %s %s\n  %s %s\n",
-		st.OK.Render("✓"), kept,
-		st.Label.Render("Name          "), fmt.Sprintf("%s (%s)", app.Name, appTypeName(app.AppType)),
-		st.Label.Render("Client ID     "), app.ClientID,
-		st.Label.Render("Client Secret "), secret,
-		st.Label.Render("Domain        "), domain)
-}
-
-// appliedNote is the line under the UI application's plan when it changes nothing.
-func appliedNote(p *steps.Plan) string {
-	if p != nil && !p.Writes() {
-		return "Nothing to change: the application is already set up."
-	}
-	return ""
+	fmt.Fprintf(&b, "  %s %s\n", st.Label.Render("Client Secret "), secret)
+	return b.String()
 }
 
 // errorText explains a failure: what it means and what to do.
 func errorText(st *Styles, err error) string {
 	var b strings.Builder
+	var ms *guide.MissingScopesError
+	if errors.As(err, &ms) {
+		b.WriteString(present.MissingScopes(st, ms.Missing))
+		b.WriteString("  " + st.Value.Render("What to do: ") + ms.Hint + "\n")
+		b.WriteString("  " + st.Subtle.Render("r re-checks them (om-auth0 connects again) once they are granted.") + "\n")
+		return b.String()
+	}
 	var se *steps.Error
 	if errors.As(err, &se) {
 		op := se.Op
@@ -157,19 +200,19 @@ func errorText(st *Styles, err error) string {
 // connectedText is the Connect section's summary.
 func (f *flow) connectedText(st *Styles) string {
 	var b strings.Builder
-	dom, _ := f.runner.Tenant()
+	dom, _ := f.Runner.Tenant()
 	name := dom.Host
-	if f.tenantName != "" {
-		name += " (" + f.tenantName + ")"
+	if f.TenantName != "" {
+		name += " (" + f.TenantName + ")"
 	}
 	b.WriteString(st.OK.Render("✓") + " Connected to tenant " + st.Value.Render(name) + "\n")
-	if f.cfg.Connect.APIToken != "" {
+	if f.Cfg.Connect.APIToken != "" {
 		b.WriteString("  with a Management API token\n")
 	} else {
-		b.WriteString("  as Management application " + f.cfg.Connect.ClientID + "\n")
+		b.WriteString("  as Management application " + f.Cfg.Connect.ClientID + "\n")
 	}
-	fmt.Fprintf(&b, "  %d Management API scopes granted\n\n", len(f.runner.GrantedScopes()))
-	b.WriteString(present.MissingScopes(st, f.runner.MissingScopes(f.cfg.Choices)))
+	fmt.Fprintf(&b, "  %d Management API scopes granted\n\n", len(f.Runner.GrantedScopes()))
+	b.WriteString(present.MissingScopes(st, f.Runner.MissingScopes(f.Cfg.Choices)))
 	if f.opts.Sandbox {
 		b.WriteString("\n" + st.Sandbox.Render("This is the simulated tenant: nothing real is created in Auth0.") + "\n")
 	}
@@ -179,14 +222,19 @@ func (f *flow) connectedText(st *Styles) string {
 // doneText is the final summary.
 func (f *flow) doneText(st *Styles) string {
 	var b strings.Builder
-	b.WriteString(st.OK.Render("✓") + " Auth0 SSO is ready for OpenMetadata\n")
+	if failed := present.FailedChecks(f.Verification); len(failed) > 0 {
+		b.WriteString(st.FailMark() + " Auth0 SSO is configured, but verification failed: " + strings.Join(failed, "; ") + "\n")
+		b.WriteString("  " + st.Subtle.Render("The files are written; fix what each check names and run again. The run ends with exit status 1.") + "\n")
+	} else {
+		b.WriteString(st.OK.Render("✓") + " Auth0 SSO is ready for OpenMetadata\n")
+	}
 	row := func(label, value string) {
 		if value != "" {
 			fmt.Fprintf(&b, "  %s %s\n", st.Label.Render(fmt.Sprintf("%-9s", label)), value)
 		}
 	}
 	var created, updated, kept []string
-	for _, c := range f.changes {
+	for _, c := range f.Changes {
 		s := fmt.Sprintf("%s %q", c.Resource, c.Name)
 		if c.Resource == steps.ClientGrant {
 			s = "Management API grant"
@@ -209,11 +257,11 @@ func (f *flow) doneText(st *Styles) string {
 	row("Created", list(created))
 	row("Updated", list(updated))
 	row("Kept", list(kept))
-	if f.sa != nil && f.sa.Mode == steps.Skip {
+	if f.SA != nil && f.SA.Mode == steps.Skip {
 		row("Skipped", "service account (ingestion uses the ingestion-bot JWT)")
 	}
-	files := f.allWritten()
-	out := f.cfg.Out
+	files := f.AllWritten()
+	out := f.Cfg.Out
 	row("Files", fmt.Sprintf("%s%c (%s; those with a secret: mode 0600)", strings.TrimSuffix(out, "/"), filepath.Separator, output.Summary(files)))
 	for _, line := range output.Lines(out, files) {
 		fmt.Fprintf(&b, "            %s\n", line)
@@ -233,14 +281,14 @@ func (f *flow) doneText(st *Styles) string {
 // ends so the commands stay in the terminal's scrollback.
 func (f *flow) nextStepsText(st *Styles) string {
 	var tabs []fileTab
-	if len(f.written[stepDeployFiles]) > 0 {
-		deploy, err := f.tabs(stepDeployFiles)
+	if len(f.Written[guide.StepDeployFiles]) > 0 {
+		deploy, err := f.tabs(guide.StepDeployFiles)
 		if err != nil {
 			return ""
 		}
 		tabs = deploy
 	}
-	if len(f.written[stepIngestFiles]) > 0 {
+	if len(f.Written[guide.StepIngestFiles]) > 0 {
 		tabs = append(tabs, fileTab{name: "Ingestion", apply: f.ingestApply()})
 	}
 	var b strings.Builder

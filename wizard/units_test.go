@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
@@ -95,24 +96,6 @@ func TestMaskSecrets(t *testing.T) {
 	}
 }
 
-// TestStepOrder: every step belongs to a section, in order, and each kind
-// is what the drivers expect.
-func TestStepOrder(t *testing.T) {
-	prev := secConnect
-	for s := stepID(0); s < numSteps; s++ {
-		if s.section() < prev {
-			t.Fatalf("step %d goes back to section %d", s, s.section())
-		}
-		prev = s.section()
-		if s.writes() && s.kind() != kindWork {
-			t.Fatalf("step %d writes but is not an Auth0 call", s)
-		}
-	}
-	if stepDone.section() != secDone || stepVerified.section() != secService || stepConnected.section() != secConnect {
-		t.Fatal("sections are misassigned")
-	}
-}
-
 func TestPlanText(t *testing.T) {
 	p := &steps.Plan{Changes: []steps.Change{
 		{Action: steps.Keep, Resource: steps.Application, Name: "OpenMetadata"},
@@ -139,10 +122,10 @@ func TestNextStepsTextIngestionOnce(t *testing.T) {
 	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, ClientType: openmetadata.Public}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
-	f.renderFiles = fakeFiles(cfg)
-	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
-	f.written[stepDeployFiles] = []output.FileResult{{Path: "docker/openmetadata_auth0.env"}, {Path: "bare-metal/openmetadata-auth0.yaml"}, {Path: "kubernetes/values-auth0.yaml"}}
-	f.written[stepIngestFiles] = []output.FileResult{{Path: "ingestion/workflow-config.yaml"}, {Path: "answers.yaml"}}
+	f.RenderFiles = fakeFiles(cfg)
+	f.UI = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
+	f.Written[guide.StepDeployFiles] = []output.FileResult{{Path: "docker/openmetadata_auth0.env"}, {Path: "bare-metal/openmetadata-auth0.yaml"}, {Path: "kubernetes/values-auth0.yaml"}}
+	f.Written[guide.StepIngestFiles] = []output.FileResult{{Path: "ingestion/workflow-config.yaml"}, {Path: "answers.yaml"}}
 
 	got := f.nextStepsText(plainStyles())
 	for _, once := range []string{"Next: Docker", "Next: Bare Metal", "Next: Kubernetes", "Next: Ingestion",
@@ -155,7 +138,7 @@ func TestNextStepsTextIngestionOnce(t *testing.T) {
 		t.Errorf("ingestion comes before a target:\n%s", got)
 	}
 	// The Ingestion tab's steps are that same text.
-	tabs, err := f.tabs(stepIngestFiles)
+	tabs, err := f.tabs(guide.StepIngestFiles)
 	if err != nil || len(tabs) != 1 || !strings.Contains(got, indent(tabs[0].apply, "  ")) {
 		t.Errorf("ingestion tab %+v (%v) differs from the text printed at the end:\n%s", tabs, err, got)
 	}
@@ -173,9 +156,9 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, ClientType: openmetadata.Confidential}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
-	f.renderFiles = fakeFiles(cfg)
-	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "s3cret", Name: "OpenMetadata", AppType: "regular_web"}
-	f.written[stepDeployFiles] = []output.FileResult{{Path: "om out/docker/openmetadata_auth0.env"}}
+	f.RenderFiles = fakeFiles(cfg)
+	f.UI = &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "s3cret", Name: "OpenMetadata", AppType: "regular_web"}
+	f.Written[guide.StepDeployFiles] = []output.FileResult{{Path: "om out/docker/openmetadata_auth0.env"}}
 
 	got := f.nextStepsText(plainStyles())
 	abs := filepath.Join(base, "om out")
