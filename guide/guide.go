@@ -213,17 +213,13 @@ func (id ID) Kind() Kind {
 // Writes reports whether step id changes the tenant.
 func (id ID) Writes() bool { return id >= 0 && id < NumSteps && table[id].Writes }
 
-// ConnectFunc connects to a tenant with Management API credentials.
-// steps.Connect is the real one; tests pass fakes.
-type ConnectFunc func(ctx context.Context, req steps.ConnectRequest) (steps.Runner, error)
-
 // State is one run's answers and what its steps found and did, shared by
 // the drivers: they read it to show a step and apply the steps' Results to it.
 type State struct {
 	Cfg *setup.Config
 	// Connect opens a session with the tenant; DetectVersion reads
 	// OpenMetadata's version (nil: no detection).
-	Connect       ConnectFunc
+	Connect       setup.ConnectFunc
 	DetectVersion func(ctx context.Context, omURL string) (openmetadata.Version, error)
 	// Yes skips the confirmation of a plan without a consequence; Force
 	// overwrites output files changed outside om-auth0.
@@ -250,6 +246,8 @@ type State struct {
 
 	// RenderFiles renders every output file (tests substitute it).
 	RenderFiles func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error)
+
+	preflightPassed string // the session and choices the last passed preflight was for
 }
 
 // NewState is the state of a run with the answers cfg holds so far.
@@ -401,22 +399,31 @@ type MissingScopesError struct {
 }
 
 // Error names the scopes and what to do.
-func (e *MissingScopesError) Error() string {
-	return (&steps.Error{
+func (e *MissingScopesError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap is the failure as a steps.Error, as the other Auth0 failures are.
+func (e *MissingScopesError) Unwrap() error {
+	return &steps.Error{
 		Op:      "check the Management API credentials",
 		Meaning: fmt.Sprintf("they lack %d scope(s) this run needs: %s", len(e.Missing), strings.Join(e.Missing, ", ")),
 		Hint:    e.Hint,
-	}).Error()
+	}
 }
 
 // Preflight checks the connected credentials hold every scope the choices
-// so far need; it is nil when they do.
+// so far need; it is nil when they do. A check that passed is not made
+// again for the same session and choices.
 func (s *State) Preflight() error {
 	if s.Runner == nil {
 		return nil
 	}
+	key := fmt.Sprintf("%p %+v", s.Runner, s.Cfg.Choices)
+	if key == s.preflightPassed {
+		return nil
+	}
 	missing := s.Runner.MissingScopes(s.Cfg.Choices)
 	if len(missing) == 0 {
+		s.preflightPassed = key
 		return nil
 	}
 	hint := "use a Management API token that has them"

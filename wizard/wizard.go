@@ -8,8 +8,8 @@
 //	res, err := wizard.Run(ctx, wizard.Options{IO: ios, Config: cfg, Connect: connect})
 //
 // The UI draws on stderr, so stdout stays clean for --json. Both drivers walk
-// the same steps (flow.go), build the same huh forms (forms.go) and make the
-// same steps.Runner calls; only the presentation differs.
+// the guide's table (package guide), build the same huh forms (forms.go) and
+// make the same steps.Runner calls; only the presentation differs.
 package wizard
 
 import (
