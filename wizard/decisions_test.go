@@ -150,7 +150,9 @@ func TestDecisionsAccessible(t *testing.T) {
 			ios, _, _, errOut := iostreams.Test()
 			ios.In = &lineReader{lines: lines}
 			f := newFlow(Options{IO: ios, Config: cfg, Accessible: true,
-				Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return runner, runner.Record("Connect") }})
+				Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+					return runner, runner.Record("Connect")
+				}})
 			f.RenderFiles, f.nextSteps = fakeFiles(f.Cfg), fakeNextSteps
 			_, err := runAccessible(context.Background(), f)
 			if tc.want == notApplied {

@@ -87,11 +87,6 @@ func appTypeName(t string) string {
 	return t
 }
 
-// planText shows the whole plan of a run, as the confirmation screen does.
-func planText(st *Styles, tenantHost string, p *steps.Plan) string {
-	return present.Plan(st, tenantHost, p.Changes)
-}
-
 // readyText is the credentials of the applications the run applied: the
 // UI application (its secret only when OpenMetadata uses one: a public SPA
 // keeps none) and the service account's, secrets masked unless revealed;

@@ -12,6 +12,7 @@ import (
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -102,14 +103,14 @@ func TestPlanText(t *testing.T) {
 		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
 	}}
-	got := planText(plainStyles(), "acme.us.auth0.com", p)
+	got := present.Plan(plainStyles(), "acme.us.auth0.com", p.Changes)
 	for _, want := range []string{"About to change tenant acme.us.auth0.com", `= keep application "OpenMetadata" as it is`,
 		`~ update client grant "https://acme/api/v2/"`, "read:users → read:clients", "Nothing else changes."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("plan text lacks %q:\n%s", want, got)
 		}
 	}
-	if got := planText(plainStyles(), "acme", &steps.Plan{Changes: []steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "x"}}}); !strings.HasPrefix(got, "Nothing to change") {
+	if got := present.Plan(plainStyles(), "acme", []steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "x"}}); !strings.HasPrefix(got, "Nothing to change") {
 		t.Errorf("a plan that keeps everything reads %q", got)
 	}
 }
@@ -188,7 +189,7 @@ func TestPlanTextColumns(t *testing.T) {
 		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
 	}}
-	got := planText(plainStyles(), "acme.us.auth0.com", p)
+	got := present.Plan(plainStyles(), "acme.us.auth0.com", p.Changes)
 	col := -1
 	for _, want := range []string{"non_interactive", "client_secret_post", "client_credentials", "read:users → read:clients"} {
 		var line string
