@@ -3,12 +3,12 @@ package wizard
 import (
 	"cmp"
 	"context"
-	"github.com/om-auth0/om-auth0/guide"
 	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
