@@ -281,3 +281,26 @@ func TestWrapLines(t *testing.T) {
 		}
 	}
 }
+
+// TestAppTextSaysWhatTheRunDid: right after an update the application is
+// "updated", not "found"; created and kept ones say so too.
+func TestAppTextSaysWhatTheRunDid(t *testing.T) {
+	app := &steps.App{ClientID: "ui", Name: "OpenMetadata", AppType: "spa"}
+	for _, tt := range []struct {
+		action  steps.Action
+		created bool
+		want    string
+	}{
+		{steps.Update, false, "Application ready (updated)"},
+		{steps.Create, true, "Application ready (created)"},
+		{steps.Keep, false, "Application ready (already set up)"},
+	} {
+		a := *app
+		a.Created = tt.created
+		p := &steps.Plan{Changes: []steps.Change{{Action: tt.action, Resource: steps.Application, Name: "OpenMetadata",
+			Fields: []steps.FieldChange{{Field: "callbacks", From: "a", To: "b"}}}}}
+		if got := appText(plainStyles(), "Application", &a, p, false, false, false); !strings.Contains(got, tt.want) || strings.Contains(got, "Client Secret") {
+			t.Errorf("%s: %q, want %q and no secret row", tt.action, got, tt.want)
+		}
+	}
+}
