@@ -164,12 +164,11 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Space")
 	p.wait("[x] read:clients", "1 selected")
 	p.keys("Enter")
-	// One confirmation of the whole plan. The grant names the bot, still to
-	// be created, as such (it has no client id yet), and every value stands
-	// apart from its label.
+	// One confirmation of the whole plan. At 100×30 the question and its
+	// buttons stay on screen, so the created resources show without their
+	// fields (--dry-run and a taller terminal show them).
 	save("confirm-plan", p.wait("About to change tenant", `+ create application "OpenMetadata"`, `+ create application "OpenMetadata Ingestion Bot"`,
-		"+ create client grant", "token endpoint auth method  client_secret_basic", "OpenMetadata Ingestion Bot (to be created)",
-		"Nothing else changes.", "Create in Auth0?"))
+		"+ create client grant", "Nothing else changes.", "taller terminal", "Create in Auth0?", "Create     Back"))
 	p.keys("Enter")
 	// The public SPA keeps no secret; the service account's is masked until r.
 	ready := p.wait("Application ready (created)", "Service account ready (created)", "●●●●●●●●", "r reveal")

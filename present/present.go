@@ -44,7 +44,10 @@ func FieldLabel(field string) string { return strings.ReplaceAll(field, "_", " "
 // Changes lists planned changes, field by field, each change that breaks
 // something followed by its consequence marked "!". The values of every
 // change share one column, two spaces after the longest label.
-func Changes(st *Styles, changes []steps.Change) string {
+func Changes(st *Styles, changes []steps.Change) string { return changesText(st, changes, nil) }
+
+// changesText is Changes without the fields of the changes hidden says.
+func changesText(st *Styles, changes []steps.Change, hidden func(i int) bool) string {
 	var b strings.Builder
 	width := 0
 	for _, c := range changes {
@@ -52,14 +55,16 @@ func Changes(st *Styles, changes []steps.Change) string {
 			width = max(width, len(FieldLabel(fc.Field)))
 		}
 	}
-	for _, c := range changes {
+	for i, c := range changes {
 		what := fmt.Sprintf("%s %s %q", c.Action, c.Resource, c.Name)
 		if c.Action == steps.Keep {
 			what = fmt.Sprintf("keep %s %q as it is", c.Resource, c.Name)
 		}
 		fmt.Fprintf(&b, "  %s %s\n", Mark(c), what)
 		for _, fc := range c.Fields {
-			fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, FieldLabel(fc.Field))), FieldValue(fc, st.Arrow()))
+			if hidden == nil || !hidden(i) {
+				fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, FieldLabel(fc.Field))), FieldValue(fc, st.Arrow()))
+			}
 		}
 		if c.Consequence != "" {
 			fmt.Fprintf(&b, "    %s\n", st.Warn.Render("! "+c.Consequence))
@@ -76,15 +81,39 @@ func Writes(changes []steps.Change) bool {
 // Plan is the plan of a run as the confirmation shows it: the tenant, every
 // change, and that nothing else changes.
 func Plan(st *Styles, tenantHost string, changes []steps.Change) string {
+	return planText(st, tenantHost, changes, nil)
+}
+
+// PlanWithin is Plan made to fit where fits says: when the whole plan does
+// not, the fields of the created resources are left out first (what a
+// create sets is the expected configuration), then every field, keeping
+// each change and its consequence; it then says where the fields show.
+func PlanWithin(st *Styles, tenantHost string, changes []steps.Change, fits func(text string) bool) string {
+	text := Plan(st, tenantHost, changes)
+	if fits(text) {
+		return text
+	}
+	text = planText(st, tenantHost, changes, func(i int) bool { return changes[i].Action == steps.Create })
+	if fits(text) {
+		return text
+	}
+	return planText(st, tenantHost, changes, func(int) bool { return true })
+}
+
+func planText(st *Styles, tenantHost string, changes []steps.Change, hidden func(i int) bool) string {
 	var b strings.Builder
 	verb := "About to change tenant "
 	if !Writes(changes) {
 		verb = "Nothing to change in tenant "
 	}
 	b.WriteString(verb + st.Value.Render(tenantHost) + "\n")
-	b.WriteString(Changes(st, changes))
+	b.WriteString(changesText(st, changes, hidden))
 	if Writes(changes) {
-		b.WriteString("  Nothing else changes.\n")
+		b.WriteString("  Nothing else changes.")
+		if hidden != nil {
+			b.WriteString(" " + st.Subtle.Render("(Some fields are left out to fit: a taller terminal and --dry-run show them.)"))
+		}
+		b.WriteString("\n")
 	}
 	return b.String()
 }
@@ -147,7 +176,6 @@ func Created(st *Styles, created []string) string {
 // it means and what to do (its Detail).
 func Verification(st *Styles, v *steps.Verification) string {
 	var b strings.Builder
-	b.WriteString("Verify\n")
 	if len(v.Checks) == 0 {
 		b.WriteString("  " + st.Subtle.Render("nothing to verify") + "\n")
 	}

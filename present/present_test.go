@@ -101,3 +101,30 @@ func TestVerificationError(t *testing.T) {
 		t.Errorf("checklist:\n%s", got)
 	}
 }
+
+// TestPlanWithin: a plan that does not fit leaves out the created
+// resources' fields first, keeping an update's from → to and every
+// consequence, then every field; it says so.
+func TestPlanWithin(t *testing.T) {
+	changes := []steps.Change{
+		{Action: steps.Create, Resource: steps.Application, Name: "Bot", Fields: []steps.FieldChange{{Field: "app_type", To: "non_interactive"}}},
+		{Action: steps.Update, Resource: steps.Application, Name: "OM", Fields: []steps.FieldChange{{Field: "callbacks", From: "a", To: "b"}}, Consequence: "breaks"},
+	}
+	lines := func(s string) int { return strings.Count(s, "\n") }
+	full := Plan(Plain(false), "acme", changes)
+	for _, tt := range []struct {
+		room           int
+		create, upd    bool
+		mentionsFields bool
+	}{
+		{lines(full), true, true, false},
+		{lines(full) - 1, false, true, true},
+		{lines(full) - 2, false, false, true},
+	} {
+		got := PlanWithin(Plain(false), "acme", changes, func(s string) bool { return lines(s) <= tt.room })
+		if strings.Contains(got, "non_interactive") != tt.create || strings.Contains(got, "a → b") != tt.upd ||
+			strings.Contains(got, "left out to fit") != tt.mentionsFields || !strings.Contains(got, "! breaks") {
+			t.Errorf("room %d:\n%s", tt.room, got)
+		}
+	}
+}

@@ -609,7 +609,12 @@ func (m *model) intro(s guide.ID) string {
 	case guide.StepIngestForm:
 		return f.ingestIntro()
 	case guide.StepConfirm, guide.StepApplyUI, guide.StepApplySA:
-		return strings.TrimRight(present.Plan(m.st, f.Cfg.Connect.Domain.Host, f.Plan()), "\n")
+		// The question (or the spinner) must stay on screen: on a short
+		// terminal the plan leaves fields out. Below it: a blank row, the
+		// question (3 rows) and its message.
+		fits := func(text string) bool { return m.rows(strings.TrimRight(text, "\n")) <= m.contentHeight()-5 }
+		plan := strings.TrimRight(present.PlanWithin(m.st, f.Cfg.Connect.Domain.Host, f.Plan(), fits), "\n")
+		return plan
 	}
 	return ""
 }

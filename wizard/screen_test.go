@@ -157,3 +157,22 @@ func TestValidationMessageFitsAt80Columns(t *testing.T) {
 		t.Fatalf("the focused field left the screen:\n%s", h.view())
 	}
 }
+
+// TestConfirmFitsSmallScreens: the whole plan of a separate service account
+// is taller than an 80×24 body; the question stays on screen and the plan
+// leaves out the fields (it says so), while 100×40 shows them.
+func TestConfirmFitsSmallScreens(t *testing.T) {
+	for _, tt := range []struct {
+		width, height int
+		fields        bool
+	}{{80, 24, false}, {100, 40, true}} {
+		h := newHarness(t, completeConfig(t))
+		h.send(tea.WindowSizeMsg{Width: tt.width, Height: tt.height})
+		h.keys("enter", "enter", "enter", "enter", "enter", "enter", "up", "up", "enter", "enter", "enter")
+		h.expectStep(guide.StepConfirm)
+		h.expectView(`+ create application "OpenMetadata Ingestion Bot"`, "Create in Auth0?")
+		if got := strings.Contains(h.view(), "callbacks"); got != tt.fields {
+			t.Errorf("%d×%d: fields shown %v, want %v:\n%s", tt.width, tt.height, got, tt.fields, h.view())
+		}
+	}
+}
