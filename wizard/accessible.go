@@ -132,7 +132,7 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 				return a.failed(s, err)
 			}
 		}
-		a.println(a.info(s))
+		a.println(f.infoText(a.st, s, f.opts.RevealSecrets, false))
 		if s == guide.StepVerified && f.VerifyErr() != nil {
 			return a.verifyFailed(s)
 		}
@@ -144,21 +144,6 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 		return a.files(s)
 	}
 	return f.Next(s), nil
-}
-
-func (a *accessible) info(s guide.ID) string {
-	f := a.f
-	switch s {
-	case guide.StepConnected:
-		return f.connectedText(a.st)
-	case guide.StepReady:
-		return f.readyText(a.st, f.opts.RevealSecrets, false)
-	case guide.StepVerified:
-		return present.Verification(a.st, f.Verification)
-	case guide.StepDone:
-		return f.doneText(a.st)
-	}
-	return ""
 }
 
 // ask runs a form line by line. Ctrl+C (the context) or the end of input

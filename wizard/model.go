@@ -671,20 +671,7 @@ func trimBlankLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *model) info() string {
-	f := m.f
-	switch m.step {
-	case guide.StepConnected:
-		return f.connectedText(m.st)
-	case guide.StepReady:
-		return f.readyText(m.st, m.reveal, true)
-	case guide.StepVerified:
-		return present.Verification(m.st, f.Verification)
-	case guide.StepDone:
-		return f.doneText(m.st)
-	}
-	return ""
-}
+func (m *model) info() string { return m.f.infoText(m.st, m.step, m.reveal, true) }
 
 // footer names the keys that work right now.
 func (m *model) footer() string {

@@ -87,6 +87,22 @@ func appTypeName(t string) string {
 	return t
 }
 
+// infoText is what info step s shows, in both drivers; revealKey names the
+// key that reveals masked secrets (the TUI's r).
+func (f *flow) infoText(st *Styles, s guide.ID, reveal, revealKey bool) string {
+	switch s {
+	case guide.StepConnected:
+		return f.connectedText(st)
+	case guide.StepReady:
+		return f.readyText(st, reveal, revealKey)
+	case guide.StepVerified:
+		return present.Verification(st, f.Verification)
+	case guide.StepDone:
+		return f.doneText(st)
+	}
+	return ""
+}
+
 // readyText is the credentials of the applications the run applied: the
 // UI application (its secret only when OpenMetadata uses one: a public SPA
 // keeps none) and the service account's, secrets masked unless revealed;
