@@ -219,7 +219,7 @@ func TestSandboxWizard(t *testing.T) {
 		}
 	}
 	p.keys("Enter")
-	after := p.wait("EXIT=0", "Next: Kubernetes", "Next: Ingestion", "Simulated tenant: nothing real was created")
+	after := p.wait("EXIT=0", "Next steps for Kubernetes:", "Next steps for ingestion:", "Simulated tenant: nothing real was created")
 	save("after-exit", after)
 	if n := strings.Count(after, "Settings > Bots > ingestion-bot"); n != 1 {
 		t.Errorf("the ingestion steps are printed %d times after exit, want once:\n%s", n, after)

@@ -69,18 +69,16 @@ func WriteNextSteps(w io.Writer, out string, files []output.FileResult, in rende
 		fmt.Fprintf(w, "\n%s\n", indent(advice, "  "))
 	}
 	dir := AbsDir(out)
+	var next []present.NextStep
 	for _, t := range targets {
-		text := strings.TrimRight(render.NextStepsIn(in, t, dir), "\n")
-		if text == "" {
-			continue
-		}
-		fmt.Fprintf(w, "\nNext steps for %s:\n%s\n", targetTitle(t), indent(text, "  "))
+		next = append(next, present.NextStep{What: targetPhrase(t), Text: render.NextStepsIn(in, t, dir)})
 	}
-	text := strings.TrimRight(render.IngestionNextSteps(in), "\n")
-	fmt.Fprintf(w, "\nNext steps for ingestion:\n%s\n", indent(text, "  "))
+	next = append(next, present.NextStep{What: "ingestion", Text: render.IngestionNextSteps(in)})
+	fmt.Fprint(w, present.NextSteps(present.Plain(true), next))
 }
 
-func targetTitle(t openmetadata.Target) string {
+// targetPhrase names target t in a sentence: "bare metal".
+func targetPhrase(t openmetadata.Target) string {
 	if spec, ok := render.Lookup(t); ok {
 		return spec.Phrase
 	}

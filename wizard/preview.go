@@ -17,9 +17,10 @@ import (
 // fileTab is one tab of a file preview: a deployment target's files (or the
 // ingestion files) and how to apply them.
 type fileTab struct {
-	name  string
-	files []openmetadata.File
-	apply string
+	name   string
+	phrase string // the name in a sentence: "bare metal"
+	files  []openmetadata.File
+	apply  string
 }
 
 // tabs groups files step s's files by target, in the order chosen.
@@ -37,7 +38,7 @@ func (f *flow) tabs(s guide.ID) ([]fileTab, error) {
 	var tabs []fileTab
 	for _, t := range f.Cfg.Targets {
 		spec, _ := render.Lookup(t)
-		tab := fileTab{name: spec.Title, apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
+		tab := fileTab{name: spec.Title, phrase: spec.Phrase, apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
 		for _, file := range files {
 			if guide.TargetOf(file) == t {
 				tab.files = append(tab.files, file)

@@ -291,24 +291,20 @@ func (f *flow) doneText(st *Styles) string {
 // ingestion config (once, whatever the targets), printed when the wizard
 // ends so the commands stay in the terminal's scrollback.
 func (f *flow) nextStepsText(st *Styles) string {
-	var tabs []fileTab
+	var next []present.NextStep
 	if len(f.Written[guide.StepDeployFiles]) > 0 {
 		deploy, err := f.tabs(guide.StepDeployFiles)
 		if err != nil {
 			return ""
 		}
-		tabs = deploy
-	}
-	if len(f.Written[guide.StepIngestFiles]) > 0 {
-		tabs = append(tabs, fileTab{name: "Ingestion", apply: f.ingestApply()})
-	}
-	var b strings.Builder
-	for _, t := range tabs {
-		if t.apply != "" {
-			b.WriteString("\n" + st.Heading.Render("Next: "+t.name) + "\n" + indent(t.apply, "  ") + "\n")
+		for _, t := range deploy {
+			next = append(next, present.NextStep{What: t.phrase, Text: t.apply})
 		}
 	}
-	return b.String()
+	if len(f.Written[guide.StepIngestFiles]) > 0 {
+		next = append(next, present.NextStep{What: "ingestion", Text: f.ingestApply()})
+	}
+	return present.NextSteps(st, next)
 }
 
 // createdText lists what a run that stopped early already created in Auth0.

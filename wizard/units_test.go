@@ -129,13 +129,13 @@ func TestNextStepsTextIngestionOnce(t *testing.T) {
 	f.Written[guide.StepIngestFiles] = []output.FileResult{{Path: "ingestion/workflow-config.yaml"}, {Path: "answers.yaml"}}
 
 	got := f.nextStepsText(plainStyles())
-	for _, once := range []string{"Next: Docker", "Next: Bare Metal", "Next: Kubernetes", "Next: Ingestion",
+	for _, once := range []string{"Next steps for Docker:", "Next steps for bare metal:", "Next steps for Kubernetes:", "Next steps for ingestion:",
 		"Settings > Bots > ingestion-bot", "metadata ingest -c"} {
 		if n := strings.Count(got, once); n != 1 {
 			t.Errorf("%q appears %d times, want once:\n%s", once, n, got)
 		}
 	}
-	if strings.Index(got, "Next: Ingestion") < strings.Index(got, "Next: Kubernetes") {
+	if strings.Index(got, "Next steps for ingestion:") < strings.Index(got, "Next steps for Kubernetes:") {
 		t.Errorf("ingestion comes before a target:\n%s", got)
 	}
 	// The Ingestion tab's steps are that same text.
