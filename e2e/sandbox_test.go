@@ -211,7 +211,7 @@ func TestSandboxWizard(t *testing.T) {
 	p.wait(": 2 written (files with a secret")
 	p.keys("Enter")
 
-	done := p.wait("Auth0 SSO is ready for OpenMetadata", "✓ Done", "om-auth0 setup --answers "+filepath.Join(out, "answers.yaml"))
+	done := p.wait("Auth0 SSO for OpenMetadata is set up on tenant", "✓ Done", "om-auth0 setup --answers "+filepath.Join(out, "answers.yaml"))
 	save("done", done)
 	for _, created := range []string{`application "OpenMetadata"`, `application "OpenMetadata Ingestion Bot"`, "Management API grant"} {
 		if !strings.Contains(done, created) {

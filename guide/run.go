@@ -275,18 +275,25 @@ func appLine(p *steps.Plan, app *steps.App, reveal bool) string {
 	return line
 }
 
-// report writes the summary and the next steps of a finished run.
+// report writes the summary and the next steps of a finished run, worded
+// as the wizard's Done screen and its closing next steps.
 func (s *run) report() {
 	w := s.opts.Report
 	if w == nil {
 		return
 	}
 	st := s.st
-	in := st.Cfg.RenderInput(st.UI, st.SA)
-	fmt.Fprintf(w, "Auth0 SSO for OpenMetadata is set up on tenant %s.\n", st.Cfg.Answers().Domain)
-	setup.WriteNextSteps(w, st.Cfg.Out, st.AllWritten(), in, st.Cfg.Targets)
-	fmt.Fprintf(w, "\nTo run it again (nothing changes when nothing changed):\n  om-auth0 setup --answers %s\n",
-		filepath.Join(st.Cfg.Out, setup.AnswersFile))
+	sum := present.Summary{
+		Tenant:                st.Cfg.Answers().Domain,
+		Changes:               st.Changes,
+		SkippedServiceAccount: st.SA == nil || st.SA.Mode == steps.Skip,
+		Out:                   st.Cfg.Out,
+		Files:                 st.AllWritten(),
+		AnswersPath:           filepath.Join(st.Cfg.Out, setup.AnswersFile),
+		FailedChecks:          present.FailedChecks(st.Verification),
+	}
+	fmt.Fprint(w, sum.Text(s.p.st))
+	fmt.Fprint(w, present.NextSteps(s.p.st, setup.NextSteps(st.Cfg.RenderInput(st.UI, st.SA), st.Cfg.Out, st.Cfg.Targets)))
 }
 
 // writePlan writes a dry run's plan: each change to Auth0, then each file.

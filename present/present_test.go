@@ -138,3 +138,34 @@ func TestNextSteps(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestSummary: the same summary for the Done screen and a script's report;
+// in ASCII its first line is a sentence without a progress mark.
+func TestSummary(t *testing.T) {
+	s := Summary{Tenant: "acme.us.auth0.com", Out: "out", AnswersPath: "out/answers.yaml", SkippedServiceAccount: true,
+		Changes: []steps.Change{{Action: steps.Create, Resource: steps.Application, Name: "OM"}, {Action: steps.Keep, Resource: steps.ClientGrant, Name: "aud"}}}
+	for _, tt := range []struct {
+		name   string
+		st     *Styles
+		failed []string
+		first  string
+		want   []string
+	}{
+		{"ascii", Plain(true), nil, "Auth0 SSO for OpenMetadata is set up on tenant acme.us.auth0.com.",
+			[]string{`Created   application "OM"`, "Kept      Management API grant", "Skipped   service account", "Again     om-auth0 setup --answers out/answers.yaml"}},
+		{"marked", Plain(false), nil, "✓ Auth0 SSO for OpenMetadata is set up on tenant acme.us.auth0.com.", nil},
+		{"failed", Plain(false), []string{"a", "b"}, "✗ Auth0 SSO is configured, but verification failed: a; b",
+			[]string{"Tenant acme.us.auth0.com; the files are written", "exit status 1"}},
+	} {
+		s.FailedChecks = tt.failed
+		got := s.Text(tt.st)
+		if first, _, _ := strings.Cut(got, "\n"); first != tt.first {
+			t.Errorf("%s: first line %q, want %q", tt.name, first, tt.first)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: lacks %q:\n%s", tt.name, w, got)
+			}
+		}
+	}
+}

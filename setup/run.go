@@ -68,13 +68,20 @@ func WriteNextSteps(w io.Writer, out string, files []output.FileResult, in rende
 	if advice := output.KeptAdvice(files); advice != "" {
 		fmt.Fprintf(w, "\n%s\n", indent(advice, "  "))
 	}
+	fmt.Fprint(w, present.NextSteps(present.Plain(true), NextSteps(in, out, targets)))
+}
+
+// NextSteps are how to apply each target's files (render.NextStepsIn,
+// naming the files by their absolute path so the commands work as pasted
+// from any folder), then, once, how to use the ingestion config
+// (render.IngestionNextSteps).
+func NextSteps(in render.Input, out string, targets []openmetadata.Target) []present.NextStep {
 	dir := AbsDir(out)
 	var next []present.NextStep
 	for _, t := range targets {
 		next = append(next, present.NextStep{What: targetPhrase(t), Text: render.NextStepsIn(in, t, dir)})
 	}
-	next = append(next, present.NextStep{What: "ingestion", Text: render.IngestionNextSteps(in)})
-	fmt.Fprint(w, present.NextSteps(present.Plain(true), next))
+	return append(next, present.NextStep{What: "ingestion", Text: render.IngestionNextSteps(in)})
 }
 
 // targetPhrase names target t in a sentence: "bare metal".

@@ -10,7 +10,6 @@ import (
 
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
-	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -231,60 +230,20 @@ func (f *flow) connectedText(st *Styles) string {
 }
 
 // doneText is the final summary.
-func (f *flow) doneText(st *Styles) string {
-	var b strings.Builder
-	if failed := present.FailedChecks(f.Verification); len(failed) > 0 {
-		b.WriteString(st.FailMark() + " Auth0 SSO is configured, but verification failed: " + strings.Join(failed, "; ") + "\n")
-		b.WriteString("  " + st.Subtle.Render("The files are written; fix what each check names and run again. The run ends with exit status 1.") + "\n")
-	} else {
-		b.WriteString(st.OK.Render("✓") + " Auth0 SSO is ready for OpenMetadata\n")
+func (f *flow) doneText(st *Styles) string { return f.summary().Text(st) }
+
+// summary is what the run did, for the Done screen.
+func (f *flow) summary() present.Summary {
+	return present.Summary{
+		Tenant:                f.Cfg.Answers().Domain,
+		Changes:               f.Changes,
+		SkippedServiceAccount: f.SA != nil && f.SA.Mode == steps.Skip,
+		Out:                   f.Cfg.Out,
+		Files:                 f.AllWritten(),
+		AnswersPath:           filepath.Join(f.Cfg.Out, setup.AnswersFile),
+		FailedChecks:          present.FailedChecks(f.Verification),
+		Sandbox:               f.opts.Sandbox,
 	}
-	row := func(label, value string) {
-		if value != "" {
-			fmt.Fprintf(&b, "  %s %s\n", st.Label.Render(fmt.Sprintf("%-9s", label)), value)
-		}
-	}
-	var created, updated, kept []string
-	for _, c := range f.Changes {
-		s := fmt.Sprintf("%s %q", c.Resource, c.Name)
-		if c.Resource == steps.ClientGrant {
-			s = "Management API grant"
-		}
-		switch c.Action {
-		case steps.Create:
-			created = append(created, s)
-		case steps.Update:
-			updated = append(updated, s)
-		default:
-			kept = append(kept, s)
-		}
-	}
-	list := func(items []string) string {
-		if s := strings.Join(items, " · "); len(s) <= 84 {
-			return s
-		}
-		return strings.Join(items, "\n            ")
-	}
-	row("Created", list(created))
-	row("Updated", list(updated))
-	row("Kept", list(kept))
-	if f.SA != nil && f.SA.Mode == steps.Skip {
-		row("Skipped", "service account (ingestion uses the ingestion-bot JWT)")
-	}
-	files := f.AllWritten()
-	out := f.Cfg.Out
-	row("Files", fmt.Sprintf("%s%c (%s; those with a secret: mode 0600)", strings.TrimSuffix(out, "/"), filepath.Separator, output.Summary(files)))
-	for _, line := range output.Lines(out, files) {
-		fmt.Fprintf(&b, "            %s\n", line)
-	}
-	if advice := output.KeptAdvice(files); advice != "" {
-		b.WriteString(indent(advice, "            ") + "\n")
-	}
-	row("Again", st.Code.Render("om-auth0 setup --answers "+filepath.Join(out, setup.AnswersFile)))
-	if f.opts.Sandbox {
-		b.WriteString("\n" + st.Sandbox.Render("Simulated tenant: nothing real was created in Auth0.") + "\n")
-	}
-	return b.String()
 }
 
 // nextStepsText is how to apply each target's files, then how to use the
