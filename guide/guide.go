@@ -145,7 +145,8 @@ var table = [NumSteps]Step{
 	StepConnectCreds: {Section: SectionConnect, Kind: KindForm, Skip: func(s *State) bool { return !s.AskConnect }},
 	StepConnect: {Section: SectionConnect, Kind: KindWork, Call: connectCall,
 		Label: func(s *State) string { return "Connecting to " + s.Cfg.Connect.Domain.Host + "…" }},
-	StepConnected: {Section: SectionConnect, Kind: KindInfo},
+	StepConnected: {Section: SectionConnect, Kind: KindInfo,
+		Label: func(*State) string { return "Checking the Management API scopes…" }},
 
 	StepOMURL: {Section: SectionServer, Kind: KindForm},
 	StepDetect: {Section: SectionServer, Kind: KindWork, Call: detectCall,
