@@ -73,6 +73,7 @@ func (f *flow) pickApp(clientID string) {
 	if clientID == "" {
 		f.d.appChoice = appCreate
 		f.Cfg.Choices.AppID = ""
+		f.PickApp = false
 		return
 	}
 	f.Cfg.Choices.AppID = clientID
