@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"slices"
@@ -679,7 +680,11 @@ func (m *model) footer() string {
 	switch {
 	case m.busy:
 	case m.err != nil:
-		keys = []key.Binding{keyRetry, keyBackB, keyQuitQ}
+		retry := keyRetry
+		if ms := (*guide.MissingScopesError)(nil); errors.As(m.err, &ms) {
+			retry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-check"))
+		}
+		keys = []key.Binding{retry, keyBackB, keyQuitQ}
 	case m.step.Kind() == guide.KindForm || m.step.Kind() == guide.KindConfirm:
 		for _, b := range m.form.KeyBinds() {
 			// ctrl+a works but is not offered: it selects every Management

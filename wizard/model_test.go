@@ -454,7 +454,7 @@ func TestCtrlCQuits(t *testing.T) {
 func TestMissingScopesAreNamedBeforeChanges(t *testing.T) {
 	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.runner.Missing = []string{"create:clients"} })
 	want := "✗ create:clients — to " + steps.ScopeReason("create:clients")
-	h.expectView("! The Management credentials lack scopes this setup needs:", want, "What to do: authorize application", "r retry", "b back", "q quit")
+	h.expectView("! The Management credentials lack scopes this setup needs:", want, "What to do: authorize application", "r re-check", "b back", "q quit")
 	h.keys("enter")
 	if h.m.step != guide.StepConnected || h.m.err == nil {
 		t.Fatalf("enter went on to step %d past missing scopes", h.m.step)
