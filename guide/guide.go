@@ -6,8 +6,9 @@
 //
 // The rules, the same for every driver:
 //   - Preflight: the Management API scopes the chosen path needs are checked
-//     once connected and again before the confirmation; a missing one stops
-//     the run before anything is planned or changed.
+//     once connected, and again before the service account is planned (the
+//     wizard's choices are complete only then); a missing one stops the run
+//     before anything is changed.
 //   - Order: every change is planned and shown before the first write: the
 //     UI application, then the service account (with the UI application's
 //     client id when it exists, empty while it is still to be created), then
