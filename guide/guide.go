@@ -419,11 +419,18 @@ func (s *State) Preflight() error {
 	if s.Runner == nil {
 		return nil
 	}
-	key := fmt.Sprintf("%p %+v", s.Runner, s.Cfg.Choices)
+	c := s.Cfg.Choices
+	if c.ServiceAccount == "" {
+		// Not chosen yet (the wizard asks after connecting): check what the
+		// path without a service account needs; the check before the
+		// service account is planned covers the rest.
+		c.ServiceAccount = steps.Skip
+	}
+	key := fmt.Sprintf("%p %+v", s.Runner, c)
 	if key == s.preflightPassed {
 		return nil
 	}
-	missing := s.Runner.MissingScopes(s.Cfg.Choices)
+	missing := s.Runner.MissingScopes(c)
 	if len(missing) == 0 {
 		s.preflightPassed = key
 		return nil

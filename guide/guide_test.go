@@ -103,3 +103,29 @@ func TestPreflightOncePerSessionAndChoices(t *testing.T) {
 		t.Fatalf("MissingScopes asked %d times, want 2", n)
 	}
 }
+
+// grantScopesRunner lacks only the scopes a service account needs.
+type grantScopesRunner struct{ *stepstest.Runner }
+
+func (r grantScopesRunner) MissingScopes(c steps.Choices) []string {
+	if c.ServiceAccount != steps.Skip {
+		return []string{"create:client_grants"}
+	}
+	return nil
+}
+
+// TestPreflightBeforeTheModeIsChosen: once connected, before the wizard has
+// asked for the service account, the check is for what every path needs;
+// the service account's scopes are checked once it is chosen.
+func TestPreflightBeforeTheModeIsChosen(t *testing.T) {
+	s := NewState(&setup.Config{})
+	s.Runner = grantScopesRunner{stepstest.New()}
+	if err := s.Preflight(); err != nil {
+		t.Fatalf("no mode chosen yet: %v", err)
+	}
+	s.Cfg.Choices.ServiceAccount = steps.Separate
+	var ms *MissingScopesError
+	if err := s.Preflight(); !errors.As(err, &ms) || ms.Missing[0] != "create:client_grants" {
+		t.Fatalf("separate: %v", err)
+	}
+}

@@ -222,7 +222,7 @@ func (f *flow) connectedText(st *Styles) string {
 		b.WriteString("  as Management application " + f.Cfg.Connect.ClientID + "\n")
 	}
 	fmt.Fprintf(&b, "  %d Management API scopes granted\n\n", len(f.Runner.GrantedScopes()))
-	b.WriteString(present.MissingScopes(st, f.Runner.MissingScopes(f.Cfg.Choices)))
+	b.WriteString(present.MissingScopes(st, nil)) // shown once the preflight passed
 	if f.opts.Sandbox {
 		b.WriteString("\n" + st.Sandbox.Render("This is the simulated tenant: nothing real is created in Auth0.") + "\n")
 	}
