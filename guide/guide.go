@@ -99,8 +99,8 @@ const (
 	StepBotName                // separate service account's name
 	StepLoadScopes             // Auth0: the Management API's scopes
 	StepScopes                 // scope picker
-	StepPlanSA                 // Auth0: plan the service account
-	StepConfirm                // the whole plan: "About to change tenant …" (preflight again)
+	StepPlanSA                 // Auth0: preflight again, then plan the service account
+	StepConfirm                // the whole plan: "About to change tenant …"
 	StepApplyUI                // Auth0: create / update the UI application
 	StepApplySA                // Auth0: service account + grant
 	StepReady                  // the applications' credentials
