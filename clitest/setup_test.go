@@ -680,7 +680,7 @@ func TestInterruptExit130(t *testing.T) {
 	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 130 {
 		t.Fatalf("want exit 130, got %v\n%s", err, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "Interrupted.") || !strings.Contains(stderr.String(), "Already created in Auth0 before the interrupt") ||
+	if !strings.Contains(stderr.String(), "Interrupted.") || !strings.Contains(stderr.String(), "Already created in Auth0:") ||
 		!strings.Contains(stderr.String(), tn.client(t, "OpenMetadata Ingestion Bot").ClientID) {
 		t.Errorf("stderr:\n%s", stderr.String())
 	}

@@ -136,8 +136,9 @@ func TestSetupLostCreateIsNamed(t *testing.T) {
 			held = c.ClientID
 		}
 	}
-	want := `Already created in Auth0: application "OpenMetadata" (` + held + ")"
-	if code != ExitFailure || held == "" || !strings.Contains(stderr, want) || strings.Contains(stderr, "Nothing was created") {
+	want := `application "OpenMetadata" (` + held + ")"
+	if code != ExitFailure || held == "" || !strings.Contains(stderr, "Already created in Auth0") || !strings.Contains(stderr, want) ||
+		strings.Contains(stderr, "Nothing was created") {
 		t.Fatalf("exit %d, want %d with %q\n%s", code, ExitFailure, want, stderr)
 	}
 }

@@ -89,8 +89,8 @@ func testSandboxAccessible(t *testing.T, args []string, authority string) {
 	ios, _, stdout, stderr := iostreams.Test()
 	ios.In = &answerLines{
 		"", "", "", "", "", // OpenMetadata URL, version, client type, create, name: the defaults
-		"", // create the application
 		"", // service account: skip (the default for 2.0)
+		"", // the plan: create the application
 		"1", "alice", "acme.com",
 		"", // write the Docker file
 		"", // write the ingestion files (the JWT prompt needs a terminal and is skipped)
@@ -114,7 +114,7 @@ func testSandboxAccessible(t *testing.T, args []string, authority string) {
 		t.Errorf("stdout is not clean: %q", stdout)
 	}
 	for _, want := range []string{"Nothing real is created in Auth0", "Simulated tenant: nothing real is created in Auth0.",
-		`+ create application "OpenMetadata"`, "== Deployment ==", "Auth0 SSO is ready for OpenMetadata"} {
+		`+ create application "OpenMetadata"`, "== Deployment ==", "Auth0 SSO for OpenMetadata is set up on tenant"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("stderr lacks %q", want)
 		}

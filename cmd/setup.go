@@ -11,8 +11,10 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/wizard"
@@ -216,13 +218,12 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 			// The wizard has said what was created; Main says "Interrupted.".
 			return ErrInterrupted
 		}
-		if err != nil {
-			return asUsage(err)
-		}
 		if opts.JSON && res != nil {
-			return writeJSON(ios.Out, res)
+			if jerr := writeJSON(ios.Out, res); jerr != nil && err == nil {
+				err = jerr
+			}
 		}
-		return nil
+		return asUsage(err)
 	}
 
 	if len(missing) > 0 {
@@ -232,7 +233,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	if opts.JSON {
 		report = ios.ErrOut
 	}
-	res, err := setup.Run(ctx, cfg, opts.Connect, setup.RunOptions{
+	res, err := guide.Run(ctx, cfg, opts.Connect, guide.Options{
 		DryRun:        opts.DryRun,
 		Yes:           opts.Yes,
 		Force:         opts.Force,
@@ -250,7 +251,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	if err != nil && ctx.Err() != nil {
 		var re *setup.RunError
 		if errors.As(err, &re) && len(re.Created) > 0 {
-			fmt.Fprintf(ios.ErrOut, "Already created in Auth0 before the interrupt: %s\n", strings.Join(re.Created, "; "))
+			fmt.Fprint(ios.ErrOut, present.Created(present.Plain(!ios.ColorEnabled()), re.Created))
 		}
 		return fmt.Errorf("%w: %w", ErrInterrupted, err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/termtext"
 )
@@ -488,7 +489,7 @@ func (r *run) auth0Checks() {
 	}
 	if f, ok := changed["client_metadata"]; ok {
 		r.add(Check{ID: IDAuth0App, Status: Warn,
-			Message: fmt.Sprintf("application %s (%s) was found by its name, and is not marked as om-auth0's for %s (%s)", quote(app.Name), app.ClientID, r.cfg.Choices.OMURL, f.Value("->")),
+			Message: fmt.Sprintf("application %s (%s) was found by its name, and is not marked as om-auth0's for %s (%s)", quote(app.Name), app.ClientID, r.cfg.Choices.OMURL, present.FieldValue(f, "->")),
 			Fix:     "run om-auth0 setup again: it marks the application so that it is found for this URL only"})
 	} else {
 		r.ok(IDAuth0App, "application %s (%s), %s", quote(app.Name), app.ClientID, app.AppType)

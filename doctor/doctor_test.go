@@ -11,6 +11,7 @@ import (
 	"github.com/auth0/go-auth0/management"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/omsim"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/setup"
@@ -45,7 +46,7 @@ func deploy(t *testing.T, version, clientType string) *deployment {
 	if err != nil || len(missing) > 0 {
 		t.Fatalf("resolve: %v %v", missing, err)
 	}
-	res, err := setup.Run(context.Background(), cfg, connectTo(ten), setup.RunOptions{Yes: true})
+	res, err := guide.Run(context.Background(), cfg, connectTo(ten), guide.Options{Yes: true})
 	if err != nil {
 		t.Fatalf("setup: %v", err)
 	}

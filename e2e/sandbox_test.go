@@ -150,17 +150,9 @@ func TestSandboxWizard(t *testing.T) {
 	}
 	save("app-picker", picker)
 	p.keys("Enter")
-	save("confirm-application", p.wait("About to change tenant", `+ create application "OpenMetadata"`, "Nothing else changes.", "Create in Auth0?"))
-	p.keys("Enter")
-	ready := p.wait("Application ready (created)", "●●●●●●●●", "r reveal")
-	save("application-ready", ready)
-	p.keys("r")
-	p.waitGone("●●●●●●●●")
-	p.keys("r")
-	p.wait("●●●●●●●●")
-	p.keys("Enter")
 
-	// Service Account: 1.6 defaults to skip; create a separate one with one scope.
+	// Service Account: planned before anything changes. 1.6 defaults to
+	// skip; create a separate one with one scope.
 	p.wait("┃ Service account", "> Skip")
 	p.keys("Up", "Up")
 	p.wait("> Separate")
@@ -175,12 +167,21 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Space")
 	p.wait("[x] read:clients", "1 selected")
 	p.keys("Enter")
-	// The grant names the bot, still to be created, as such (it has no client
-	// id yet), and every value stands apart from its label.
-	save("confirm-service-account", p.wait(`+ create application "OpenMetadata Ingestion Bot"`, "+ create client grant",
-		"token endpoint auth method  client_secret_basic", "OpenMetadata Ingestion Bot (to be created)", "Create in Auth0?"))
+	// One confirmation of the whole plan. At 100×30 the question and its
+	// buttons stay on screen, so the created resources show without their
+	// fields (--dry-run and a taller terminal show them).
+	save("confirm-plan", p.wait("About to change tenant", `+ create application "OpenMetadata"`, `+ create application "OpenMetadata Ingestion Bot"`,
+		"+ create client grant", "Nothing else changes.", "taller terminal", "Create in Auth0?", "Create     Back"))
 	p.keys("Enter")
-	save("verification", p.wait("Verify", "✓ granted scopes = requested (read:clients)"))
+	// The public SPA keeps no secret; the service account's is masked until r.
+	ready := p.wait("Application ready (created)", "Service account ready (created)", "●●●●●●●●", "r reveal")
+	save("application-ready", ready)
+	p.keys("r")
+	p.waitGone("●●●●●●●●")
+	p.keys("r")
+	p.wait("●●●●●●●●")
+	p.keys("Enter")
+	save("verification", p.wait("● Verify", "✓ granted scopes = requested (read:clients)"))
 	p.keys("Enter")
 
 	// Deployment: every target, the admins and principal domain asked. An
@@ -213,7 +214,7 @@ func TestSandboxWizard(t *testing.T) {
 	p.wait(": 2 written (files with a secret")
 	p.keys("Enter")
 
-	done := p.wait("Auth0 SSO is ready for OpenMetadata", "✓ Done", "om-auth0 setup --answers "+filepath.Join(out, "answers.yaml"))
+	done := p.wait("Auth0 SSO for OpenMetadata is set up on tenant", "✓ Done", "om-auth0 setup --answers "+filepath.Join(out, "answers.yaml"))
 	save("done", done)
 	for _, created := range []string{`application "OpenMetadata"`, `application "OpenMetadata Ingestion Bot"`, "Management API grant"} {
 		if !strings.Contains(done, created) {
@@ -221,7 +222,7 @@ func TestSandboxWizard(t *testing.T) {
 		}
 	}
 	p.keys("Enter")
-	after := p.wait("EXIT=0", "Next: Kubernetes", "Next: Ingestion", "Simulated tenant: nothing real was created")
+	after := p.wait("EXIT=0", "Next steps for Kubernetes:", "Next steps for ingestion:", "Simulated tenant: nothing real was created")
 	save("after-exit", after)
 	if n := strings.Count(after, "Settings > Bots > ingestion-bot"); n != 1 {
 		t.Errorf("the ingestion steps are printed %d times after exit, want once:\n%s", n, after)
@@ -321,6 +322,8 @@ func TestSandboxInterrupt(t *testing.T) {
 		p.keys("Enter")
 		p.wait(next)
 	}
+	p.keys("Enter")
+	p.wait("┃ Service account", "> Skip")
 	p.keys("Enter")
 	p.wait("Create in Auth0?")
 	p.keys("Enter")

@@ -13,6 +13,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
 )
@@ -210,7 +211,7 @@ func TestExistingDuplicatesHaveAWayOut(t *testing.T) {
 				t.Fatal(err)
 			}
 			del := p.Changes[len(p.Changes)-1]
-			if len(p.Changes) != 2 || del.Action != steps.Delete || del.Mark() != "-" ||
+			if len(p.Changes) != 2 || del.Action != steps.Delete || present.Mark(del) != "-" ||
 				!strings.Contains(del.Consequence, "2 applications are marked as ui") || !p.NeedsConfirmation() {
 				t.Fatalf("plan %+v", p.Changes)
 			}

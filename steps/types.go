@@ -123,15 +123,6 @@ type FieldChange struct {
 	To    string `json:"to"`
 }
 
-// Value is the field's change as text: "from <arrow> to" for an update, the
-// new value for a create.
-func (f FieldChange) Value(arrow string) string {
-	if f.From != "" {
-		return f.From + " " + arrow + " " + f.To
-	}
-	return f.To
-}
-
 // ResourceKind is the kind of Auth0 resource a change is about, worded as
 // the plan and --json name it.
 type ResourceKind string
@@ -152,12 +143,6 @@ type Change struct {
 	// Consequence names what the change breaks, when it does (e.g. the guide's
 	// "same" mode on a public SPA); a plan with one needs explicit confirmation.
 	Consequence string `json:"consequence,omitempty"`
-}
-
-// Mark is the change's one-character sign in a plan: + create, ~ update,
-// = keep, - delete.
-func (c Change) Mark() string {
-	return map[Action]string{Create: "+", Update: "~", Keep: "=", Delete: "-"}[c.Action]
 }
 
 // Plan is what a step would do, computed without changing anything: the

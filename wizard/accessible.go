@@ -11,7 +11,10 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/om-auth0/om-auth0/crash"
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/setup"
+
+	"github.com/om-auth0/om-auth0/present"
 )
 
 // accessible is the line-by-line driver for screen readers and dumb
@@ -56,7 +59,7 @@ func runAccessible(ctx context.Context, f *flow) (*setup.Result, error) {
 	}
 	res, err := a.run()
 	if errors.Is(err, ErrAborted) {
-		a.println(createdText(f.created()))
+		a.println(createdText(f.Created(context.Background())))
 	}
 	return res, err
 }
@@ -69,32 +72,32 @@ func (a *accessible) run() (*setup.Result, error) {
 	if f.opts.Sandbox {
 		a.println("Simulated tenant: nothing real is created in Auth0.")
 	}
-	shown := section(-1)
-	for s := f.first(); ; {
-		if sec := s.section(); sec != shown {
+	shown := guide.Section(-1)
+	for s := f.First(); ; {
+		if sec := s.Section(); sec != shown {
 			shown = sec
-			t := sectionTitles[sec]
-			a.println("\n== " + t.title + " ==")
-			if t.desc != "" {
-				a.println(t.desc)
+			t := guide.Sections[sec]
+			a.println("\n== " + t.Title + " ==")
+			if t.Desc != "" {
+				a.println(t.Desc)
 			}
 		}
 		next, err := a.step(s)
 		if err != nil {
 			return nil, err
 		}
-		if s == stepDone {
-			return f.result(), nil
+		if s == guide.StepDone {
+			return f.result(), f.VerifyErr()
 		}
 		s = next
 	}
 }
 
 // step runs step s and returns the step to go to.
-func (a *accessible) step(s stepID) (stepID, error) {
+func (a *accessible) step(s guide.ID) (guide.ID, error) {
 	f := a.f
-	switch s.kind() {
-	case kindForm:
+	switch s.Kind() {
+	case guide.KindForm:
 		if err := a.ask(f.form(s, 0)); err != nil {
 			return s, err
 		}
@@ -102,55 +105,46 @@ func (a *accessible) step(s stepID) (stepID, error) {
 			a.println("✗ " + err.Error())
 			return s, nil
 		}
-	case kindConfirm:
-		a.println(planText(a.st, f.cfg.Connect.Domain.Host, f.planOf(s)))
-		if missing := f.runner.MissingScopes(f.cfg.Choices); len(missing) > 0 {
-			a.println(missingScopesText(a.st, missing))
-		}
+	case guide.KindConfirm:
+		a.println(present.Plan(a.st, f.Cfg.Connect.Domain.Host, f.Plan()))
 		if err := a.ask(f.form(s, 0)); err != nil {
 			return s, err
 		}
 		if !f.d.confirmed {
-			return f.retreat(s), nil
+			return f.Retreat(s), nil
 		}
-	case kindWork:
-		a.println(f.label(s))
-		res, err := f.work(s)(a.ctx)
+	case guide.KindWork, guide.KindLoad:
+		a.println(f.Label(s))
+		res, err := f.Call(s)(a.ctx)
 		if a.ctx.Err() != nil {
 			return s, ErrAborted
 		}
 		if err != nil {
 			return a.failed(s, err)
 		}
-		res.apply(f)
-		if s == stepDetect && f.detectNote() != "" {
+		res.Apply(f.State)
+		f.applied(res)
+		if s == guide.StepDetect && f.detectNote() != "" {
 			a.println(f.detectNote())
 		}
-	case kindInfo:
-		a.println(a.info(s))
-	case kindPick:
+	case guide.KindInfo:
+		if s == guide.StepConnected {
+			if err := f.Preflight(); err != nil {
+				return a.failed(s, err)
+			}
+		}
+		a.println(f.infoText(a.st, s, f.opts.RevealSecrets, false))
+		if s == guide.StepVerified && f.VerifyErr() != nil {
+			return a.verifyFailed(s)
+		}
+	case guide.KindPick:
 		if err := a.pick(); err != nil {
 			return s, err
 		}
-	case kindFiles:
+	case guide.KindFiles:
 		return a.files(s)
 	}
-	return f.next(s), nil
-}
-
-func (a *accessible) info(s stepID) string {
-	f := a.f
-	switch s {
-	case stepConnected:
-		return f.connectedText(a.st)
-	case stepAppReady:
-		return appReadyText(a.st, f.ui, f.cfg.Connect.Domain.Host, f.opts.RevealSecrets, false) + appliedNote(f.uiPlan.AsPlan())
-	case stepVerified:
-		return verificationText(a.st, f.verification)
-	case stepDone:
-		return f.doneText(a.st)
-	}
-	return ""
+	return f.Next(s), nil
 }
 
 // ask runs a form line by line. Ctrl+C (the context) or the end of input
@@ -182,7 +176,7 @@ func (a *accessible) ask(form *huh.Form) error {
 }
 
 // failed explains a failed step and asks what to do: retry, back or quit.
-func (a *accessible) failed(s stepID, err error) (stepID, error) {
+func (a *accessible) failed(s guide.ID, err error) (guide.ID, error) {
 	a.println(errorText(a.st, err))
 	choice := "retry"
 	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("What now? [enter: retry]").Value(&choice).Options(
@@ -192,12 +186,31 @@ func (a *accessible) failed(s stepID, err error) (stepID, error) {
 	}
 	switch choice {
 	case "back":
-		return a.f.retreat(s), nil
+		return a.f.Retreat(s), nil
 	case "quit":
-		a.println(createdText(a.f.created()))
+		a.println(createdText(a.f.Created(context.Background())))
 		return s, err
 	}
-	return s, nil
+	return a.f.Retry(s, err), nil
+}
+
+// verifyFailed asks what to do after a failed check: re-run the checks,
+// continue (the files are written; the run ends with exit status 1) or quit.
+func (a *accessible) verifyFailed(s guide.ID) (guide.ID, error) {
+	choice := "continue"
+	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("What now? [enter: continue, the run ends with exit 1]").Value(&choice).Options(
+		huh.NewOption("Continue: write the files; the run ends with exit status 1", "continue"),
+		huh.NewOption("Re-run the checks", "retry"), huh.NewOption("Quit", "quit"))))
+	if err := a.ask(form); err != nil {
+		return s, err
+	}
+	switch choice {
+	case "retry":
+		return guide.StepVerify, nil
+	case "quit":
+		return s, a.f.VerifyErr()
+	}
+	return a.f.Next(s), nil
 }
 
 // pickLimit is how many matches the accessible list reads out at most.
@@ -209,7 +222,7 @@ func (a *accessible) pick() error {
 	for {
 		var query string
 		in := huh.NewInput().Value(&query).Title(fmt.Sprintf(
-			"Filter the tenant's %d applications by name, type or client id (enter nothing to create a new application instead)", len(f.apps)))
+			"Filter the tenant's %d applications by name, type or client id (enter nothing to create a new application instead)", len(f.Apps)))
 		if err := a.ask(huh.NewForm(huh.NewGroup(in))); err != nil {
 			return err
 		}
@@ -229,11 +242,11 @@ func (a *accessible) pick() error {
 		const again = "\x00again"
 		opts := make([]huh.Option[string], 0, len(matches)+2)
 		for _, i := range matches {
-			app := f.apps[i]
+			app := f.Apps[i]
 			opts = append(opts, huh.NewOption(fmt.Sprintf("%s, %s, client id %s", app.Name, appTypeName(app.AppType), app.ClientID), app.ClientID))
 		}
 		opts = append(opts, huh.NewOption("Filter again", again), huh.NewOption("Create a new application instead", ""))
-		id := f.apps[matches[0]].ClientID
+		id := f.Apps[matches[0]].ClientID
 		sel := huh.NewSelect[string]().Title("Application [enter: 1]").Options(opts...).Value(&id)
 		if err := a.ask(huh.NewForm(huh.NewGroup(sel))); err != nil {
 			return err
@@ -246,13 +259,13 @@ func (a *accessible) pick() error {
 }
 
 // files reads out step s's files, asks to write them, and says how to apply them.
-func (a *accessible) files(s stepID) (stepID, error) {
+func (a *accessible) files(s guide.ID) (guide.ID, error) {
 	f := a.f
 	tabs, err := f.tabs(s)
 	if err != nil {
 		return a.failed(s, err)
 	}
-	if s == stepIngestFiles {
+	if s == guide.StepIngestFiles {
 		a.println(f.ingestIntro())
 	}
 	n := 0
@@ -264,24 +277,24 @@ func (a *accessible) files(s stepID) (stepID, error) {
 		}
 	}
 	write := true
-	confirm := huh.NewConfirm().Title(fmt.Sprintf("Write %s to %s?", plural(n, "file"), f.cfg.Out)).Value(&write)
+	confirm := huh.NewConfirm().Title(fmt.Sprintf("Write %s to %s?", plural(n, "file"), f.Cfg.Out)).Value(&write)
 	if err := a.ask(huh.NewForm(huh.NewGroup(confirm))); err != nil {
 		return s, err
 	}
 	if !write {
 		a.println("Not written.")
-		return f.next(s), nil
+		return f.Next(s), nil
 	}
-	res, err := f.work(s)(a.ctx)
+	res, err := f.Call(s)(a.ctx)
 	if err != nil {
 		return a.failed(s, err)
 	}
-	res.apply(f)
-	a.println(writtenText(a.st, f.cfg.Out, f.written[s]))
+	res.Apply(f.State)
+	a.println(writtenText(a.st, f.Cfg.Out, f.Written[s]))
 	for _, t := range tabs {
 		if t.apply != "" {
 			a.println("\n" + t.name + ": " + t.apply)
 		}
 	}
-	return f.next(s), nil
+	return f.Next(s), nil
 }

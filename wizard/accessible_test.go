@@ -48,7 +48,7 @@ func runAccessibleDetecting(t *testing.T, cfg *setup.Config, detect func(context
 		},
 		DetectVersion: detect,
 	})
-	f.renderFiles, f.nextSteps = fakeFiles(f.cfg), fakeNextSteps
+	f.RenderFiles, f.nextSteps = fakeFiles(f.Cfg), fakeNextSteps
 	res, err := runAccessible(context.Background(), f)
 	return runner, res, errOut.String(), err
 }
@@ -61,29 +61,30 @@ func TestAccessibleWalk(t *testing.T) {
 		"om.acme.internal",         // OpenMetadata URL: rejected
 		"https://om.acme.internal", // accepted
 		"", "", "", "",             // version (detected), client type, create, name
-		"",      // create in Auth0? [Y/n]
 		"1", "", // separate; bot name
 		"3", "0", // toggle read:clients, confirm the selection
-		"y",        // create the service account
+		"y",        // the whole plan: create in Auth0
+		"",         // a check failed: continue
 		"1",        // Docker
 		"alice",    // admins
 		"acme.com", // principal domain
 		"",         // write the Docker file
 		"",         // write the ingestion files (the JWT prompt needs a terminal and is skipped)
 	)
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, out)
+	if err == nil || !strings.Contains(err.Error(), "verification failed (granted scopes = requested)") {
+		t.Fatalf("run: %v, want the failed check\n%s", err, out)
 	}
 	for _, want := range []string{
 		"== Connect ==", "Connected to tenant acme.us.auth0.com (Acme)",
 		"== Create Server Credentials ==", "must start with http:// or https://",
 		"detected 1.6.4 from /api/v1/system/version",
-		`+ create application "OpenMetadata"`, "Client Secret  " + mask,
 		"== Create Service Account ==", "Authorize the Auth0 Management API", "3.   read:clients",
-		"✗ granted scopes = requested — missing read:clients",
+		`+ create application "OpenMetadata"`, `+ create application "OpenMetadata Ingestion Bot"`,
+		"Service account ready (created)", "Client Secret  " + mask,
+		"== Verify ==", "✗ granted scopes = requested — missing read:clients",
 		"== Deployment ==", "--- docker/openmetadata_auth0.env  mode 0644 ---", ": 1 written (files with a secret",
 		"Docker: Apply    (docker) apply the files for OpenMetadata 1.6.4",
-		"== Configure Ingestion ==", ": 2 written (files with a secret", "Auth0 SSO is ready for OpenMetadata",
+		"== Configure Ingestion ==", ": 2 written (files with a secret", "but verification failed: granted scopes = requested",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
@@ -92,8 +93,8 @@ func TestAccessibleWalk(t *testing.T) {
 	if strings.Contains(out, "ui-secret-Zm9vYmFy") || strings.Contains(out, "\x1b[") {
 		t.Error("the output shows a secret or escape sequences")
 	}
-	want := []string{"Connect", "PlanUIApp(OpenMetadata,,public,1.6.4)", "ApplyUIApp(OpenMetadata)", "ManagementAPIScopes",
-		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)", "ApplyServiceAccount(separate)", "Verify"}
+	want := []string{"Connect", "PlanUIApp(OpenMetadata,,public,1.6.4)", "ManagementAPIScopes",
+		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)", "ApplyUIApp(OpenMetadata)", "ApplyServiceAccount(separate)", "Verify"}
 	if got := runner.Calls(); !slices.Equal(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
 	}
@@ -147,16 +148,17 @@ func TestAccessibleAdminEmails(t *testing.T) {
 	_, res, out, err := runAccessibleWith(t, cfg,
 		"https://om.acme.internal", // OpenMetadata URL
 		"", "", "", "",             // version (detected), client type, create, name
-		"",  // create in Auth0? [Y/n]
 		"3", // skip the service account
+		"",  // create in Auth0? [Y/n]
+		"",  // a check failed: continue
 		"1", // Docker
 		"Alice@Acme.com, Bob.Smith@acme.com, alice", // admins
 		"", // principal domain: the emails'
 		"", // write the Docker file
 		"", // write the ingestion files
 	)
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, out)
+	if err == nil || !strings.Contains(err.Error(), "verification failed") {
+		t.Fatalf("run: %v, want the failed check\n%s", err, out)
 	}
 	if !slices.Equal(cfg.Admins, []string{"alice", "bob.smith"}) || cfg.PrincipalDomain != "acme.com" || res == nil {
 		t.Fatalf("admins %q, principal domain %q\n%s", cfg.Admins, cfg.PrincipalDomain, out)
@@ -169,7 +171,8 @@ func TestAccessibleAdminEmails(t *testing.T) {
 // TestAccessibleEndOfInput: input that ends early stops the wizard like
 // Ctrl+C, and says what was created.
 func TestAccessibleEndOfInput(t *testing.T) {
-	_, res, out, err := runAccessibleWith(t, completeConfig(t), "", "", "", "", "", "")
+	// URL, version, client type, create, name, service account, confirm: then the input ends.
+	_, res, out, err := runAccessibleWith(t, completeConfig(t), "", "", "", "", "", "", "")
 	if !errors.Is(err, ErrAborted) || res != nil {
 		t.Fatalf("err %v, result %v", err, res)
 	}

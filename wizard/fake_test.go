@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
@@ -110,7 +111,7 @@ func newHarness(t *testing.T, cfg *setup.Config, opts ...harnessOption) *harness
 		opt(h, &o)
 	}
 	f := newFlow(o)
-	f.renderFiles, f.nextSteps = fakeFiles(f.cfg), fakeNextSteps
+	f.RenderFiles, f.nextSteps = fakeFiles(f.Cfg), fakeNextSteps
 	h.m = newModel(context.Background(), f)
 	h.m.animate = false
 	h.m.width, h.m.height = 100, 30
@@ -221,7 +222,7 @@ func (h *harness) asciiView() string {
 }
 
 // expectStep fails unless the wizard is on step s, showing the screen.
-func (h *harness) expectStep(s stepID) {
+func (h *harness) expectStep(s guide.ID) {
 	h.t.Helper()
 	if h.m.step != s || h.m.err != nil {
 		h.t.Fatalf("on step %d (error %v), want step %d; screen:\n%s", h.m.step, h.m.err, s, h.view())

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
@@ -24,13 +25,13 @@ func TestFilesStepKeepsEditsUnlessForce(t *testing.T) {
 			write := func(force bool) *flow {
 				t.Helper()
 				f := newFlow(Options{Config: cfg, Force: force})
-				f.renderFiles = fakeFiles(cfg)
-				f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
-				res, err := f.work(stepDeployFiles)(context.Background())
+				f.RenderFiles = fakeFiles(cfg)
+				f.UI = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
+				res, err := f.Call(guide.StepDeployFiles)(context.Background())
 				if err != nil {
 					t.Fatal(err)
 				}
-				res.apply(f)
+				res.Apply(f.State)
 				return f
 			}
 			write(false)
@@ -46,7 +47,7 @@ func TestFilesStepKeepsEditsUnlessForce(t *testing.T) {
 			if done := flow.doneText(plainStyles()); strings.Contains(done, "diff -u") == force {
 				t.Errorf("Done screen (force %v):\n%s", force, done)
 			}
-			got := flow.written[stepDeployFiles]
+			got := flow.Written[guide.StepDeployFiles]
 			want := map[bool]output.Status{false: output.Kept, true: output.Written}[force]
 			if len(got) != 1 || got[0].Status != want {
 				t.Fatalf("written = %+v, want %s", got, want)

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
@@ -18,19 +19,19 @@ import (
 // back, and each builder records its validators for the TUI's live check.
 
 // form builds the form of step s; height is the rows it may use (0: any).
-func (f *flow) form(s stepID, height int) *huh.Form {
+func (f *flow) form(s guide.ID, height int) *huh.Form {
 	f.validators = map[string]func(string) error{}
 	f.secrets = map[string]*huh.Input{}
 	d := f.d
 	var fields []huh.Field
 	switch s {
-	case stepConnectForm:
+	case guide.StepConnectForm:
 		fields = append(fields,
 			f.input("domain", "Auth0 tenant domain", "From the Auth0 dashboard, like acme.us.auth0.com.", &d.domain, validDomain),
 			f.choose("method", "Management API credentials", "", &d.method,
 				huh.NewOption("Client ID and secret of a Machine-to-Machine application (recommended)", methodClient),
 				huh.NewOption("A Management API token (from the API Explorer; it expires)", methodToken)))
-	case stepConnectCreds:
+	case guide.StepConnectCreds:
 		if d.method == methodToken {
 			fields = append(fields, f.secret("apiToken", "Management API token", "", &d.apiToken, nonEmpty("the token")))
 			break
@@ -39,7 +40,7 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 		fields = append(fields,
 			f.input("clientID", "Client ID", where, &d.clientID, validClientID),
 			f.secret("clientSecret", "Client Secret", "", &d.clientSecret, nonEmpty("the client secret")))
-	case stepOMURL:
+	case guide.StepOMURL:
 		in := f.input("omURL", "OpenMetadata URL", "", &d.omURL, validOMURL)
 		if !f.accessible {
 			in.DescriptionFunc(func() string {
@@ -51,7 +52,7 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 			}, &d.omURL)
 		}
 		fields = append(fields, in)
-	case stepServerForm:
+	case guide.StepServerForm:
 		// The accessible driver says the detect note on its own line just
 		// before this prompt; the TUI shows it in the description below.
 		ver := f.input("version", "OpenMetadata version", versionHelp(""), &d.version, validVersion)
@@ -79,17 +80,17 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 				huh.NewOption("Create it, or reuse the one om-auth0 made before", appCreate),
 				huh.NewOption("Use an existing application…", appExisting)),
 			f.input("appName", "Application name", "The name to create it with, and to find it by on the next run.", &d.appName, setup.CheckAppName))
-	case stepServiceForm:
-		fields = append(fields, f.choose("saMode", "Service account", serviceAccountHelp(f.cfg.Choices.Version), &d.saMode,
+	case guide.StepServiceForm:
+		fields = append(fields, f.choose("saMode", "Service account", serviceAccountHelp(f.Cfg.Choices.Version), &d.saMode,
 			huh.NewOption("Separate — a Machine-to-Machine application (recommended)", string(steps.Separate)),
 			huh.NewOption("Same — the UI application itself, as the guide does it", string(steps.Same)),
 			huh.NewOption("Skip — no service account", string(steps.Skip))))
-	case stepBotName:
+	case guide.StepBotName:
 		fields = append(fields, f.input("botName", "Service account application name",
 			"A Machine-to-Machine application, found again by this name on the next run.", &d.botName, f.validBotName))
-	case stepScopes:
+	case guide.StepScopes:
 		fields = append(fields, f.scopePicker(height))
-	case stepDeployForm:
+	case guide.StepDeployForm:
 		fields = append(fields, f.choose("target", "Where does OpenMetadata run?", "", &d.target, targetOptions(d.target)...))
 		if f.askPrincipals {
 			dom := f.input("principalDomain", "Principal domain", "Your users' email domain, like acme.com; left empty, the domain of the admins' emails.",
@@ -101,22 +102,15 @@ func (f *flow) form(s stepID, height int) *huh.Form {
 				f.input("admins", "Admin principals", "OpenMetadata's admins, comma separated: emails like john.doe@acme.com, or the part before @.", &d.admins, validPrincipals),
 				dom)
 		}
-	case stepIngestForm:
+	case guide.StepIngestForm:
 		fields = append(fields, f.secret("jwt", "Ingestion-bot JWT (optional)",
 			"In OpenMetadata: Settings > Bots > ingestion-bot > copy the token. Leave empty to write a placeholder.", &d.jwt, validJWT))
-	case stepConfirmUI, stepConfirmSA:
-		fields = append(fields, f.confirm(f.planOf(s)))
+	case guide.StepConfirm:
+		fields = append(fields, f.confirm(&steps.Plan{Changes: f.Plan()}))
 	default:
 		return nil
 	}
 	return huh.NewForm(huh.NewGroup(fields...))
-}
-
-func (f *flow) planOf(s stepID) *steps.Plan {
-	if s == stepConfirmSA {
-		return f.saPlan.AsPlan()
-	}
-	return f.uiPlan.AsPlan()
 }
 
 // input is a text field with its validator; in accessible mode the prompt
@@ -211,12 +205,12 @@ func (f *flow) confirm(p *steps.Plan) *huh.Confirm {
 // scopePicker is the filterable MultiSelect over the Management API's
 // scopes. Nothing is selected unless the operator asked for scopes.
 func (f *flow) scopePicker(height int) *huh.MultiSelect[string] {
-	name := f.cfg.Choices.BotAppName
-	if f.cfg.Choices.ServiceAccount == steps.Same {
-		name = f.cfg.Choices.AppName
+	name := f.Cfg.Choices.BotAppName
+	if f.Cfg.Choices.ServiceAccount == steps.Same {
+		name = f.Cfg.Choices.AppName
 	}
-	opts := make([]huh.Option[string], len(f.scopes))
-	for i, s := range f.scopes {
+	opts := make([]huh.Option[string], len(f.Scopes))
+	for i, s := range f.Scopes {
 		flag := ""
 		if s.Broad() {
 			flag = "broad"

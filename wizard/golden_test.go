@@ -11,6 +11,7 @@ import (
 	"github.com/aymanbagabas/go-udiff"
 	_ "github.com/charmbracelet/x/exp/golden" // defines the -update flag
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -50,7 +51,7 @@ func escape(s string) string {
 // TestGoldenViews snapshots every section's screens at 100×30 with the ASCII
 // colour profile (go test ./wizard -run TestGoldenViews -update rewrites them).
 func TestGoldenViews(t *testing.T) {
-	snap := func(h *harness, name string, s stepID) {
+	snap := func(h *harness, name string, s guide.ID) {
 		t.Helper()
 		h.expectStep(s)
 		t.Run(name, func(t *testing.T) { requireGolden(t, h.asciiView()) })
@@ -61,55 +62,53 @@ func TestGoldenViews(t *testing.T) {
 	cfg.Connect, cfg.Out = steps.ConnectRequest{}, "openmetadata-auth0"
 	h := newHarness(t, cfg)
 	h.typ("acme.us.auth0.com")
-	snap(h, "connect_form", stepConnectForm)
+	snap(h, "connect_form", guide.StepConnectForm)
 	h.keys("enter", "enter")
 	h.typ("mgmtClientId")
 	h.keys("enter")
 	h.typ("mgmt-secret")
-	snap(h, "connect_credentials", stepConnectCreds)
+	snap(h, "connect_credentials", guide.StepConnectCreds)
 	h.keys("enter")
-	snap(h, "connected", stepConnected)
+	snap(h, "connected", guide.StepConnected)
 	h.keys("enter")
-	snap(h, "server_url", stepOMURL)
+	snap(h, "server_url", guide.StepOMURL)
 	h.keys("enter")
-	snap(h, "server_form", stepServerForm)
+	snap(h, "server_form", guide.StepServerForm)
 	h.keys("enter", "enter", "down")
 	h.keys("enter", "enter")
-	snap(h, "app_picker", stepPickApp)
+	snap(h, "app_picker", guide.StepPickApp)
 	h.typ("rep")
-	snap(h, "app_picker_filtered", stepPickApp)
+	snap(h, "app_picker_filtered", guide.StepPickApp)
 	h.keys("esc", "esc")
 	h.keys("enter", "enter", "up", "enter", "enter")
-	snap(h, "confirm_ui", stepConfirmUI)
-	cmd := h.m.enter(stepApplyUI) // what confirming does; the call is not run yet, so the spinner shows
-	snap(h, "creating", stepApplyUI)
-	h.run(cmd)
-	snap(h, "app_ready", stepAppReady)
-	h.keys("enter")
-	snap(h, "service_form", stepServiceForm)
+	snap(h, "service_form", guide.StepServiceForm)
 	h.keys("up", "enter")
-	snap(h, "scopes", stepScopes)
+	snap(h, "scopes", guide.StepScopes)
 	h.keys("down", "down", "space")
 	h.keys("enter")
-	snap(h, "confirm_same_mode", stepConfirmSA)
-	h.keys("y")
-	snap(h, "verified", stepVerified)
+	snap(h, "confirm_same_mode", guide.StepConfirm)
+	cmd := h.m.enter(guide.StepApplyUI) // what confirming does; the call is not run yet, so the spinner shows
+	snap(h, "creating", guide.StepApplyUI)
+	h.run(cmd)
+	snap(h, "app_ready", guide.StepReady)
 	h.keys("enter")
-	snap(h, "deployment_form", stepDeployForm)
+	snap(h, "verified", guide.StepVerified)
+	h.keys("enter")
+	snap(h, "deployment_form", guide.StepDeployForm)
 	h.keys("enter")
 	h.typ("alice")
 	h.keys("enter")
 	h.typ("acme.com")
 	h.keys("enter")
-	snap(h, "deployment_preview", stepDeployFiles)
+	snap(h, "deployment_preview", guide.StepDeployFiles)
 	h.keys("tab", "w")
-	snap(h, "deployment_written", stepDeployFiles)
+	snap(h, "deployment_written", guide.StepDeployFiles)
 	h.keys("enter")
-	snap(h, "ingestion_form", stepIngestForm)
+	snap(h, "ingestion_form", guide.StepIngestForm)
 	h.keys("enter")
-	snap(h, "ingestion_preview", stepIngestFiles)
+	snap(h, "ingestion_preview", guide.StepIngestFiles)
 	h.keys("enter", "enter")
-	snap(h, "done", stepDone)
+	snap(h, "done", guide.StepDone)
 }
 
 // TestGoldenErrorView snapshots the error view of a failed Auth0 call.
@@ -120,7 +119,7 @@ func TestGoldenErrorView(t *testing.T) {
 			Hint:   "add create:clients to application mgmtClientId in Auth0 > Applications > APIs > Auth0 Management API > Machine to Machine Applications",
 			Status: 403, Code: "insufficient_scope", Auth0Message: "Insufficient scope, expected any of: create:clients"}
 	})
-	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter")
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
 	if h.m.err == nil {
 		t.Fatalf("no error view:\n%s", h.view())
 	}

@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"slices"
@@ -13,10 +14,19 @@ import (
 	"charm.land/huh/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/om-auth0/om-auth0/guide"
+	"github.com/om-auth0/om-auth0/present"
 )
 
 // redrawMsg makes the embedded form redraw after a field changed outside it.
 type redrawMsg struct{}
+
+// errMsg is a failed step; the error view explains it.
+type errMsg struct {
+	step guide.ID
+	err  error
+}
 
 // Frame: a title line, the checklist, a rule, the body, a rule and the keys.
 const (
@@ -32,7 +42,7 @@ type model struct {
 	f  *flow
 	st *Styles
 
-	step   stepID
+	step   guide.ID
 	form   *huh.Form
 	formH  int // the rows the form was last given
 	picker *appPicker
@@ -41,7 +51,7 @@ type model struct {
 
 	busy    bool  // an Auth0 call is running
 	err     error // the error view is open for errStep
-	errStep stepID
+	errStep guide.ID
 	status  string // a one-line note under the body (e.g. after going back)
 
 	liveKey, liveErr string // the focused field and its validation, as typed
@@ -76,26 +86,33 @@ func newModel(ctx context.Context, f *flow) *model {
 
 // Init implements tea.Model.
 func (m *model) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, m.enter(m.f.first()))
+	return tea.Batch(tea.RequestBackgroundColor, m.enter(m.f.First()))
 }
 
 func (m *model) bodyHeight() int { return max(m.height-headerRows-footerRows, 5) }
 func (m *model) innerWidth() int { return max(m.width-2, 20) }
 
 // enter makes s the current step and starts it.
-func (m *model) enter(s stepID) tea.Cmd {
+func (m *model) enter(s guide.ID) tea.Cmd {
 	m.step, m.form, m.picker, m.prev = s, nil, nil, nil
 	m.err, m.liveKey, m.liveErr = nil, "", ""
-	switch s.kind() {
-	case kindForm, kindConfirm:
+	if s == guide.StepConnected {
+		// Preflight: missing scopes are an error to fix before any plan.
+		if err := m.f.Preflight(); err != nil {
+			m.err, m.errStep = err, s
+			return nil
+		}
+	}
+	switch s.Kind() {
+	case guide.KindForm, guide.KindConfirm:
 		m.form = m.f.form(s, m.formHeight(s))
 		return tea.Batch(m.layoutForm(), m.form.Init())
-	case kindWork:
+	case guide.KindWork, guide.KindLoad:
 		m.busy = true
 		return tea.Batch(m.runWork(s), m.tick())
-	case kindPick:
-		m.picker = newAppPicker(m.f.appRows, m.f.cfg.Choices.AppID, m.contentHeight()-3)
-	case kindFiles:
+	case guide.KindPick:
+		m.picker = newAppPicker(m.f.appRows, m.f.Cfg.Choices.AppID, m.contentHeight()-3)
+	case guide.KindFiles:
 		tabs, err := m.f.tabs(s)
 		if err != nil {
 			m.err, m.errStep = err, s
@@ -138,12 +155,12 @@ func (m *model) contentHeight() int {
 
 // formHeight is what the form of step s may use: the content minus its
 // intro and the validation message.
-func (m *model) formHeight(s stepID) int {
+func (m *model) formHeight(s guide.ID) int {
 	h := m.contentHeight() - m.errRows()
 	if intro := m.intro(s); intro != "" {
 		h -= m.rows(intro) + 1
 	}
-	if s == stepScopes {
+	if s == guide.StepScopes {
 		h-- // the "N scopes · k selected" line
 	}
 	return max(h, 4)
@@ -176,12 +193,12 @@ func (m *model) layoutPreview() {
 		return
 	}
 	h := m.contentHeight()
-	if m.step == stepIngestFiles {
+	if m.step == guide.StepIngestFiles {
 		h-- // the intro line above it
 	}
 	m.prev.layout(m.st, previewLayout{
 		width: m.innerWidth(), height: h,
-		secrets: m.f.secretValues(), reveal: m.reveal, written: m.f.written[m.step] != nil,
+		secrets: m.f.secretValues(), reveal: m.reveal, written: m.f.Written[m.step] != nil,
 		status: m.status, ascii: m.ascii,
 	})
 }
@@ -196,8 +213,8 @@ func (m *model) tick() tea.Cmd {
 }
 
 // runWork runs step s's call; its result comes back as a typed message.
-func (m *model) runWork(s stepID) tea.Cmd {
-	call, ctx := m.f.work(s), m.ctx
+func (m *model) runWork(s guide.ID) tea.Cmd {
+	call, ctx := m.f.Call(s), m.ctx
 	return func() tea.Msg {
 		res, err := call(ctx)
 		if err != nil {
@@ -210,22 +227,22 @@ func (m *model) runWork(s stepID) tea.Cmd {
 // advance leaves the current step for the next one.
 func (m *model) advance() tea.Cmd {
 	m.status = ""
-	if m.step == stepDone {
+	if m.step == guide.StepDone {
 		m.finished = true
 		return tea.Quit
 	}
-	return m.enter(m.f.next(m.step))
+	return m.enter(m.f.Next(m.step))
 }
 
 // goBack handles Esc: the previous section, never undoing Auth0 changes.
 func (m *model) goBack() tea.Cmd {
-	to, ok := m.f.back(m.step)
+	to, ok := m.f.Back(m.step)
 	if !ok {
 		return nil
 	}
 	cmd := m.enter(to)
-	if m.f.hasChanged() {
-		m.status = "Back to " + sectionNames[to.section()] + ". Changes already made in Auth0 stay; the next run of a step finds them."
+	if m.f.HasChanged() {
+		m.status = "Back to " + guide.Sections[to.Section()].Name + ". Changes already made in Auth0 stay; the next run of a step finds them."
 	}
 	return cmd
 }
@@ -268,17 +285,18 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		m.busy = false
 		m.err, m.errStep = msg.err, msg.step
 		return nil
-	case filesWrittenMsg:
+	case guide.FilesWritten:
 		m.busy = false
-		msg.apply(m.f)
-		m.status = writtenText(m.st, m.f.cfg.Out, msg.files)
+		msg.Apply(m.f.State)
+		m.status = writtenText(m.st, m.f.Cfg.Out, msg.Files)
 		return nil
-	case result:
+	case guide.Result:
 		if !m.busy {
 			return nil
 		}
 		m.busy = false
-		msg.apply(m.f)
+		msg.Apply(m.f.State)
+		m.f.applied(msg)
 		return m.advance()
 	case tea.KeyPressMsg:
 		return m.key(msg)
@@ -303,11 +321,11 @@ func (m *model) forward(msg tea.Msg) tea.Cmd {
 
 // formDone takes a completed form's answers.
 func (m *model) formDone() tea.Cmd {
-	if m.step.kind() == kindConfirm {
+	if m.step.Kind() == guide.KindConfirm {
 		if m.f.d.confirmed {
 			return m.advance()
 		}
-		return m.enter(m.f.retreat(m.step))
+		return m.enter(m.f.Retreat(m.step))
 	}
 	if err := m.f.submit(m.step); err != nil {
 		cmd := m.enter(m.step)
@@ -324,23 +342,25 @@ func (m *model) abort() tea.Cmd {
 }
 
 var (
-	keyQuit   = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
-	keyBack   = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "previous section"))
-	keyNext   = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next"))
-	keyReveal = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal"))
-	keyWrite  = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write files"))
-	keyTab    = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next target"))
-	keyScroll = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "scroll"))
-	keySecret = key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal"))
-	keyRetry  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry"))
-	keyBackB  = key.NewBinding(key.WithKeys("b", "esc"), key.WithHelp("b", "back"))
-	keyQuitQ  = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+	keyQuit    = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+	keyBack    = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "previous section"))
+	keyNext    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next"))
+	keyReveal  = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal"))
+	keyWrite   = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write files"))
+	keyTab     = key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next target"))
+	keyScroll  = key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓", "scroll"))
+	keySecret  = key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reveal"))
+	keyRetry   = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry"))
+	keyBackB   = key.NewBinding(key.WithKeys("b", "esc"), key.WithHelp("b", "back"))
+	keyQuitQ   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
+	keyRecheck = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run the checks"))
+	keyGoOn    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue (the run ends with exit 1)"))
 )
 
 // key handles a key press for the current screen.
 func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, keyQuit) {
-		if m.step == stepDone && m.err == nil {
+		if m.step == guide.StepDone && m.err == nil {
 			// Nothing is left to interrupt: quitting here finishes, so the
 			// next steps are still printed and the exit status is 0.
 			return m.advance()
@@ -353,9 +373,9 @@ func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if m.err != nil {
 		switch {
 		case key.Matches(msg, keyRetry):
-			return m.enter(m.errStep)
+			return m.enter(m.f.Retry(m.errStep, m.err))
 		case key.Matches(msg, keyBackB):
-			return m.enter(m.f.retreat(m.errStep))
+			return m.enter(m.f.Retreat(m.errStep))
 		case key.Matches(msg, keyQuitQ):
 			m.quitErr = m.err
 			m.cancel()
@@ -363,15 +383,15 @@ func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	}
-	switch m.step.kind() {
-	case kindForm, kindConfirm:
+	switch m.step.Kind() {
+	case guide.KindForm, guide.KindConfirm:
 		return m.formKey(msg)
-	case kindPick:
+	case guide.KindPick:
 		if msg.String() == "esc" {
 			if m.picker.clearFilter() {
 				return nil
 			}
-			return m.enter(m.f.retreat(m.step))
+			return m.enter(m.f.Retreat(m.step))
 		}
 		chosen, id, cmd := m.picker.update(msg)
 		if chosen {
@@ -379,13 +399,23 @@ func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return m.advance()
 		}
 		return cmd
-	case kindFiles:
+	case guide.KindFiles:
 		return m.filesKey(msg)
 	}
+	if m.step == guide.StepVerified && m.f.VerifyErr() != nil {
+		switch {
+		case key.Matches(msg, keyRecheck):
+			return m.enter(guide.StepVerify)
+		case key.Matches(msg, keyQuitQ):
+			m.quitErr = m.f.VerifyErr()
+			m.cancel()
+			return tea.Quit
+		}
+	}
 	switch {
-	case key.Matches(msg, keyNext), m.step == stepDone && key.Matches(msg, keyQuitQ):
+	case key.Matches(msg, keyNext), m.step == guide.StepDone && key.Matches(msg, keyQuitQ):
 		return m.advance()
-	case key.Matches(msg, keyReveal) && m.step == stepAppReady:
+	case key.Matches(msg, keyReveal) && m.step == guide.StepReady:
 		m.reveal = !m.reveal
 	case key.Matches(msg, keyBack):
 		return m.goBack()
@@ -401,8 +431,8 @@ func (m *model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case msg.String() == "esc" && !filtering:
-		if m.step.kind() == kindConfirm {
-			return m.enter(m.f.retreat(m.step))
+		if m.step.Kind() == guide.KindConfirm {
+			return m.enter(m.f.Retreat(m.step))
 		}
 		return m.goBack()
 	case key.Matches(msg, keySecret):
@@ -419,7 +449,7 @@ func (m *model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	before, _ := field.GetValue().(string)
 	cmd := m.forward(msg)
-	if m.form == nil || m.step.kind() != kindForm {
+	if m.form == nil || m.step.Kind() != guide.KindForm {
 		return cmd
 	}
 	m.checkLive(field.GetKey(), before)
@@ -454,7 +484,7 @@ func (m *model) revealedField(k string) bool { return m.f.revealed[k] }
 func (m *model) toggleRevealed(k string)     { m.f.revealed[k] = !m.f.revealed[k] }
 
 func (m *model) filesKey(msg tea.KeyPressMsg) tea.Cmd {
-	written := m.f.written[m.step] != nil
+	written := m.f.Written[m.step] != nil
 	switch {
 	case key.Matches(msg, keyNext) && written:
 		return m.advance()
@@ -506,11 +536,11 @@ func (m *model) render() string {
 func (m *model) titleLine() string {
 	left := m.st.App.Render(appTitle)
 	right := ""
-	if m.f.runner != nil {
-		dom, _ := m.f.runner.Tenant()
+	if m.f.Runner != nil {
+		dom, _ := m.f.Runner.Tenant()
 		right = "tenant: " + dom.Host
-		if m.f.tenantName != "" {
-			right += " (" + m.f.tenantName + ")"
+		if m.f.TenantName != "" {
+			right += " (" + m.f.TenantName + ")"
 		}
 		right = m.st.Tenant.Render(right)
 	}
@@ -533,19 +563,23 @@ const appTitle = "om-auth0 · Auth0 SSO for OpenMetadata"
 // checklist is the sections with their state, in short names when the full
 // ones do not fit (at 80 columns).
 func (m *model) checklist() string {
-	line := m.checklistOf(sectionNames)
+	line := m.checklistOf(func(t guide.SectionText) string { return t.Name })
 	if lipgloss.Width(line) > m.innerWidth() {
-		line = truncate(m.checklistOf(shortSectionNames), m.innerWidth())
+		line = truncate(m.checklistOf(func(t guide.SectionText) string { return t.Short }), m.innerWidth())
 	}
 	return line
 }
 
-func (m *model) checklistOf(names [numSections]string) string {
-	cur := m.step.section()
-	parts := make([]string, numSections)
-	for s := section(0); s < numSections; s++ {
+func (m *model) checklistOf(name func(guide.SectionText) string) string {
+	cur := m.step.Section()
+	var names [guide.NumSections]string
+	for i, t := range guide.Sections {
+		names[i] = name(t)
+	}
+	parts := make([]string, guide.NumSections)
+	for s := guide.Section(0); s < guide.NumSections; s++ {
 		switch {
-		case s < cur || cur == secDone:
+		case s < cur || cur == guide.SectionDone:
 			parts[s] = m.st.Done.Render("✓ " + names[s])
 		case s == cur:
 			parts[s] = m.st.Current.Render("● " + names[s])
@@ -557,36 +591,31 @@ func (m *model) checklistOf(names [numSections]string) string {
 }
 
 func (m *model) heading() string {
-	t := sectionTitles[m.step.section()]
-	h := m.st.Heading.Render(t.title)
-	if t.desc != "" {
-		h += "\n" + m.st.Subtle.Render(t.desc)
+	t := guide.Sections[m.step.Section()]
+	h := m.st.Heading.Render(t.Title)
+	if t.Desc != "" {
+		h += "\n" + m.st.Subtle.Render(t.Desc)
 	}
 	return h
 }
 
 // intro is the text a step shows above its form or call.
-func (m *model) intro(s stepID) string {
+func (m *model) intro(s guide.ID) string {
 	f := m.f
 	switch s {
-	case stepConnectCreds:
-		return m.st.Label.Render("Tenant  ") + f.cfg.Connect.Domain.Host
-	case stepServerForm:
-		return m.st.Label.Render("OpenMetadata URL  ") + f.cfg.Choices.OMURL
-	case stepIngestForm:
+	case guide.StepConnectCreds:
+		return m.st.Label.Render("Tenant  ") + f.Cfg.Connect.Domain.Host
+	case guide.StepServerForm:
+		return m.st.Label.Render("OpenMetadata URL  ") + f.Cfg.Choices.OMURL
+	case guide.StepIngestForm:
 		return f.ingestIntro()
-	case stepConfirmUI, stepConfirmSA:
-		if p := f.planOf(s); p != nil {
-			text := planText(m.st, f.cfg.Connect.Domain.Host, p)
-			if missing := f.runner.MissingScopes(f.cfg.Choices); len(missing) > 0 {
-				text += "\n" + missingScopesText(m.st, missing)
-			}
-			return strings.TrimRight(text, "\n")
-		}
-	case stepApplyUI, stepApplySA:
-		if p := f.planOf(s - 1); p != nil {
-			return strings.TrimRight(planText(m.st, f.cfg.Connect.Domain.Host, p), "\n")
-		}
+	case guide.StepConfirm, guide.StepApplyUI, guide.StepApplySA:
+		// The question (or the spinner) must stay on screen: on a short
+		// terminal the plan leaves fields out. Below it: a blank row, the
+		// question (3 rows) and its message.
+		fits := func(text string) bool { return m.rows(strings.TrimRight(text, "\n")) <= m.contentHeight()-5 }
+		plan := strings.TrimRight(present.PlanWithin(m.st, f.Cfg.Connect.Domain.Host, f.Plan(), fits), "\n")
+		return plan
 	}
 	return ""
 }
@@ -595,37 +624,37 @@ func (m *model) body() string {
 	var b strings.Builder
 	b.WriteString(m.heading() + "\n\n")
 	if m.err != nil {
-		b.WriteString(m.st.Subtle.Render("While: "+strings.TrimSuffix(m.f.label(m.errStep), "…")) + "\n\n")
+		b.WriteString(m.st.Subtle.Render("While: "+strings.TrimSuffix(m.f.Label(m.errStep), "…")) + "\n\n")
 		b.WriteString(errorText(m.st, m.err))
 		return b.String()
 	}
 	if intro := m.intro(m.step); intro != "" {
 		b.WriteString(intro + "\n\n")
 	}
-	switch m.step.kind() {
-	case kindForm, kindConfirm:
+	switch m.step.Kind() {
+	case guide.KindForm, guide.KindConfirm:
 		b.WriteString(trimBlankLines(m.form.View()) + "\n")
-		if m.step == stepScopes {
-			fmt.Fprintf(&b, "%s\n", m.st.Subtle.Render(fmt.Sprintf("%d scopes · %d selected", len(m.f.scopes), len(m.f.d.scopes))))
+		if m.step == guide.StepScopes {
+			fmt.Fprintf(&b, "%s\n", m.st.Subtle.Render(fmt.Sprintf("%d scopes · %d selected", len(m.f.Scopes), len(m.f.d.scopes))))
 		}
 		if m.liveErr != "" {
 			b.WriteString(m.st.Fail.Render("✗ "+m.liveErr) + "\n")
 		}
-	case kindWork:
-		if m.step.writes() {
+	case guide.KindWork, guide.KindLoad:
+		if m.step.Writes() {
 			b.WriteString(m.st.Subtle.Render("Auth0 is being changed; ctrl+c stops, and what is done stays done.") + "\n")
 		}
-		b.WriteString(m.spin.View() + m.f.label(m.step) + "\n")
-	case kindPick:
+		b.WriteString(m.spin.View() + m.f.Label(m.step) + "\n")
+	case guide.KindPick:
 		b.WriteString("Use an existing application\n")
 		b.WriteString(m.picker.view(m.st, m.innerWidth()) + "\n")
-	case kindFiles:
-		if m.step == stepIngestFiles {
+	case guide.KindFiles:
+		if m.step == guide.StepIngestFiles {
 			b.WriteString(m.f.ingestIntro() + "\n")
 		}
 		b.WriteString(m.prev.view(m.st))
 		return b.String()
-	case kindInfo:
+	case guide.KindInfo:
 		b.WriteString(m.info())
 	}
 	if m.status != "" {
@@ -643,24 +672,7 @@ func trimBlankLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *model) info() string {
-	f := m.f
-	switch m.step {
-	case stepConnected:
-		return f.connectedText(m.st)
-	case stepAppReady:
-		s := appReadyText(m.st, f.ui, f.cfg.Connect.Domain.Host, m.reveal, true)
-		if note := appliedNote(f.uiPlan.AsPlan()); note != "" {
-			s += "\n" + m.st.Subtle.Render(note) + "\n"
-		}
-		return s
-	case stepVerified:
-		return verificationText(m.st, f.verification)
-	case stepDone:
-		return f.doneText(m.st)
-	}
-	return ""
-}
+func (m *model) info() string { return m.f.infoText(m.st, m.step, m.reveal, true) }
 
 // footer names the keys that work right now.
 func (m *model) footer() string {
@@ -668,8 +680,12 @@ func (m *model) footer() string {
 	switch {
 	case m.busy:
 	case m.err != nil:
-		keys = []key.Binding{keyRetry, keyBackB, keyQuitQ}
-	case m.step.kind() == kindForm || m.step.kind() == kindConfirm:
+		retry := keyRetry
+		if ms := (*guide.MissingScopesError)(nil); errors.As(m.err, &ms) {
+			retry = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-check"))
+		}
+		keys = []key.Binding{retry, keyBackB, keyQuitQ}
+	case m.step.Kind() == guide.KindForm || m.step.Kind() == guide.KindConfirm:
 		for _, b := range m.form.KeyBinds() {
 			// ctrl+a works but is not offered: it selects every Management
 			// API scope, the opposite of what the scope step advises.
@@ -683,16 +699,16 @@ func (m *model) footer() string {
 		if _, ok := m.f.secrets[m.form.GetFocusedField().GetKey()]; ok {
 			keys = append(keys, keySecret)
 		}
-		if m.step.kind() == kindConfirm {
+		if m.step.Kind() == guide.KindConfirm {
 			keys = append(keys, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")))
-		} else if _, ok := m.f.back(m.step); ok {
+		} else if _, ok := m.f.Back(m.step); ok {
 			keys = append(keys, keyBack)
 		}
-	case m.step.kind() == kindPick:
+	case m.step.Kind() == guide.KindPick:
 		keys = append(keys, m.picker.keys.Up, m.picker.keys.PageDown, m.picker.keys.Choose,
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter / back")))
-	case m.step.kind() == kindFiles:
-		if m.f.written[m.step] != nil {
+	case m.step.Kind() == guide.KindFiles:
+		if m.f.Written[m.step] != nil {
 			keys = append(keys, keyNext)
 		} else {
 			keys = append(keys, key.NewBinding(key.WithKeys("w", "enter"), key.WithHelp("w/enter", "write")))
@@ -707,14 +723,16 @@ func (m *model) footer() string {
 			keys = append(keys, revealKey(m.reveal, ""))
 		}
 		keys = append(keys, keyBack)
-	case m.step == stepDone:
+	case m.step == guide.StepDone:
 		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")))
+	case m.step == guide.StepVerified && m.f.VerifyErr() != nil:
+		keys = append(keys, keyRecheck, keyGoOn, keyQuitQ)
 	default:
 		keys = append(keys, keyNext)
-		if m.step == stepAppReady && m.f.ui != nil && m.f.ui.ClientSecret != "" {
+		if m.step == guide.StepReady && m.f.hasSecretShown() {
 			keys = append(keys, revealKey(m.reveal, " secret"))
 		}
-		if _, ok := m.f.back(m.step); ok {
+		if _, ok := m.f.Back(m.step); ok {
 			keys = append(keys, keyBack)
 		}
 	}

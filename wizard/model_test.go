@@ -11,6 +11,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
@@ -25,82 +26,84 @@ func TestWalkEverySection(t *testing.T) {
 	h := newHarness(t, cfg)
 
 	// Connect: the credentials were given, so it connects at once.
-	h.expectStep(stepConnected)
+	h.expectStep(guide.StepConnected)
 	h.expectView("Connected to tenant acme.us.auth0.com (Acme)", "8 Management API scopes granted", "tenant: acme.us.auth0.com (Acme)")
 	h.keys("enter")
 
 	// Server Credentials: the URL, then the version detected from it.
-	h.expectStep(stepOMURL)
+	h.expectStep(guide.StepOMURL)
 	h.clear()
 	h.typ("https://om.acme.internal/")
 	h.expectView("https://om.acme.internal/callback will be an allowed callback.")
 	h.keys("enter")
-	h.expectStep(stepServerForm)
+	h.expectStep(guide.StepServerForm)
 	h.expectView("detected 1.6.4 from /api/v1/system/version", "1.5–1.9: ingestion signs in with the ingestion-bot JWT")
 	if h.m.f.d.version != "1.6.4" {
 		t.Fatalf("version default = %q, want the detected 1.6.4", h.m.f.d.version)
 	}
 	h.keys("enter", "enter", "enter", "enter") // version, public, create, name
-	h.expectStep(stepConfirmUI)
-	h.expectView("About to change tenant acme.us.auth0.com", `+ create application "OpenMetadata"`, "https://om.acme.internal/callback", "Nothing else changes.")
-	h.keys("enter")
-	h.expectStep(stepAppReady)
-	h.expectView("Client ID      uiClient9xYtQ2vQa", mask)
-	if strings.Contains(h.view(), "ui-secret-Zm9vYmFy") {
-		t.Fatal("the client secret is shown before it is revealed")
-	}
-	h.keys("r")
-	h.expectView("ui-secret-Zm9vYmFy")
-	h.keys("r", "enter")
 
-	// Service Account: 1.6 defaults to skip; choose separate instead.
-	h.expectStep(stepServiceForm)
+	// Service Account: planned before anything changes; 1.6 defaults to skip; choose separate instead.
+	h.expectStep(guide.StepServiceForm)
 	if h.m.f.d.saMode != string(steps.Skip) {
 		t.Fatalf("service account default = %q, want skip for 1.6", h.m.f.d.saMode)
 	}
 	h.expectView("OpenMetadata 1.1+ doesn't need one")
 	h.keys("up", "up", "enter")
-	h.expectStep(stepBotName)
+	h.expectStep(guide.StepBotName)
 	h.keys("enter")
-	h.expectStep(stepScopes)
+	h.expectStep(guide.StepScopes)
 	h.expectView("read:users", "update:clients                 broad", "5 scopes · 0 selected", scopesWhy)
 	h.keys("/")
 	h.typ("read:cl")
 	h.keys("enter", "space")
 	h.expectView("5 scopes · 1 selected")
 	h.keys("enter")
-	h.expectStep(stepConfirmSA)
-	h.expectView(`+ create application "OpenMetadata Ingestion Bot"`, `+ create client grant "https://acme.us.auth0.com/api/v2/"`)
+
+	// One confirmation of the whole plan, before the first write.
+	h.expectStep(guide.StepConfirm)
+	h.expectView("About to change tenant acme.us.auth0.com", `+ create application "OpenMetadata"`, "https://om.acme.internal/callback",
+		`+ create application "OpenMetadata Ingestion Bot"`, `+ create client grant "https://acme.us.auth0.com/api/v2/"`, "Nothing else changes.")
 	h.keys("enter")
-	h.expectStep(stepVerified)
-	h.expectView("✓ token with HTTP Basic", "✗ granted scopes = requested — missing read:clients", "Some checks failed")
+	h.expectStep(guide.StepReady)
+	h.expectView("Application ready (created)", "Client ID      uiClient9xYtQ2vQa", "Service account ready (created)", mask)
+	if strings.Contains(h.view(), "bot-secret-YmFyYmF6") || strings.Contains(h.view(), "ui-secret-Zm9vYmFy") {
+		t.Fatal("a client secret is shown before it is revealed, or a public SPA's is shown at all")
+	}
+	h.keys("r")
+	h.expectView("bot-secret-YmFyYmF6")
+	h.keys("r", "enter")
+
+	// Verify: a failed check is shown with its fix; enter goes on, and the run will end with exit 1.
+	h.expectStep(guide.StepVerified)
+	h.expectView("✓ token with HTTP Basic", "✗ granted scopes = requested — missing read:clients", "Some checks failed", "r re-run the checks")
 	h.keys("enter")
 
 	// Deployment: Kubernetes only, admins and principal domain asked.
-	h.expectStep(stepDeployForm)
+	h.expectStep(guide.StepDeployForm)
 	h.keys("up", "enter")
 	h.typ("Alice.Smith, bob")
 	h.keys("enter")
 	h.typ("acme.com")
 	h.keys("enter")
-	h.expectStep(stepDeployFiles)
+	h.expectStep(guide.StepDeployFiles)
 	h.expectView("kubernetes/values-auth0.yaml  mode 0644", "(kubernetes) apply the files for OpenMetadata 1.6.4")
 	h.keys("w")
 	h.expectView(": 1 written (files with a secret")
 	h.keys("enter")
 
 	// Ingestion: an optional JWT, then the workflowConfig.
-	h.expectStep(stepIngestForm)
+	h.expectStep(guide.StepIngestForm)
 	h.typ("eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJl")
 	h.keys("enter")
-	h.expectStep(stepIngestFiles)
+	h.expectStep(guide.StepIngestFiles)
 	h.expectView("ingestion/workflow-config.yaml  mode 0600", "jwtToken: "+mask)
 	h.keys("enter")
 	h.expectView(": 2 written (files with a secret")
 	h.keys("enter")
 
-	h.expectStep(stepDone)
-	h.expectView("Auth0 SSO is ready for OpenMetadata", `Created   application "OpenMetadata"`, `application "OpenMetadata Ingestion Bot"`, "Management API grant",
+	h.expectStep(guide.StepDone)
+	h.expectView("verification failed: granted scopes = requested", `Created   application "OpenMetadata"`, `application "OpenMetadata Ingestion Bot"`, "Management API grant",
 		"om-auth0 setup --answers "+filepath.Join(cfg.Out, "answers.yaml"))
 	h.keys("enter")
 	if !h.m.finished {
@@ -110,9 +113,9 @@ func TestWalkEverySection(t *testing.T) {
 	want := []string{
 		"Connect",
 		"PlanUIApp(OpenMetadata,,public,1.6.4)",
-		"ApplyUIApp(OpenMetadata)",
 		"ManagementAPIScopes",
 		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)",
+		"ApplyUIApp(OpenMetadata)",
 		"ApplyServiceAccount(separate)",
 		"Verify",
 	}
@@ -142,11 +145,11 @@ func TestWalkEverySection(t *testing.T) {
 // it as it is typed, and hides the secret until ctrl+r.
 func TestConnectForm(t *testing.T) {
 	h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Config.Connect = steps.ConnectRequest{} })
-	h.expectStep(stepConnectForm)
+	h.expectStep(guide.StepConnectForm)
 	h.typ("acme..auth0.com")
 	h.expectView(`✗ tenant domain "acme..auth0.com" is not a host name`)
 	h.keys("enter")
-	h.expectStep(stepConnectForm) // blocked by the validation
+	h.expectStep(guide.StepConnectForm) // blocked by the validation
 	h.clear()
 	h.typ("http://acme.us.auth0.com")
 	h.expectView("uses http: Auth0 tenants are https only")
@@ -156,7 +159,7 @@ func TestConnectForm(t *testing.T) {
 		t.Fatalf("a valid domain still shows an error:\n%s", h.view())
 	}
 	h.keys("enter", "enter")
-	h.expectStep(stepConnectCreds)
+	h.expectStep(guide.StepConnectCreds)
 	h.expectView("Tenant  acme.eu.auth0.com", "Client ID", "Client Secret")
 	h.typ("m2mClient")
 	h.keys("enter")
@@ -168,7 +171,7 @@ func TestConnectForm(t *testing.T) {
 	h.keys("ctrl+r")
 	h.expectView("s3cr3t-value")
 	h.keys("ctrl+r", "enter")
-	h.expectStep(stepConnected)
+	h.expectStep(guide.StepConnected)
 	want := steps.ConnectRequest{Domain: tenant.MustParse("acme.eu.auth0.com"), ClientID: "m2mClient", ClientSecret: "s3cr3t-value"}
 	if len(h.conns) != 1 || h.conns[0] != want {
 		t.Fatalf("connect requests = %+v, want %+v", h.conns, want)
@@ -188,14 +191,14 @@ func TestConnectFailureGoesBackToTheForm(t *testing.T) {
 	h.expectView("✗ get a Management API token failed", "Auth0 rejected the client credentials",
 		"What to do: check the client ID and secret", "Auth0 said: 401 access_denied: Unauthorized", "r retry", "b back", "q quit")
 	h.keys("b")
-	h.expectStep(stepConnectForm)
+	h.expectStep(guide.StepConnectForm)
 	if h.m.f.d.domain != "acme.us.auth0.com" {
 		t.Fatalf("domain draft = %q", h.m.f.d.domain)
 	}
 	h.keys("enter", "enter")
-	h.expectStep(stepConnectCreds)
+	h.expectStep(guide.StepConnectCreds)
 	h.keys("enter", "enter")
-	h.expectStep(stepConnected)
+	h.expectStep(guide.StepConnected)
 	if len(h.conns) != 2 {
 		t.Fatalf("connect attempts = %d, want 2", len(h.conns))
 	}
@@ -209,16 +212,17 @@ func TestErrorRetryAndQuit(t *testing.T) {
 	h := newHarness(t, completeConfig(t))
 	h.runner.Fail["PlanUIApp"] = planErr
 	h.keys("enter", "enter")
-	h.expectStep(stepServerForm)
+	h.expectStep(guide.StepServerForm)
 	h.keys("enter", "enter", "enter", "enter")
 	h.expectView("While: Looking up application \"OpenMetadata\"", "the credentials lack read:clients", "What to do: add read:clients")
 	h.keys("r")
-	h.expectStep(stepConfirmUI)
+	h.expectStep(guide.StepServiceForm)
 
 	h.keys("esc")
-	h.expectStep(stepServerForm)
+	h.expectStep(guide.StepOMURL)
 	h.runner.Fail["PlanUIApp"] = planErr
-	h.keys("enter", "enter", "enter", "enter")
+	h.keys("enter", "enter", "enter", "enter", "enter")
+	h.expectView("While: Looking up application")
 	h.keys("q")
 	if !errors.Is(h.m.quitErr, planErr) {
 		t.Fatalf("quit error = %v", h.m.quitErr)
@@ -230,27 +234,28 @@ func TestErrorRetryAndQuit(t *testing.T) {
 func TestEscGoesBackOneSection(t *testing.T) {
 	h := newHarness(t, completeConfig(t))
 	h.keys("esc") // Connect is the first section: nothing to go back to
-	h.expectStep(stepConnected)
+	h.expectStep(guide.StepConnected)
 	h.keys("enter", "enter")
-	h.expectStep(stepServerForm)
+	h.expectStep(guide.StepServerForm)
 	h.expectView("esc previous section")
 	h.keys("esc")
-	h.expectStep(stepConnected)
-	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter")
-	h.expectStep(stepAppReady)
-	h.keys("enter")
-	h.expectStep(stepServiceForm)
+	h.expectStep(guide.StepConnected)
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
+	h.expectStep(guide.StepReady)
 	h.keys("esc")
-	h.expectStep(stepOMURL)
+	h.expectStep(guide.StepOMURL)
 	h.expectView("Back to Server Credentials. Changes already made in Auth0 stay")
 	calls := len(h.runner.Calls())
-	h.keys("enter", "enter", "enter", "enter", "enter")
-	h.expectStep(stepConfirmUI)
-	if got := h.runner.Calls()[calls:]; !slices.Equal(got, []string{"PlanUIApp(OpenMetadata,,public,1.6.4)"}) {
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter")
+	h.expectStep(guide.StepConfirm)
+	// Both plans are made again; nothing is applied from the old ones.
+	if got := h.runner.Calls()[calls:]; len(got) != 2 || got[0] != "PlanUIApp(OpenMetadata,,public,1.6.4)" || !strings.HasPrefix(got[1], "PlanServiceAccount(skip") {
 		t.Fatalf("going forward again called %q", got)
 	}
 	h.keys("esc") // on a confirmation, Esc is "Back" to the form
-	h.expectStep(stepServerForm)
+	h.expectStep(guide.StepServiceForm)
+	h.keys("esc") // the UI application was applied: back lands where its plan is made again
+	h.expectStep(guide.StepOMURL)
 }
 
 // TestPickExistingApplication lists the tenant's applications, filters them
@@ -258,7 +263,7 @@ func TestEscGoesBackOneSection(t *testing.T) {
 func TestPickExistingApplication(t *testing.T) {
 	h := newHarness(t, completeConfig(t))
 	h.keys("enter", "enter", "enter", "enter", "down", "enter", "enter")
-	h.expectStep(stepPickApp)
+	h.expectStep(guide.StepPickApp)
 	h.expectView("+ Create a new application instead", "Legacy Portal", "reportsWeb02", "3 of 3 applications")
 	h.typ("web")
 	h.expectView("1 of 3 applications", "Reports")
@@ -266,10 +271,12 @@ func TestPickExistingApplication(t *testing.T) {
 		t.Fatal("the filter kept a non-matching application")
 	}
 	h.keys("esc") // clears the filter, stays
-	h.expectStep(stepPickApp)
+	h.expectStep(guide.StepPickApp)
 	h.expectView("3 of 3 applications")
 	h.keys("down", "down", "enter")
-	h.expectStep(stepConfirmUI)
+	h.expectStep(guide.StepServiceForm)
+	h.keys("enter")
+	h.expectStep(guide.StepConfirm)
 	h.expectView(`~ update application "Reports"`)
 	if c := h.runner.LastChoices; c.AppID != "reportsWeb02" || c.AppName != "Reports" {
 		t.Fatalf("planned with AppID %q name %q", c.AppID, c.AppName)
@@ -284,19 +291,19 @@ func TestPickExistingApplication(t *testing.T) {
 func TestSameModeNeedsAnExplicitYes(t *testing.T) {
 	h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Yes = true })
 	h.keys("enter", "enter", "enter", "enter", "enter", "enter")
-	h.expectStep(stepAppReady) // no confirmation for the UI application
-	h.keys("enter", "up", "enter")
-	h.expectStep(stepScopes)
+	h.expectStep(guide.StepServiceForm)
+	h.keys("up", "enter")
+	h.expectStep(guide.StepScopes)
 	h.keys("enter")
-	h.expectStep(stepConfirmSA)
-	h.expectView("! a public SPA whose token endpoint method is Basic can no longer complete the browser sign-in", "Apply this change anyway?")
+	h.expectStep(guide.StepConfirm) // the whole plan, with its consequence: asked despite --yes
+	h.expectView(`+ create application "OpenMetadata"`, "! a public SPA whose token endpoint method is Basic can no longer complete the browser sign-in", "Apply this change anyway?")
 	h.keys("enter") // the default: No
-	h.expectStep(stepScopes)
-	if slices.ContainsFunc(h.runner.Calls(), func(c string) bool { return strings.HasPrefix(c, "ApplyServiceAccount") }) {
-		t.Fatal("declining applied the service account")
+	h.expectStep(guide.StepScopes)
+	if slices.ContainsFunc(h.runner.Calls(), func(c string) bool { return strings.HasPrefix(c, "Apply") }) {
+		t.Fatal("declining applied a change")
 	}
 	h.keys("enter", "y")
-	h.expectStep(stepVerified)
+	h.expectStep(guide.StepReady)
 	if !slices.Contains(h.runner.Calls(), "ApplyServiceAccount(same)") {
 		t.Fatalf("calls %q", h.runner.Calls())
 	}
@@ -331,7 +338,7 @@ func TestLiveValidation(t *testing.T) {
 		h.keys("enter", "down")
 		h.expectView("✗ a confidential client needs OpenMetadata 1.5 or later (this is 1.2.0): choose public")
 		h.keys("enter")
-		h.expectStep(stepServerForm)
+		h.expectStep(guide.StepServerForm)
 	})
 
 	t.Run("principals", func(t *testing.T) {
@@ -342,7 +349,7 @@ func TestLiveValidation(t *testing.T) {
 		} {
 			h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Yes = true })
 			h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
-			h.expectStep(stepDeployForm)
+			h.expectStep(guide.StepDeployForm)
 			h.keys("enter")
 			h.typ(typed)
 			h.expectView("✗ " + want)
@@ -358,7 +365,7 @@ func TestAdminEmails(t *testing.T) {
 		cfg := completeConfig(t)
 		h := newHarness(t, cfg, func(_ *harness, o *Options) { o.Yes = true })
 		h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
-		h.expectStep(stepDeployForm)
+		h.expectStep(guide.StepDeployForm)
 		h.keys("enter")
 		return h, cfg
 	}
@@ -372,7 +379,7 @@ func TestAdminEmails(t *testing.T) {
 			t.Fatalf("emails rejected:\n%s", h.view())
 		}
 		h.keys("enter")
-		h.expectStep(stepDeployFiles)
+		h.expectStep(guide.StepDeployFiles)
 		if !slices.Equal(cfg.Admins, []string{"alice", "bob.smith"}) || cfg.PrincipalDomain != "acme.com" {
 			t.Fatalf("admins %q, principal domain %q", cfg.Admins, cfg.PrincipalDomain)
 		}
@@ -385,7 +392,7 @@ func TestAdminEmails(t *testing.T) {
 		h.typ("other.com")
 		h.keys("enter")
 		h.expectView(`✗ "alice@acme.com" is not in the principal domain "other.com"`)
-		h.expectStep(stepDeployForm)
+		h.expectStep(guide.StepDeployForm)
 		if cfg.Admins != nil {
 			t.Fatalf("admins %q were taken", cfg.Admins)
 		}
@@ -396,7 +403,7 @@ func TestAdminEmails(t *testing.T) {
 		h.typ("alice")
 		h.keys("enter", "enter")
 		h.expectView("✗ give your users' email domain, like acme.com")
-		h.expectStep(stepDeployForm)
+		h.expectStep(guide.StepDeployForm)
 	})
 }
 
@@ -409,20 +416,20 @@ func TestLegacyVersion(t *testing.T) {
 	h.keys("enter", "enter", "ctrl+u")
 	h.typ("1.0.2")
 	h.expectView("≤ 1.0: ingestion signs in with Auth0 client credentials, so it needs the service account")
-	h.keys("enter", "enter", "enter", "enter", "enter")
-	h.expectStep(stepServiceForm)
+	h.keys("enter", "enter", "enter", "enter")
+	h.expectStep(guide.StepServiceForm)
 	if h.m.f.d.saMode != string(steps.Separate) {
 		t.Fatalf("service account default = %q, want separate for 1.0", h.m.f.d.saMode)
 	}
 	h.expectView("OpenMetadata ≤ 1.0 ingestion signs in with this account's client credentials")
-	h.keys("enter", "enter", "enter", "enter")
-	h.expectStep(stepDeployForm)
+	h.keys("enter", "enter", "enter", "enter", "enter") // separate, its name, no scopes, ready, verified
+	h.expectStep(guide.StepDeployForm)
 	h.expectView("Where does OpenMetadata run?")
 	if strings.Contains(h.view(), "Admin principals") {
 		t.Fatal("asked for admins that were given")
 	}
 	h.keys("enter", "w", "enter")
-	h.expectStep(stepIngestFiles) // no JWT question for 1.0
+	h.expectStep(guide.StepIngestFiles) // no JWT question for 1.0
 	h.expectView("OpenMetadata 1.0.2: authProvider auth0, with the service account's client id and secret.")
 }
 
@@ -430,7 +437,7 @@ func TestLegacyVersion(t *testing.T) {
 func TestCtrlCQuits(t *testing.T) {
 	h := newHarness(t, completeConfig(t))
 	h.keys("enter", "enter")
-	cmd := h.m.enter(stepApplyUI) // an Auth0 call in flight
+	cmd := h.m.enter(guide.StepApplyUI) // an Auth0 call in flight
 	_ = cmd
 	_, quit := h.m.Update(namedKeys["ctrl+c"])
 	if !h.m.aborted || quit == nil || h.m.ctx.Err() == nil {
@@ -442,12 +449,24 @@ func TestCtrlCQuits(t *testing.T) {
 }
 
 // TestMissingScopesAreNamedBeforeChanges: the scopes the credentials lack
-// are named on the Connected screen and again before each change.
+// are named on the Connect screen with the fix, and the wizard does not go
+// on to planning until a re-check finds them granted.
 func TestMissingScopesAreNamedBeforeChanges(t *testing.T) {
 	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.runner.Missing = []string{"create:clients"} })
 	want := "✗ create:clients — to " + steps.ScopeReason("create:clients")
-	h.expectView("! The Management credentials lack scopes this setup needs:", want)
-	h.keys("enter", "enter", "enter", "enter", "enter", "enter")
-	h.expectStep(stepConfirmUI)
-	h.expectView(`+ create application "OpenMetadata"`, want)
+	h.expectView("! The Management credentials lack scopes this setup needs:", want, "What to do: authorize application", "r re-check", "b back", "q quit")
+	h.keys("enter")
+	if h.m.step != guide.StepConnected || h.m.err == nil {
+		t.Fatalf("enter went on to step %d past missing scopes", h.m.step)
+	}
+	h.runner.Missing = nil // granted in the dashboard
+	h.keys("r")
+	h.expectStep(guide.StepConnected)
+	h.expectView("The credentials hold every Management API scope this setup needs.")
+	if len(h.conns) != 2 {
+		t.Fatalf("connections = %d, want 2 (the re-check connects again)", len(h.conns))
+	}
+	if slices.ContainsFunc(h.runner.Calls(), func(c string) bool { return strings.HasPrefix(c, "Plan") || strings.HasPrefix(c, "Apply") }) {
+		t.Fatalf("calls %q before the scopes were there", h.runner.Calls())
+	}
 }

@@ -72,13 +72,14 @@ func shortAppType(t string) string {
 func (f *flow) pickApp(clientID string) {
 	if clientID == "" {
 		f.d.appChoice = appCreate
-		f.cfg.Choices.AppID = ""
+		f.Cfg.Choices.AppID = ""
+		f.PickApp = false
 		return
 	}
-	f.cfg.Choices.AppID = clientID
-	for _, a := range f.apps {
+	f.Cfg.Choices.AppID = clientID
+	for _, a := range f.Apps {
 		if a.ClientID == clientID {
-			f.cfg.Choices.AppName = a.Name
+			f.Cfg.Choices.AppName = a.Name
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/viewport"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
@@ -16,29 +17,30 @@ import (
 // fileTab is one tab of a file preview: a deployment target's files (or the
 // ingestion files) and how to apply them.
 type fileTab struct {
-	name  string
-	files []openmetadata.File
-	apply string
+	name   string
+	phrase string // the name in a sentence: "bare metal"
+	files  []openmetadata.File
+	apply  string
 }
 
 // tabs groups files step s's files by target, in the order chosen.
-func (f *flow) tabs(s stepID) ([]fileTab, error) {
-	files, err := f.filesOf(s)
+func (f *flow) tabs(s guide.ID) ([]fileTab, error) {
+	files, err := f.FilesOf(s)
 	if err != nil {
 		return nil, err
 	}
-	if s == stepIngestFiles {
+	if s == guide.StepIngestFiles {
 		return []fileTab{{name: "Ingestion", files: files, apply: f.ingestApply()}}, nil
 	}
-	in := f.cfg.RenderInput(f.ui, f.sa)
+	in := f.Cfg.RenderInput(f.UI, f.SA)
 	// Absolute, so that the commands work as pasted in any folder.
-	dir := setup.AbsDir(f.cfg.Out)
+	dir := setup.AbsDir(f.Cfg.Out)
 	var tabs []fileTab
-	for _, t := range f.cfg.Targets {
+	for _, t := range f.Cfg.Targets {
 		spec, _ := render.Lookup(t)
-		tab := fileTab{name: spec.Title, apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
+		tab := fileTab{name: spec.Title, phrase: spec.Phrase, apply: strings.TrimRight(f.nextSteps(in, t, dir), "\n")}
 		for _, file := range files {
-			if targetOf(file) == t {
+			if guide.TargetOf(file) == t {
 				tab.files = append(tab.files, file)
 			}
 		}
@@ -50,12 +52,12 @@ func (f *flow) tabs(s stepID) ([]fileTab, error) {
 // ingestApply is how to use the workflowConfig, and where the ingestion-bot
 // JWT comes from when it was not given: the same text setup prints.
 func (f *flow) ingestApply() string {
-	return strings.TrimRight(render.IngestionNextSteps(f.cfg.RenderInput(f.ui, f.sa)), "\n")
+	return strings.TrimRight(render.IngestionNextSteps(f.Cfg.RenderInput(f.UI, f.SA)), "\n")
 }
 
 // ingestIntro describes the workflowConfig the chosen version gets.
 func (f *flow) ingestIntro() string {
-	v := f.cfg.Choices.Version
+	v := f.Cfg.Choices.Version
 	if v.Band() == openmetadata.BandLegacy {
 		return fmt.Sprintf("OpenMetadata %s: authProvider auth0, with the service account's client id and secret.", v)
 	}
@@ -95,7 +97,7 @@ func writtenText(st *Styles, out string, files []output.FileResult) string {
 // preview is the TUI's file preview: tabs, a scrollable viewport, the
 // commands to apply the files.
 type preview struct {
-	step   stepID
+	step   guide.ID
 	tabs   []fileTab
 	active int
 	vp     viewport.Model
@@ -106,7 +108,7 @@ type preview struct {
 	secret      bool // the active tab's files hold a secret
 }
 
-func newPreview(s stepID, tabs []fileTab) *preview {
+func newPreview(s guide.ID, tabs []fileTab) *preview {
 	vp := viewport.New()
 	// A long value (the JWKS URLs, a command) wraps onto more rows instead of
 	// being cut at the box's edge; the viewport scrolls by those rows.

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 )
 
@@ -80,7 +81,7 @@ func TestPreviewWrapsLongLines(t *testing.T) {
 	file := longFile(secret)
 	want := strings.Split(strings.ReplaceAll(strings.TrimRight(string(file.Data), "\n"), secret, mask), "\n")
 	st := plainStyles()
-	p := newPreview(stepDeployFiles, []fileTab{{name: "Docker", files: []openmetadata.File{file}}})
+	p := newPreview(guide.StepDeployFiles, []fileTab{{name: "Docker", files: []openmetadata.File{file}}})
 	lay := previewLayout{width: 42, height: 12, secrets: []string{secret}, ascii: true}
 	p.layout(st, lay)
 
@@ -183,25 +184,25 @@ func walkToDeployPreview(t *testing.T) *harness {
 	cfg := completeConfig(t)
 	cfg.Out = "openmetadata-auth0"
 	h := newHarness(t, cfg)
-	h.expectStep(stepConnected)
+	h.expectStep(guide.StepConnected)
 	h.keys("enter", "enter")
-	h.expectStep(stepServerForm)
+	h.expectStep(guide.StepServerForm)
 	h.keys("enter", "down", "enter", "enter", "enter")
-	h.expectStep(stepConfirmUI)
+	h.expectStep(guide.StepServiceForm)
 	h.keys("enter")
-	h.expectStep(stepAppReady)
+	h.expectStep(guide.StepConfirm)
 	h.keys("enter")
-	h.expectStep(stepServiceForm)
+	h.expectStep(guide.StepReady)
 	h.keys("enter")
-	h.expectStep(stepVerified)
+	h.expectStep(guide.StepVerified)
 	h.keys("enter")
-	h.expectStep(stepDeployForm)
+	h.expectStep(guide.StepDeployForm)
 	h.keys("enter")
 	h.typ("alice")
 	h.keys("enter")
 	h.typ("acme.com")
 	h.keys("enter")
-	h.expectStep(stepDeployFiles)
+	h.expectStep(guide.StepDeployFiles)
 	return h
 }
 
@@ -244,7 +245,7 @@ func TestPreviewStatusAlwaysShows(t *testing.T) {
 		{false, "… all the steps show once the files are written", applyLines},
 		{true, "… the full steps are printed when the wizard finishes", 20 - 1 - 1 - (minBoxRows + 2) - 1},
 	} {
-		p := newPreview(stepDeployFiles, []fileTab{tab})
+		p := newPreview(guide.StepDeployFiles, []fileTab{tab})
 		p.layout(st, previewLayout{width: 60, height: 20, written: tt.written, status: "✓ Wrote 1 file"})
 		lines := strings.Split(strings.TrimRight(p.view(st), "\n"), "\n")
 		if len(lines) > 20 || lines[len(lines)-1] != "✓ Wrote 1 file" || lines[len(lines)-2] != tt.note {

@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/steps"
@@ -49,11 +50,11 @@ func TestProgramSmoke(t *testing.T) {
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 
 	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*model)
-	if !m.aborted || m.step != stepConnected {
+	if !m.aborted || m.step != guide.StepConnected {
 		t.Fatalf("aborted %v on step %d", m.aborted, m.step)
 	}
-	if m.f.detected == nil || m.f.detected.String() != "2.0.2" || m.f.d.version != "2.0.2" {
-		t.Fatalf("detected %v, version default %q", m.f.detected, m.f.d.version)
+	if m.f.Detected == nil || m.f.Detected.String() != "2.0.2" || m.f.d.version != "2.0.2" {
+		t.Fatalf("detected %v, version default %q", m.f.Detected, m.f.d.version)
 	}
 	if got := runner.Calls(); !slices.Equal(got, []string{"Connect"}) {
 		t.Fatalf("calls %q", got)

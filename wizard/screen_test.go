@@ -8,6 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/om-auth0/om-auth0/guide"
+	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -20,17 +22,34 @@ func footerOf(h *harness) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-// TestAppReadyRevealKey: the key says what it does next.
+// TestAppReadyRevealKey: the key says what it does next; a public SPA
+// keeps no secret, so its screen has none to reveal.
 func TestAppReadyRevealKey(t *testing.T) {
-	h := newHarness(t, completeConfig(t))
-	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter")
-	h.expectStep(stepAppReady)
-	if f := footerOf(h); !strings.Contains(f, "r reveal secret") {
-		t.Fatalf("masked: %q", f)
-	}
-	h.keys("r")
-	if f := footerOf(h); !strings.Contains(f, "r hide secret") {
-		t.Fatalf("revealed: %q", f)
+	for _, tt := range []struct {
+		clientType openmetadata.ClientType
+		secret     bool
+	}{{openmetadata.Confidential, true}, {openmetadata.Public, false}} {
+		t.Run(string(tt.clientType), func(t *testing.T) {
+			h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Config.Choices.ClientType = tt.clientType })
+			h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
+			h.expectStep(guide.StepReady)
+			if got := strings.Contains(h.view(), "Client Secret"); got != tt.secret {
+				t.Fatalf("Client Secret row shown: %v, want %v:\n%s", got, tt.secret, h.view())
+			}
+			if !tt.secret {
+				if f := footerOf(h); strings.Contains(f, "reveal") {
+					t.Fatalf("nothing to reveal: %q", f)
+				}
+				return
+			}
+			if f := footerOf(h); !strings.Contains(f, "r reveal secret") {
+				t.Fatalf("masked: %q", f)
+			}
+			h.keys("r")
+			if f := footerOf(h); !strings.Contains(f, "r hide secret") {
+				t.Fatalf("revealed: %q", f)
+			}
+		})
 	}
 }
 
@@ -40,7 +59,7 @@ func TestFooterAt80Columns(t *testing.T) {
 	h := newHarness(t, completeConfig(t))
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.keys("enter", "enter")
-	h.expectStep(stepServerForm)
+	h.expectStep(guide.StepServerForm)
 	h.keys("enter") // to the client type: a select after a field, so shift+tab works too
 	f := footerOf(h)
 	for _, want := range []string{"enter select", "esc back", "ctrl+c quit", "↑↓ move"} {
@@ -61,8 +80,8 @@ func TestHeaderFitsNarrowScreens(t *testing.T) {
 		width            int
 		title, checklist string
 	}{
-		{100, "om-auth0 · Auth0 SSO for OpenMetadata", "● Connect  ○ Server Credentials  ○ Service Account  ○ Deployment  ○ Ingestion  ○ Done"},
-		{80, "om-auth0 ", "● Connect  ○ Server  ○ Service Account  ○ Deployment  ○ Ingestion  ○ Done"},
+		{100, "om-auth0 · Auth0 SSO for OpenMetadata", "● Connect  ○ Server Credentials  ○ Service Account  ○ Verify  ○ Deployment  ○ Ingestion  ○ Done"},
+		{80, "om-auth0 ", "● Connect  ○ Server  ○ Service  ○ Verify  ○ Deployment  ○ Ingestion  ○ Done"},
 	} {
 		h.send(tea.WindowSizeMsg{Width: tt.width, Height: 24})
 		lines := strings.Split(h.view(), "\n")
@@ -102,9 +121,9 @@ func TestAppRowKeepsClientID(t *testing.T) {
 func TestCtrlCOnDoneFinishes(t *testing.T) {
 	h := walkToDeployPreview(t)
 	h.keys("w", "enter") // write, on to Ingestion
-	h.expectStep(stepIngestForm)
+	h.expectStep(guide.StepIngestForm)
 	h.keys("enter", "w", "enter")
-	h.expectStep(stepDone)
+	h.expectStep(guide.StepDone)
 	_, quit := h.m.Update(namedKeys["ctrl+c"])
 	if !h.m.finished || h.m.aborted || quit == nil || h.m.ctx.Err() != nil {
 		t.Fatalf("finished %v, aborted %v, quit cmd %v, context %v", h.m.finished, h.m.aborted, quit, h.m.ctx.Err())
@@ -117,7 +136,7 @@ func TestValidationMessageFitsAt80Columns(t *testing.T) {
 	h := newHarness(t, completeConfig(t))
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter")
-	h.expectStep(stepDeployForm)
+	h.expectStep(guide.StepDeployForm)
 	h.keys("enter", "enter") // all targets; no admins given
 	const msg = "give at least one admin: an email address like john.doe@acme.com, or the part before @"
 	if h.m.liveErr != msg {
@@ -136,5 +155,24 @@ func TestValidationMessageFitsAt80Columns(t *testing.T) {
 	}
 	if !strings.Contains(h.view(), "┃ Admin principals") {
 		t.Fatalf("the focused field left the screen:\n%s", h.view())
+	}
+}
+
+// TestConfirmFitsSmallScreens: the whole plan of a separate service account
+// is taller than an 80×24 body; the question stays on screen and the plan
+// leaves out the fields (it says so), while 100×40 shows them.
+func TestConfirmFitsSmallScreens(t *testing.T) {
+	for _, tt := range []struct {
+		width, height int
+		fields        bool
+	}{{80, 24, false}, {100, 40, true}} {
+		h := newHarness(t, completeConfig(t))
+		h.send(tea.WindowSizeMsg{Width: tt.width, Height: tt.height})
+		h.keys("enter", "enter", "enter", "enter", "enter", "enter", "up", "up", "enter", "enter", "enter")
+		h.expectStep(guide.StepConfirm)
+		h.expectView(`+ create application "OpenMetadata Ingestion Bot"`, "Create in Auth0?")
+		if got := strings.Contains(h.view(), "callbacks"); got != tt.fields {
+			t.Errorf("%d×%d: fields shown %v, want %v:\n%s", tt.width, tt.height, got, tt.fields, h.view())
+		}
 	}
 }

@@ -3,14 +3,13 @@ package wizard
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
-	"github.com/om-auth0/om-auth0/output"
-	"github.com/om-auth0/om-auth0/setup"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -52,9 +51,9 @@ func versionHelp(vs string) string {
 // detectNote says where the version default came from.
 func (f *flow) detectNote() string {
 	switch {
-	case f.detected != nil:
-		return "detected " + f.detected.String() + " from /api/v1/system/version"
-	case f.detectErr != nil:
+	case f.Detected != nil:
+		return "detected " + f.Detected.String() + " from /api/v1/system/version"
+	case f.DetectErr != nil:
 		return "could not read /api/v1/system/version: give the version"
 	}
 	return ""
@@ -85,51 +84,76 @@ func appTypeName(t string) string {
 	return t
 }
 
-// planText shows a plan field by field, as the confirmation screen and --dry-run do.
-func planText(st *Styles, tenantHost string, p *steps.Plan) string {
+// infoText is what info step s shows, in both drivers; revealKey names the
+// key that reveals masked secrets (the TUI's r).
+func (f *flow) infoText(st *Styles, s guide.ID, reveal, revealKey bool) string {
+	switch s {
+	case guide.StepConnected:
+		return f.connectedText(st)
+	case guide.StepReady:
+		return f.readyText(st, reveal, revealKey)
+	case guide.StepVerified:
+		return present.Verification(st, f.Verification)
+	case guide.StepDone:
+		return f.doneText(st)
+	}
+	return ""
+}
+
+// readyText is the credentials of the applications the run applied: the
+// UI application (its secret only when OpenMetadata uses one: a public SPA
+// keeps none) and the service account's, secrets masked unless revealed;
+// revealKey names the key that reveals them.
+func (f *flow) readyText(st *Styles, reveal, revealKey bool) string {
 	var b strings.Builder
-	verb := "About to change tenant "
-	if !p.Writes() {
-		verb = "Nothing to change in tenant "
+	domain := f.Cfg.Connect.Domain.Host
+	if f.UI != nil {
+		b.WriteString(appText(st, "Application", f.UI, f.UIPlan.AsPlan(), f.uiSecretShown(), reveal, revealKey))
 	}
-	b.WriteString(verb + st.Value.Render(tenantHost) + "\n")
-	// One column for the values of every change, two spaces after the
-	// longest label (a row's wrapped value continues under it: hangingIndent).
-	width := 0
-	for _, c := range p.Changes {
-		for _, fc := range c.Fields {
-			width = max(width, len(fieldLabel(fc.Field)))
-		}
+	if f.SA != nil && f.SA.App != nil && f.SA.Mode == steps.Separate {
+		b.WriteString(appText(st, "Service account", f.SA.App, f.SAPlan.AsPlan(), true, reveal, revealKey))
 	}
-	for _, c := range p.Changes {
-		what := fmt.Sprintf("%s %s %q", c.Action, c.Resource, c.Name)
-		if c.Action == steps.Keep {
-			what = fmt.Sprintf("keep %s %q as it is", c.Resource, c.Name)
-		}
-		fmt.Fprintf(&b, "  %s %s\n", c.Mark(), what)
-		for _, fc := range c.Fields {
-			val := fc.Value("→")
-			if val == "" {
-				val = "(none)"
-			}
-			fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, fieldLabel(fc.Field))), val)
-		}
-		if c.Consequence != "" {
-			fmt.Fprintf(&b, "    %s\n", st.Warn.Render("! "+c.Consequence))
-		}
+	if f.SA != nil && f.SA.Mode == steps.Same {
+		b.WriteString("  " + st.Subtle.Render("It is also the service account (client credentials).") + "\n")
 	}
-	if p.Writes() {
-		b.WriteString("  Nothing else changes.\n")
+	if g := f.SA; g != nil && g.Grant != nil {
+		scopes := "no scopes"
+		if len(g.Grant.Scopes) > 0 {
+			scopes = "scopes " + strings.Join(g.Grant.Scopes, ", ")
+		}
+		fmt.Fprintf(&b, "%s Management API grant %s (%s)\n", st.CheckMark(), present.Outcome(f.SAPlan.AsPlan(), steps.ClientGrant, g.Grant.Audience, g.Grant.Created), scopes)
+	}
+	fmt.Fprintf(&b, "  %s %s\n", st.Label.Render("Domain        "), domain)
+	if !present.Writes(f.Plan()) {
+		b.WriteString("\n" + st.Subtle.Render("Nothing to change: the applications are already set up.") + "\n")
 	}
 	return b.String()
 }
 
-// fieldLabel is an Auth0 field name as the plan shows it: "grant types".
-func fieldLabel(field string) string { return strings.ReplaceAll(field, "_", " ") }
+// uiSecretShown says whether OpenMetadata uses the UI application's secret:
+// a confidential client's, or the guide's "same" service account's.
+func (f *flow) uiSecretShown() bool {
+	return f.Cfg.Choices.ClientType == openmetadata.Confidential || (f.SA != nil && f.SA.Mode == steps.Same)
+}
 
-// appReadyText is the application's credentials, the secret masked unless
-// revealed; revealKey adds the key that reveals it.
-func appReadyText(st *Styles, app *steps.App, domain string, reveal, revealKey bool) string {
+// hasSecretShown says whether the Ready screen masks a secret that r reveals.
+func (f *flow) hasSecretShown() bool {
+	if f.UI != nil && f.UI.ClientSecret != "" && f.uiSecretShown() {
+		return true
+	}
+	return f.SA != nil && f.SA.Mode == steps.Separate && f.SA.App != nil && f.SA.App.ClientSecret != ""
+}
+
+// appText is one application's credentials, with what the run did to it.
+func appText(st *Styles, what string, app *steps.App, p *steps.Plan, withSecret, reveal, revealKey bool) string {
+	word, _, _ := strings.Cut(present.Outcome(p, steps.Application, app.Name, app.Created), " (")
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s ready (%s)\n", st.CheckMark(), what, word)
+	fmt.Fprintf(&b, "  %s %s (%s)\n", st.Label.Render("Name          "), app.Name, appTypeName(app.AppType))
+	fmt.Fprintf(&b, "  %s %s\n", st.Label.Render("Client ID     "), app.ClientID)
+	if !withSecret {
+		return b.String()
+	}
 	secret := app.ClientSecret
 	switch {
 	case secret == "" && app.SecretUnavailable != "":
@@ -141,55 +165,20 @@ func appReadyText(st *Styles, app *steps.App, domain string, reveal, revealKey b
 	case !reveal:
 		secret = mask
 	}
-	kept := "created"
-	if !app.Created {
-		kept = "found"
-	}
-	return fmt.Sprintf("%s Application ready (%s)\n  %s %s\n  %s %s\n  %s %s\n  %s %s\n",
-		st.OK.Render("✓"), kept,
-		st.Label.Render("Name          "), fmt.Sprintf("%s (%s)", app.Name, appTypeName(app.AppType)),
-		st.Label.Render("Client ID     "), app.ClientID,
-		st.Label.Render("Client Secret "), secret,
-		st.Label.Render("Domain        "), domain)
-}
-
-// appliedNote is the line under the UI application's plan when it changes nothing.
-func appliedNote(p *steps.Plan) string {
-	if p != nil && !p.Writes() {
-		return "Nothing to change: the application is already set up."
-	}
-	return ""
-}
-
-// verificationText is the checklist of named checks.
-func verificationText(st *Styles, v *steps.Verification) string {
-	var b strings.Builder
-	b.WriteString("Verify\n")
-	if len(v.Checks) == 0 {
-		b.WriteString("  " + st.Subtle.Render("nothing to verify") + "\n")
-	}
-	for _, c := range v.Checks {
-		mark := st.OK.Render("✓")
-		if !c.OK {
-			mark = st.Fail.Render("✗")
-		}
-		line := "  " + mark + " " + c.Name
-		if c.Detail != "" {
-			line += st.Subtle.Render(" — " + c.Detail)
-		}
-		b.WriteString(line + "\n")
-	}
-	if !v.OK() {
-		b.WriteString(st.Warn.Render("Some checks failed: sign-in or ingestion may not work until they pass.") + "\n")
-	} else if len(v.Checks) > 0 {
-		b.WriteString(st.OK.Render("All checks passed.") + "\n")
-	}
+	fmt.Fprintf(&b, "  %s %s\n", st.Label.Render("Client Secret "), secret)
 	return b.String()
 }
 
 // errorText explains a failure: what it means and what to do.
 func errorText(st *Styles, err error) string {
 	var b strings.Builder
+	var ms *guide.MissingScopesError
+	if errors.As(err, &ms) {
+		b.WriteString(present.MissingScopes(st, ms.Missing))
+		b.WriteString("  " + st.Value.Render("What to do: ") + ms.Hint + "\n")
+		b.WriteString("  " + st.Subtle.Render("r re-checks them (om-auth0 connects again) once they are granted.") + "\n")
+		return b.String()
+	}
 	var se *steps.Error
 	if errors.As(err, &se) {
 		op := se.Op
@@ -216,38 +205,22 @@ func errorText(st *Styles, err error) string {
 	return b.String()
 }
 
-// missingScopesText names the scopes the credentials lack for the path
-// chosen, and what each is needed for.
-func missingScopesText(st *Styles, missing []string) string {
-	if len(missing) == 0 {
-		return st.OK.Render("✓") + " The credentials hold every Management API scope this setup needs.\n"
-	}
-	var b strings.Builder
-	b.WriteString(st.Warn.Render("! The Management credentials lack scopes this setup needs:") + "\n")
-	for _, s := range missing {
-		b.WriteString("  " + st.Fail.Render("✗ "+s) + st.Subtle.Render(" — to "+steps.ScopeReason(s)) + "\n")
-	}
-	b.WriteString("  Add them in Auth0 > Applications > APIs > Auth0 Management API > Machine to Machine\n" +
-		"  Applications; the step that needs one fails until then.\n")
-	return b.String()
-}
-
 // connectedText is the Connect section's summary.
 func (f *flow) connectedText(st *Styles) string {
 	var b strings.Builder
-	dom, _ := f.runner.Tenant()
+	dom, _ := f.Runner.Tenant()
 	name := dom.Host
-	if f.tenantName != "" {
-		name += " (" + f.tenantName + ")"
+	if f.TenantName != "" {
+		name += " (" + f.TenantName + ")"
 	}
 	b.WriteString(st.OK.Render("✓") + " Connected to tenant " + st.Value.Render(name) + "\n")
-	if f.cfg.Connect.APIToken != "" {
+	if f.Cfg.Connect.APIToken != "" {
 		b.WriteString("  with a Management API token\n")
 	} else {
-		b.WriteString("  as Management application " + f.cfg.Connect.ClientID + "\n")
+		b.WriteString("  as Management application " + f.Cfg.Connect.ClientID + "\n")
 	}
-	fmt.Fprintf(&b, "  %d Management API scopes granted\n\n", len(f.runner.GrantedScopes()))
-	b.WriteString(missingScopesText(st, f.runner.MissingScopes(f.cfg.Choices)))
+	fmt.Fprintf(&b, "  %d Management API scopes granted\n\n", len(f.Runner.GrantedScopes()))
+	b.WriteString(present.MissingScopes(st, nil)) // shown once the preflight passed
 	if f.opts.Sandbox {
 		b.WriteString("\n" + st.Sandbox.Render("This is the simulated tenant: nothing real is created in Auth0.") + "\n")
 	}
@@ -255,93 +228,37 @@ func (f *flow) connectedText(st *Styles) string {
 }
 
 // doneText is the final summary.
-func (f *flow) doneText(st *Styles) string {
-	var b strings.Builder
-	b.WriteString(st.OK.Render("✓") + " Auth0 SSO is ready for OpenMetadata\n")
-	row := func(label, value string) {
-		if value != "" {
-			fmt.Fprintf(&b, "  %s %s\n", st.Label.Render(fmt.Sprintf("%-9s", label)), value)
-		}
-	}
-	var created, updated, kept []string
-	for _, c := range f.changes {
-		s := fmt.Sprintf("%s %q", c.Resource, c.Name)
-		if c.Resource == steps.ClientGrant {
-			s = "Management API grant"
-		}
-		switch c.Action {
-		case steps.Create:
-			created = append(created, s)
-		case steps.Update:
-			updated = append(updated, s)
-		default:
-			kept = append(kept, s)
-		}
-	}
-	list := func(items []string) string {
-		if s := strings.Join(items, " · "); len(s) <= 84 {
-			return s
-		}
-		return strings.Join(items, "\n            ")
-	}
-	row("Created", list(created))
-	row("Updated", list(updated))
-	row("Kept", list(kept))
-	if f.sa != nil && f.sa.Mode == steps.Skip {
-		row("Skipped", "service account (ingestion uses the ingestion-bot JWT)")
-	}
-	files := f.allWritten()
-	out := f.cfg.Out
-	row("Files", fmt.Sprintf("%s%c (%s; those with a secret: mode 0600)", strings.TrimSuffix(out, "/"), filepath.Separator, output.Summary(files)))
-	for _, line := range output.Lines(out, files) {
-		fmt.Fprintf(&b, "            %s\n", line)
-	}
-	if advice := output.KeptAdvice(files); advice != "" {
-		b.WriteString(indent(advice, "            ") + "\n")
-	}
-	row("Again", st.Code.Render("om-auth0 setup --answers "+filepath.Join(out, setup.AnswersFile)))
-	if f.opts.Sandbox {
-		b.WriteString("\n" + st.Sandbox.Render("Simulated tenant: nothing real was created in Auth0.") + "\n")
-	}
-	return b.String()
+func (f *flow) doneText(st *Styles) string { return f.summary().Text(st) }
+
+// summary is what the run did, for the Done screen.
+func (f *flow) summary() present.Summary {
+	sum := f.State.Summary()
+	sum.Sandbox = f.opts.Sandbox
+	return sum
 }
 
 // nextStepsText is how to apply each target's files, then how to use the
 // ingestion config (once, whatever the targets), printed when the wizard
 // ends so the commands stay in the terminal's scrollback.
 func (f *flow) nextStepsText(st *Styles) string {
-	var tabs []fileTab
-	if len(f.written[stepDeployFiles]) > 0 {
-		deploy, err := f.tabs(stepDeployFiles)
+	var next []present.NextStep
+	if len(f.Written[guide.StepDeployFiles]) > 0 {
+		deploy, err := f.tabs(guide.StepDeployFiles)
 		if err != nil {
 			return ""
 		}
-		tabs = deploy
-	}
-	if len(f.written[stepIngestFiles]) > 0 {
-		tabs = append(tabs, fileTab{name: "Ingestion", apply: f.ingestApply()})
-	}
-	var b strings.Builder
-	for _, t := range tabs {
-		if t.apply != "" {
-			b.WriteString("\n" + st.Heading.Render("Next: "+t.name) + "\n" + indent(t.apply, "  ") + "\n")
+		for _, t := range deploy {
+			next = append(next, present.NextStep{What: t.phrase, Text: t.apply})
 		}
 	}
-	return b.String()
+	if len(f.Written[guide.StepIngestFiles]) > 0 {
+		next = append(next, present.NextStep{What: "ingestion", Text: f.ingestApply()})
+	}
+	return present.NextSteps(st, next)
 }
 
 // createdText lists what a run that stopped early already created in Auth0.
-func createdText(created []string) string {
-	if len(created) == 0 {
-		return "Nothing was created in Auth0.\n"
-	}
-	var b strings.Builder
-	b.WriteString("Already created in Auth0 (kept; a second run finds and reuses them):\n")
-	for _, c := range created {
-		b.WriteString("  • " + c + "\n")
-	}
-	return b.String()
-}
+func createdText(created []string) string { return present.Created(plainStyles(), created) }
 
 // plural is "1 file", "2 files".
 func plural(n int, noun string) string {

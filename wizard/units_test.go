@@ -9,15 +9,17 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
 func TestValidators(t *testing.T) {
-	bot := (&flow{cfg: &setup.Config{Choices: steps.Choices{AppName: "OpenMetadata"}}}).validBotName
+	bot := (&flow{State: guide.NewState(&setup.Config{Choices: steps.Choices{AppName: "OpenMetadata"}})}).validBotName
 	tests := []struct {
 		name     string
 		validate func(string) error
@@ -111,38 +113,20 @@ func TestMaskSecrets(t *testing.T) {
 	}
 }
 
-// TestStepOrder: every step belongs to a section, in order, and each kind
-// is what the drivers expect.
-func TestStepOrder(t *testing.T) {
-	prev := secConnect
-	for s := stepID(0); s < numSteps; s++ {
-		if s.section() < prev {
-			t.Fatalf("step %d goes back to section %d", s, s.section())
-		}
-		prev = s.section()
-		if s.writes() && s.kind() != kindWork {
-			t.Fatalf("step %d writes but is not an Auth0 call", s)
-		}
-	}
-	if stepDone.section() != secDone || stepVerified.section() != secService || stepConnected.section() != secConnect {
-		t.Fatal("sections are misassigned")
-	}
-}
-
 func TestPlanText(t *testing.T) {
 	p := &steps.Plan{Changes: []steps.Change{
 		{Action: steps.Keep, Resource: steps.Application, Name: "OpenMetadata"},
 		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
 	}}
-	got := planText(plainStyles(), "acme.us.auth0.com", p)
+	got := present.Plan(plainStyles(), "acme.us.auth0.com", p.Changes)
 	for _, want := range []string{"About to change tenant acme.us.auth0.com", `= keep application "OpenMetadata" as it is`,
 		`~ update client grant "https://acme/api/v2/"`, "read:users → read:clients", "Nothing else changes."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("plan text lacks %q:\n%s", want, got)
 		}
 	}
-	if got := planText(plainStyles(), "acme", &steps.Plan{Changes: []steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "x"}}}); !strings.HasPrefix(got, "Nothing to change") {
+	if got := present.Plan(plainStyles(), "acme", []steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "x"}}); !strings.HasPrefix(got, "Nothing to change") {
 		t.Errorf("a plan that keeps everything reads %q", got)
 	}
 }
@@ -155,23 +139,23 @@ func TestNextStepsTextIngestionOnce(t *testing.T) {
 	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, ClientType: openmetadata.Public}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
-	f.renderFiles = fakeFiles(cfg)
-	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
-	f.written[stepDeployFiles] = []output.FileResult{{Path: "docker/openmetadata_auth0.env"}, {Path: "bare-metal/openmetadata-auth0.yaml"}, {Path: "kubernetes/values-auth0.yaml"}}
-	f.written[stepIngestFiles] = []output.FileResult{{Path: "ingestion/workflow-config.yaml"}, {Path: "answers.yaml"}}
+	f.RenderFiles = fakeFiles(cfg)
+	f.UI = &steps.App{ClientID: "uiClient9xYtQ2vQa", Name: "OpenMetadata", AppType: "spa"}
+	f.Written[guide.StepDeployFiles] = []output.FileResult{{Path: "docker/openmetadata_auth0.env"}, {Path: "bare-metal/openmetadata-auth0.yaml"}, {Path: "kubernetes/values-auth0.yaml"}}
+	f.Written[guide.StepIngestFiles] = []output.FileResult{{Path: "ingestion/workflow-config.yaml"}, {Path: "answers.yaml"}}
 
 	got := f.nextStepsText(plainStyles())
-	for _, once := range []string{"Next: Docker", "Next: Bare Metal", "Next: Kubernetes", "Next: Ingestion",
+	for _, once := range []string{"Next steps for Docker:", "Next steps for bare metal:", "Next steps for Kubernetes:", "Next steps for ingestion:",
 		"Settings > Bots > ingestion-bot", "metadata ingest -c"} {
 		if n := strings.Count(got, once); n != 1 {
 			t.Errorf("%q appears %d times, want once:\n%s", once, n, got)
 		}
 	}
-	if strings.Index(got, "Next: Ingestion") < strings.Index(got, "Next: Kubernetes") {
+	if strings.Index(got, "Next steps for ingestion:") < strings.Index(got, "Next steps for Kubernetes:") {
 		t.Errorf("ingestion comes before a target:\n%s", got)
 	}
 	// The Ingestion tab's steps are that same text.
-	tabs, err := f.tabs(stepIngestFiles)
+	tabs, err := f.tabs(guide.StepIngestFiles)
 	if err != nil || len(tabs) != 1 || !strings.Contains(got, indent(tabs[0].apply, "  ")) {
 		t.Errorf("ingestion tab %+v (%v) differs from the text printed at the end:\n%s", tabs, err, got)
 	}
@@ -189,9 +173,9 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 	cfg.Choices = steps.Choices{OMURL: "https://om.acme.internal", Version: openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, ClientType: openmetadata.Confidential}
 	cfg.Targets, cfg.Admins, cfg.PrincipalDomain = render.AllTargets, []string{"alice"}, "acme.com"
 	f := newFlow(Options{Config: cfg})
-	f.renderFiles = fakeFiles(cfg)
-	f.ui = &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "s3cret", Name: "OpenMetadata", AppType: "regular_web"}
-	f.written[stepDeployFiles] = []output.FileResult{{Path: "om out/docker/openmetadata_auth0.env"}}
+	f.RenderFiles = fakeFiles(cfg)
+	f.UI = &steps.App{ClientID: "uiClient9xYtQ2vQa", ClientSecret: "s3cret", Name: "OpenMetadata", AppType: "regular_web"}
+	f.Written[guide.StepDeployFiles] = []output.FileResult{{Path: "om out/docker/openmetadata_auth0.env"}}
 
 	got := f.nextStepsText(plainStyles())
 	abs := filepath.Join(base, "om out")
@@ -221,7 +205,7 @@ func TestPlanTextColumns(t *testing.T) {
 		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
 			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
 	}}
-	got := planText(plainStyles(), "acme.us.auth0.com", p)
+	got := present.Plan(plainStyles(), "acme.us.auth0.com", p.Changes)
 	col := -1
 	for _, want := range []string{"non_interactive", "client_secret_post", "client_credentials", "read:users → read:clients"} {
 		var line string
@@ -310,6 +294,29 @@ func TestWrapLines(t *testing.T) {
 	for _, tt := range tests {
 		if got := wrapLines(tt.in, 28); !slices.Equal(got, tt.want) {
 			t.Errorf("wrapLines(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAppTextSaysWhatTheRunDid: right after an update the application is
+// "updated", not "found"; created and kept ones say so too.
+func TestAppTextSaysWhatTheRunDid(t *testing.T) {
+	app := &steps.App{ClientID: "ui", Name: "OpenMetadata", AppType: "spa"}
+	for _, tt := range []struct {
+		action  steps.Action
+		created bool
+		want    string
+	}{
+		{steps.Update, false, "Application ready (updated)"},
+		{steps.Create, true, "Application ready (created)"},
+		{steps.Keep, false, "Application ready (already set up)"},
+	} {
+		a := *app
+		a.Created = tt.created
+		p := &steps.Plan{Changes: []steps.Change{{Action: tt.action, Resource: steps.Application, Name: "OpenMetadata",
+			Fields: []steps.FieldChange{{Field: "callbacks", From: "a", To: "b"}}}}}
+		if got := appText(plainStyles(), "Application", &a, p, false, false, false); !strings.Contains(got, tt.want) || strings.Contains(got, "Client Secret") {
+			t.Errorf("%s: %q, want %q and no secret row", tt.action, got, tt.want)
 		}
 	}
 }

@@ -93,7 +93,7 @@ func validPrincipalDomain(s string) error {
 // validBotName: the service account's name is an application name other
 // than the UI application's (setup.CheckBotName).
 func (f *flow) validBotName(s string) error {
-	return setup.CheckBotName(s, f.cfg.Choices.AppName)
+	return setup.CheckBotName(s, f.Cfg.Choices.AppName)
 }
 
 // validJWT accepts nothing (a placeholder is written) or a JWT's three parts.

@@ -8,8 +8,8 @@
 //	res, err := wizard.Run(ctx, wizard.Options{IO: ios, Config: cfg, Connect: connect})
 //
 // The UI draws on stderr, so stdout stays clean for --json. Both drivers walk
-// the same steps (flow.go), build the same huh forms (forms.go) and make the
-// same steps.Runner calls; only the presentation differs.
+// the guide's table (package guide), build the same huh forms (forms.go) and
+// make the same steps.Runner calls; only the presentation differs.
 package wizard
 
 import (
@@ -52,7 +52,8 @@ type Options struct {
 	Sandbox bool
 }
 
-// Run runs the wizard until Done and returns the run's result. When the
+// Run runs the wizard until Done and returns the run's result, with an
+// error when a verification check failed (the files are written). When the
 // operator quits with Ctrl+C it lists on stderr what was already created in
 // Auth0 and returns an error matching context.Canceled and huh.ErrUserAborted
 // (exit 130). Quitting from an error view returns that error (exit 1). A
@@ -91,20 +92,21 @@ func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
 	w := styledWriter(ios)
 	switch {
 	case g.crash != nil:
-		fmt.Fprint(w, createdText(f.created()))
+		fmt.Fprint(w, createdText(f.Created(context.Background())))
 		return nil, g.crash
 	case m.aborted || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
-		fmt.Fprint(w, createdText(f.created()))
+		fmt.Fprint(w, createdText(f.Created(context.Background())))
 		return nil, ErrAborted
 	case err != nil:
 		return nil, fmt.Errorf("wizard: %w", err)
 	case m.quitErr != nil:
-		fmt.Fprint(w, createdText(f.created()))
+		fmt.Fprint(w, createdText(f.Created(context.Background())))
 		return nil, m.quitErr
 	}
 	// Not wrapped: the terminal's own soft wrap keeps long commands copyable.
 	fmt.Fprint(w, f.doneText(m.st)+f.nextStepsText(m.st))
-	return f.result(), nil
+	// A failed check fails the run (exit 1), though the files are written.
+	return f.result(), f.VerifyErr()
 }
 
 // styledWriter writes styled text to stderr in the colours it can show.

@@ -190,7 +190,7 @@ func (r *Runner) ManagementAPIScopes(context.Context) ([]steps.Scope, error) {
 
 // PlanServiceAccount implements steps.Runner: SAPlan, else a new
 // application c.BotAppName (or the change of the UI application in "same"
-// mode) and a grant of c.Scopes.
+// mode) and a grant of c.Scopes; no change in "skip" mode.
 func (r *Runner) PlanServiceAccount(_ context.Context, c steps.Choices, ui *steps.App) (*steps.ServiceAccountPlan, error) {
 	r.LastChoices = c
 	r.PlannedUI = ui
@@ -199,6 +199,9 @@ func (r *Runner) PlanServiceAccount(_ context.Context, c steps.Choices, ui *step
 	}
 	if r.SAPlan != nil {
 		return r.SAPlan, nil
+	}
+	if c.ServiceAccount == steps.Skip {
+		return r.rememberSA(steps.NewServiceAccountPlan(nil), c), nil
 	}
 	grant := steps.Change{Action: steps.Create, Resource: steps.ClientGrant, Name: r.Domain.ManagementAudience(),
 		Fields: []steps.FieldChange{{Field: "scope", To: strings.Join(c.Scopes, " ")}}}
@@ -226,6 +229,9 @@ func (r *Runner) ApplyServiceAccount(_ context.Context, p *steps.ServiceAccountP
 	}
 	if r.SA != nil {
 		return r.SA, nil
+	}
+	if c.ServiceAccount == steps.Skip {
+		return &steps.ServiceAccount{Mode: steps.Skip}, nil
 	}
 	app := &steps.App{ClientID: BotClientID, ClientSecret: BotClientSecret, Name: c.BotAppName, AppType: "non_interactive", Created: true}
 	r.addCreated(fmt.Sprintf("application %q (client id %s)", c.BotAppName, app.ClientID), "client grant for the Auth0 Management API")

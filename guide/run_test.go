@@ -1,4 +1,4 @@
-package setup
+package guide
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/steps/stepstest"
 )
@@ -37,19 +38,19 @@ func newFake() *stepstest.Runner {
 	return r
 }
 
-func testConfig(t *testing.T, extra answers.Answers) *Config {
+func testConfig(t *testing.T, extra answers.Answers) *setup.Config {
 	t.Helper()
 	a := answers.Answers{Domain: "acme.us.auth0.com", ClientID: "m2m", OMURL: "https://om.acme.com", OMVersion: "1.6.4",
 		Admins: []string{"alice"}, PrincipalDomain: "acme.com", Out: filepath.Join(t.TempDir(), "out")}
-	flags := Layer{Source: FromFlags, Answers: extra}
-	cfg, missing, err := Resolve(flags, Layer{Source: FromFile, Path: "answers.yaml", Answers: a, Secrets: answers.Secrets{ClientSecret: m2mSecret}})
+	flags := setup.Layer{Source: setup.FromFlags, Answers: extra}
+	cfg, missing, err := setup.Resolve(flags, setup.Layer{Source: setup.FromFile, Path: "answers.yaml", Answers: a, Secrets: answers.Secrets{ClientSecret: m2mSecret}})
 	if err != nil || len(missing) > 0 {
-		t.Fatalf("Resolve: %v, missing %v", err, missing)
+		t.Fatalf("setup.Resolve: %v, missing %v", err, missing)
 	}
 	return cfg
 }
 
-func connectTo(r steps.Runner) ConnectFunc {
+func connectTo(r steps.Runner) setup.ConnectFunc {
 	return func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return r, nil }
 }
 
@@ -57,7 +58,7 @@ func TestRunCreatesAndWrites(t *testing.T) {
 	cfg := testConfig(t, answers.Answers{Targets: []string{"docker"}})
 	r := newFake()
 	var progress, report bytes.Buffer
-	res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, Report: &report, ASCII: true})
+	res, err := Run(context.Background(), cfg, connectTo(r), Options{Progress: &progress, Report: &report, ASCII: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ ok: files in ` + cfg.Out + ": 3 written\n"
 func TestRunReportsIngestionStepsOnce(t *testing.T) {
 	cfg := testConfig(t, answers.Answers{}) // every target
 	var report bytes.Buffer
-	if _, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{Report: &report, ASCII: true}); err != nil {
+	if _, err := Run(context.Background(), cfg, connectTo(newFake()), Options{Report: &report, ASCII: true}); err != nil {
 		t.Fatal(err)
 	}
 	got := report.String()
@@ -136,7 +137,7 @@ func TestRunReportsIngestionStepsOnce(t *testing.T) {
 func TestRunProgressMarks(t *testing.T) {
 	for _, ascii := range []bool{true, false} {
 		var progress bytes.Buffer
-		_, err := Run(context.Background(), testConfig(t, answers.Answers{}), connectTo(newFake()), RunOptions{Progress: &progress, ASCII: ascii})
+		_, err := Run(context.Background(), testConfig(t, answers.Answers{}), connectTo(newFake()), Options{Progress: &progress, ASCII: ascii})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +152,7 @@ func TestRunDryRunChangesNothing(t *testing.T) {
 	cfg := testConfig(t, answers.Answers{ClientType: "confidential"})
 	r := newFake()
 	var report bytes.Buffer
-	res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{DryRun: true, Report: &report, ASCII: true})
+	res, err := Run(context.Background(), cfg, connectTo(r), Options{DryRun: true, Report: &report, ASCII: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestRunDryRunChangesNothing(t *testing.T) {
 func TestRunPreflightStopsBeforeAnyPlan(t *testing.T) {
 	r := newFake()
 	r.Missing = []string{"create:clients", "read:client_grants"}
-	res, err := Run(context.Background(), testConfig(t, answers.Answers{}), connectTo(r), RunOptions{})
+	res, err := Run(context.Background(), testConfig(t, answers.Answers{}), connectTo(r), Options{})
 	var se *steps.Error
 	if !errors.As(err, &se) {
 		t.Fatalf("error = %v, want a *steps.Error", err)
@@ -208,7 +209,7 @@ func TestRunConsequenceNeedsYes(t *testing.T) {
 		r.SAPlan = steps.NewServiceAccountPlan([]steps.Change{{Action: steps.Update, Resource: steps.Application, Name: "OpenMetadata",
 			Consequence: "browser sign-in to OpenMetadata stops working"}})
 		r.SA = &steps.ServiceAccount{Mode: steps.Same, App: r.UI, Grant: &steps.Grant{ID: "cgr_1", Audience: "https://acme.us.auth0.com/api/v2/", Created: true}}
-		_, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "same"}), connectTo(r), RunOptions{Yes: yes})
+		_, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "same"}), connectTo(r), Options{Yes: yes})
 		applied := slices.Contains(r.Methods(), "ApplyUIApp")
 		if yes {
 			if err != nil || !applied {
@@ -216,7 +217,7 @@ func TestRunConsequenceNeedsYes(t *testing.T) {
 			}
 			continue
 		}
-		var ie *InputError
+		var ie *setup.InputError
 		if !errors.As(err, &ie) || !strings.Contains(err.Error(), "browser sign-in to OpenMetadata stops working; pass --yes") || applied {
 			t.Fatalf("without --yes: error %v, calls %v", err, r.Methods())
 		}
@@ -228,12 +229,13 @@ func TestRunFailureNamesWhatWasCreated(t *testing.T) {
 	r.SAPlan = steps.NewServiceAccountPlan([]steps.Change{{Action: steps.Create, Resource: steps.Application, Name: "OpenMetadata Ingestion Bot"}})
 	r.Fail["ApplyServiceAccount"] = &steps.Error{Op: `create application "OpenMetadata Ingestion Bot"`, Meaning: "Auth0 failed", Hint: "try again", Status: 500, Code: "server_error", Auth0Message: "boom"}
 	var progress bytes.Buffer
-	res, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "separate"}), connectTo(r), RunOptions{Progress: &progress})
-	var re *RunError
+	res, err := Run(context.Background(), testConfig(t, answers.Answers{ServiceAccount: "separate"}), connectTo(r), Options{Progress: &progress})
+	var re *setup.RunError
 	if !errors.As(err, &re) {
-		t.Fatalf("error = %v, want a *RunError", err)
+		t.Fatalf("error = %v, want a *setup.RunError", err)
 	}
-	want := `create application "OpenMetadata Ingestion Bot": Auth0 failed — try again` + "\nAlready created in Auth0: application \"OpenMetadata\" (client id ui-id)"
+	want := `create application "OpenMetadata Ingestion Bot": Auth0 failed — try again` +
+		"\nAlready created in Auth0: kept, and found again by the next run.\n  - application \"OpenMetadata\" (client id ui-id)"
 	if err.Error() != want {
 		t.Fatalf("error:\n%s\nwant:\n%s", err, want)
 	}
@@ -248,7 +250,7 @@ func TestRunVerificationFailureStillWritesFiles(t *testing.T) {
 	r.Verification = steps.Verification{Checks: []steps.Check{{Name: "token with HTTP Basic", OK: false, Detail: "401 access_denied"}}}
 	cfg := testConfig(t, answers.Answers{})
 	var progress bytes.Buffer
-	res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, ASCII: true})
+	res, err := Run(context.Background(), cfg, connectTo(r), Options{Progress: &progress, ASCII: true})
 	if err == nil || !strings.Contains(err.Error(), "verification failed (token with HTTP Basic)") {
 		t.Fatalf("error = %v", err)
 	}
@@ -269,7 +271,7 @@ func TestRunSecretsOnlyWhenRevealed(t *testing.T) {
 			Grant: &steps.Grant{ID: "cgr_1", ClientID: "bot-id", Audience: "https://acme.us.auth0.com/api/v2/", Scopes: []string{"read:clients"}, Created: true}}
 		cfg := testConfig(t, answers.Answers{ClientType: "confidential", ServiceAccount: "separate", Scopes: []string{"read:clients"}})
 		var progress, report bytes.Buffer
-		res, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, Report: &report, RevealSecrets: reveal})
+		res, err := Run(context.Background(), cfg, connectTo(r), Options{Progress: &progress, Report: &report, RevealSecrets: reveal})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +316,7 @@ func TestRunDetectsTheVersion(t *testing.T) {
 			cfg := testConfig(t, answers.Answers{})
 			cfg.Choices.Version = openmetadata.Version{}
 			var progress bytes.Buffer
-			_, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{DryRun: true, DetectVersion: tt.detect, Progress: &progress, ASCII: true})
+			_, err := Run(context.Background(), cfg, connectTo(newFake()), Options{DryRun: true, DetectVersion: tt.detect, Progress: &progress, ASCII: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -346,8 +348,8 @@ func TestRunValidatesBeforeConnecting(t *testing.T) {
 			_, err := Run(context.Background(), cfg, func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
 				connected = true
 				return newFake(), nil
-			}, RunOptions{})
-			var ie *InputError
+			}, Options{})
+			var ie *setup.InputError
 			if !errors.As(err, &ie) || connected || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error = %v, connected = %v", err, connected)
 			}
@@ -359,8 +361,8 @@ func TestRunConnectFailure(t *testing.T) {
 	want := &steps.Error{Op: "connect", Meaning: "bad credentials"}
 	res, err := Run(context.Background(), testConfig(t, answers.Answers{}), func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
 		return nil, want
-	}, RunOptions{})
-	var re *RunError
+	}, Options{})
+	var re *setup.RunError
 	if !errors.Is(err, want) || errors.As(err, &re) || res.Error == nil {
 		t.Fatalf("error = %v (%T)", err, err)
 	}
@@ -394,7 +396,7 @@ func TestRunReportsWhatHappenedToTheGrant(t *testing.T) {
 				Grant: &steps.Grant{ID: "cgr_1", ClientID: "bot-id", Audience: aud, Scopes: []string{"read:clients"}, Created: tc.created}}
 			cfg := testConfig(t, answers.Answers{ServiceAccount: "separate", Scopes: []string{"read:clients"}})
 			var progress bytes.Buffer
-			if _, err := Run(context.Background(), cfg, connectTo(r), RunOptions{Progress: &progress, ASCII: true}); err != nil {
+			if _, err := Run(context.Background(), cfg, connectTo(r), Options{Progress: &progress, ASCII: true}); err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(progress.String(), "ok: "+tc.want+"\n") {
@@ -411,7 +413,7 @@ func TestRunReportsWhatHappenedToTheGrant(t *testing.T) {
 func TestRunLegacySkipNamesTheJWT(t *testing.T) {
 	cfg := testConfig(t, answers.Answers{OMVersion: "1.0.2", ServiceAccount: "skip", Targets: []string{"docker"}})
 	var progress, report bytes.Buffer
-	if _, err := Run(context.Background(), cfg, connectTo(newFake()), RunOptions{Progress: &progress, Report: &report, ASCII: true}); err != nil {
+	if _, err := Run(context.Background(), cfg, connectTo(newFake()), Options{Progress: &progress, Report: &report, ASCII: true}); err != nil {
 		t.Fatal(err)
 	}
 	want := "ok: service account skipped: OpenMetadata 1.0.2 ingestion signs in with the ingestion-bot's JWT instead of an Auth0 service account\n"

@@ -1,0 +1,334 @@
+package guide
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/present"
+	"github.com/om-auth0/om-auth0/render"
+	"github.com/om-auth0/om-auth0/setup"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+// Options tune a non-interactive run.
+type Options struct {
+	// DryRun plans only: nothing changes in Auth0 and no file is written.
+	DryRun bool
+	// Yes accepts changes that need explicit confirmation (a plan change with a Consequence).
+	Yes bool
+	// Force overwrites output files changed outside om-auth0 instead of
+	// keeping them and writing the new content beside them (.new).
+	Force bool
+	// RevealSecrets shows secrets in the progress lines and the result.
+	RevealSecrets bool
+	// Progress gets one line per step, for a person (stderr). Nil discards.
+	Progress io.Writer
+	// Report gets the plan of a dry run, or the summary and next steps of a real run. Nil discards.
+	Report io.Writer
+	// ASCII avoids Unicode marks (NO_COLOR, or stderr is not a terminal).
+	ASCII bool
+	// DetectVersion asks OpenMetadata for its version when none was given;
+	// nil, or a failure, means openmetadata.Newest.
+	DetectVersion func(ctx context.Context, omURL string) (openmetadata.Version, error)
+}
+
+// Run is the guide without prompting: it walks the same table as the
+// wizard. Form steps take their answers from the Config (completed and
+// checked before connecting: nothing changes when one is wrong); Load steps,
+// which only feed prompts, are not needed; the confirmation needs --yes when
+// the plan has a consequence (a dry run stops there, having planned
+// everything); info steps print progress lines. The result is returned even
+// on failure (with Error set) so that --json can report it; the error is
+// then a *setup.InputError (nothing changed), a *setup.RunError (with what
+// was created) or the connection's error.
+func Run(ctx context.Context, cfg *setup.Config, connect setup.ConnectFunc, opts Options) (*setup.Result, error) {
+	st := NewState(cfg)
+	st.Connect, st.Yes, st.Force = connect, opts.Yes, opts.Force
+	s := &run{st: st, opts: opts, p: newPrinter(opts.Progress, opts.ASCII)}
+	err := s.do(ctx)
+	var input *setup.InputError
+	var se *steps.Error
+	if errors.As(err, &se) && se.BadInput && !errors.As(err, &input) {
+		// The tenant showed the answer wrong (an --app-id, a scope) before any change.
+		err = &setup.InputError{Err: err}
+	}
+	if err != nil && st.Runner != nil && !errors.As(err, &input) {
+		err = &setup.RunError{Err: err, Created: st.Created(ctx)}
+	}
+	res := st.Result(opts.RevealSecrets)
+	if opts.DryRun {
+		res = setup.NewResult(cfg.Answers().Domain, st.TenantName, s.dryUI, s.drySA, nil, s.dryFiles, opts.RevealSecrets)
+		res.DryRun = true
+	}
+	res.Plan = st.Plan()
+	if err != nil {
+		res.Error = setup.NewErrorResult(err)
+	}
+	return res, err
+}
+
+// run is one Run's state.
+type run struct {
+	st   *State
+	opts Options
+	p    *printer
+
+	// What a dry run reports: the applications as the plans leave them, and the files it would write.
+	dryUI    *steps.App
+	drySA    *steps.ServiceAccount
+	dryFiles []output.FileResult
+}
+
+// do walks the table from the first step the Config does not answer.
+func (s *run) do(ctx context.Context) error {
+	if err := s.complete(ctx); err != nil {
+		return err
+	}
+	st := s.st
+	for id := ID(0); id < NumSteps; id++ {
+		if id.Kind() == KindConfirm && s.opts.DryRun {
+			return s.dryRun()
+		}
+		if st.Skip(id) {
+			continue
+		}
+		if err := s.step(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step runs step id the non-interactive way.
+func (s *run) step(ctx context.Context, id ID) error {
+	st := s.st
+	switch id.Kind() {
+	case KindForm, KindLoad:
+		// Answered by the Config, completed and checked before connecting.
+		return nil
+	case KindPick:
+		return &setup.InputError{Err: errors.New("choosing an existing application needs --app-id when om-auth0 does not prompt")}
+	case KindConfirm:
+		if c, ok := st.Consequence(); ok && !s.opts.Yes {
+			return &setup.InputError{Err: fmt.Errorf("%s %s %q: %s; pass --yes to accept this, or choose otherwise (nothing was changed)", c.Action, c.Resource, c.Name, c.Consequence)}
+		}
+		return nil
+	case KindInfo:
+		return s.info(id)
+	}
+	res, err := st.Call(id)(ctx)
+	if err != nil {
+		return err
+	}
+	res.Apply(st)
+	return ctx.Err()
+}
+
+// info prints the progress lines of info step id, and applies the rules
+// that stop a run there.
+func (s *run) info(id ID) error {
+	st := s.st
+	switch id {
+	case StepConnected:
+		label := st.Cfg.Answers().Domain
+		if st.TenantName != "" {
+			label += " (" + st.TenantName + ")"
+		}
+		s.p.ok("connected to tenant %s", label)
+		return st.Preflight()
+	case StepReady:
+		s.p.ok("%s", appLine(st.UIPlan.AsPlan(), st.UI, s.opts.RevealSecrets))
+		s.secretWarning(st.UI)
+		s.serviceAccountLines()
+	case StepVerified:
+		for _, ch := range st.Verification.Checks {
+			if ch.OK {
+				s.p.ok("verified: %s", ch.Name)
+			} else {
+				s.p.fail("verification failed: %s: %s", ch.Name, ch.Detail)
+			}
+		}
+	case StepDone:
+		files := st.AllWritten()
+		s.p.ok("files in %s: %s", st.Cfg.Out, output.Summary(files))
+		if output.KeptAdvice(files) != "" {
+			s.p.warn("files changed outside om-auth0 were kept; om-auth0's version is beside each as %s (see below)", output.NewSuffix)
+		}
+		s.report()
+		return st.VerifyErr()
+	}
+	return nil
+}
+
+// complete answers the form steps from the Config: the version, detected
+// when not given, and the defaults that depend on it; then what the
+// renderers would refuse is refused, before the tenant changes.
+func (s *run) complete(ctx context.Context) error {
+	detected := openmetadata.Newest
+	cfg := s.st.Cfg
+	if cfg.Choices.Version == (openmetadata.Version{}) && s.opts.DetectVersion != nil {
+		omURL := cfg.Choices.OMURL
+		v, err := s.opts.DetectVersion(ctx, omURL)
+		switch {
+		case err == nil:
+			detected = v
+			s.p.ok("OpenMetadata at %s is version %s", omURL, v)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		default:
+			s.p.warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, openmetadata.Newest)
+		}
+	}
+	if err := cfg.Complete(detected); err != nil {
+		return err
+	}
+	if err := render.Validate(cfg.RenderInput(s.placeholders())); err != nil {
+		return &setup.InputError{Err: err}
+	}
+	return nil
+}
+
+// placeholders stand for the applications' credentials before Auth0 has them.
+func (s *run) placeholders() (*steps.App, *steps.ServiceAccount) {
+	ui := &steps.App{ClientID: "<client-id>", ClientSecret: "<client-secret>"}
+	mode := s.st.Cfg.Choices.ServiceAccount
+	if mode == steps.Skip {
+		return ui, nil
+	}
+	return ui, &steps.ServiceAccount{Mode: mode, App: &steps.App{ClientID: "<bot-client-id>", ClientSecret: "<bot-client-secret>"}}
+}
+
+// secretWarning says when a secret the configuration needs could not be read.
+func (s *run) secretWarning(app *steps.App) {
+	if app != nil && app.SecretUnavailable != "" {
+		s.p.warn("the client secret of %q is unavailable (%s): the files hold a placeholder for it", app.Name, app.SecretUnavailable)
+	}
+}
+
+// dryRun lists the planned changes and the files without performing or writing any.
+func (s *run) dryRun() error {
+	st := s.st
+	c := st.Cfg.Choices
+	s.dryUI = st.PlannedUI()
+	if c.ServiceAccount != steps.Skip {
+		s.drySA = &steps.ServiceAccount{Mode: c.ServiceAccount, App: st.SAPlan.App(), Grant: st.SAPlan.Grant()}
+	}
+	// Only the paths and modes are shown, so placeholder credentials are enough to render.
+	files, err := st.Cfg.Files(s.placeholders())
+	if err != nil {
+		return err
+	}
+	s.dryFiles = output.Planned(st.Cfg.Out, files)
+	plan := st.Plan()
+	s.p.ok("planned %d change(s) to Auth0 and %d file(s); this is a dry run, so nothing was changed or written", countWrites(plan), len(files))
+	writePlan(s.opts.Report, s.p.st, st.Cfg, plan, files)
+	return nil
+}
+
+func countWrites(changes []steps.Change) int {
+	n := 0
+	for _, c := range changes {
+		if c.Action != steps.Keep {
+			n++
+		}
+	}
+	return n
+}
+
+// serviceAccountLines report the service-account step.
+func (s *run) serviceAccountLines() {
+	st := s.st
+	sa, p, v := st.SA, st.SAPlan.AsPlan(), st.Cfg.Choices.Version
+	if sa == nil || sa.Mode == steps.Skip || sa.App == nil {
+		// workflow-config.yaml then holds the ingestion-bot's JWT (or its
+		// placeholder) for every version; the report's ingestion steps
+		// (render.IngestionNextSteps) say where the token comes from.
+		instead := ""
+		if v.Band() == openmetadata.BandLegacy {
+			instead = " instead of an Auth0 service account"
+		}
+		s.p.ok("service account skipped: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT%s", v, instead)
+		return
+	}
+	if sa.Mode == steps.Separate {
+		s.p.ok("service account %s", appLine(p, sa.App, s.opts.RevealSecrets))
+	} else {
+		s.p.ok("service account is application %q (client id %s), %s", sa.App.Name, sa.App.ClientID, present.Outcome(p, steps.Application, sa.App.Name, false))
+	}
+	s.secretWarning(sa.App)
+	if g := sa.Grant; g != nil {
+		scopes := "no scopes"
+		if len(g.Scopes) > 0 {
+			scopes = "scopes " + strings.Join(g.Scopes, ", ")
+		}
+		s.p.ok("client grant for %s %s (%s)", g.Audience, present.Outcome(p, steps.ClientGrant, g.Audience, g.Created), scopes)
+	}
+}
+
+// appLine is the progress line of an application the plan created, updated or kept.
+func appLine(p *steps.Plan, app *steps.App, reveal bool) string {
+	line := fmt.Sprintf("application %q %s (client id %s)", app.Name, present.Outcome(p, steps.Application, app.Name, app.Created), app.ClientID)
+	if reveal && app.ClientSecret != "" {
+		line += ", client secret " + app.ClientSecret
+	}
+	return line
+}
+
+// report writes the summary and the next steps of a finished run, worded
+// as the wizard's Done screen and its closing next steps.
+func (s *run) report() {
+	w := s.opts.Report
+	if w == nil {
+		return
+	}
+	st := s.st
+	sum := st.Summary()
+	fmt.Fprint(w, sum.Text(s.p.st))
+	fmt.Fprint(w, present.NextSteps(s.p.st, setup.NextSteps(st.Cfg.RenderInput(st.UI, st.SA), st.Cfg.Out, st.Cfg.Targets)))
+}
+
+// writePlan writes a dry run's plan: each change to Auth0, then each file.
+func writePlan(w io.Writer, st *present.Styles, cfg *setup.Config, changes []steps.Change, files []openmetadata.File) {
+	if w == nil {
+		return
+	}
+	fmt.Fprintf(w, "Plan for tenant %s (dry run: nothing is changed or written)\n", cfg.Answers().Domain)
+	if len(changes) == 0 {
+		fmt.Fprintln(w, "  no change to Auth0")
+	}
+	fmt.Fprint(w, present.Changes(st, changes))
+	fmt.Fprintf(w, "Files that would be written into %s:\n", cfg.Out)
+	width := 0
+	for _, f := range files {
+		width = max(width, len(f.Path))
+	}
+	for _, f := range files {
+		fmt.Fprintf(w, "  %-*s  %04o\n", width, f.Path, f.Mode())
+	}
+}
+
+// printer writes progress lines, with Unicode marks or ASCII ones.
+type printer struct {
+	w  io.Writer
+	st *present.Styles
+}
+
+func newPrinter(w io.Writer, ascii bool) *printer {
+	if w == nil {
+		w = io.Discard
+	}
+	return &printer{w: w, st: present.Plain(ascii)}
+}
+
+func (p *printer) line(mark, format string, a ...any) {
+	fmt.Fprintf(p.w, mark+" "+format+"\n", a...)
+}
+
+func (p *printer) ok(format string, a ...any)   { p.line(p.st.CheckMark(), format, a...) }
+func (p *printer) fail(format string, a ...any) { p.line(p.st.FailMark(), format, a...) }
+func (p *printer) warn(format string, a ...any) { p.line(p.st.WarnMark(), format, a...) }
