@@ -295,7 +295,7 @@ func (r *run) publicKeysCheck() {
 	keys := r.f.sec.Authentication.PublicKeyURLs
 	tenantKeys := r.cfg.Connect.Domain.JWKSURL()
 	own := r.om.URL() + omapi.PathJWKS
-	dotless := hostDotless(own)
+	dotless := omapi.DotlessHost(own)
 	var problems []string
 	if !slices.Contains(keys, tenantKeys) {
 		problems = append(problems, "they lack the tenant's JWKS "+tenantKeys+" (users' Auth0 tokens are refused)")
