@@ -60,7 +60,7 @@ func (r *run) remedy() string {
 	case r.sourceMode() == "ENV":
 		return "the deployment owns these settings (SECURITY_CONFIG_SOURCE=ENV): put the files of " + out + " into it and restart OpenMetadata"
 	default:
-		return "OpenMetadata " + r.f.effective.String() + " keeps the settings of its database over the files: run om-auth0 apply (coming), " +
+		return "OpenMetadata " + r.f.effective.String() + " keeps the settings of its database over the files: run om-auth0 apply, " +
 			"or ./bootstrap/openmetadata-ops.sh remove-security-config --force in the server and restart every replica"
 	}
 }
@@ -410,7 +410,7 @@ func (r *run) sourceCheck() {
 	case len(over) > 0:
 		r.add(Check{ID: IDOMSettingsSource, Status: Fail,
 			Message: "the database overrides what the deployment sets: " + strings.Join(over, ", ") + " (" + mode + ")",
-			Fix: "the stored values win: set them with om-auth0 apply (coming), or take the deployment's with " +
+			Fix: "the stored values win: set them with om-auth0 apply, or take the deployment's with " +
 				"POST " + omapi.PathSettingsSource + "/{configType}/adopt, or set SECURITY_CONFIG_SOURCE=ENV and restart"})
 	default:
 		r.ok(IDOMSettingsSource, "the database overrides nothing the deployment sets (%s)", mode)
