@@ -230,22 +230,28 @@ func (s *Session) findApp(ctx context.Context) error {
 	return nil
 }
 
-// filesOnly is the refusal of an OpenMetadata before 1.10.
+// filesOnly is the refusal of an OpenMetadata before 1.10, naming the
+// files of the chosen targets that it reads instead.
 func (s *Session) filesOnly() error {
-	cfg := s.in.Config
-	var folders []string
-	for _, t := range cfg.Targets {
-		if spec, ok := render.Lookup(t); ok {
-			folders = append(folders, spec.Folder+"/")
+	cfg := *s.in.Config
+	cfg.Choices.Version = s.version.Version
+	which := "the files"
+	// Only the paths are named, so placeholder credentials render them.
+	placeholder := &steps.App{ClientID: "<client-id>", ClientSecret: "<client-secret>"}
+	if files, err := render.Render(cfg.RenderInput(placeholder, nil), cfg.Targets); err == nil {
+		var paths []string
+		for _, f := range files {
+			if f.Path != render.IngestionPath {
+				paths = append(paths, f.Path)
+			}
+		}
+		if len(paths) > 0 {
+			which = strings.Join(paths, ", ")
 		}
 	}
-	where := ""
-	if len(folders) > 0 {
-		where = " (" + strings.Join(folders, ", ") + ")"
-	}
 	return &setup.InputError{Err: fmt.Errorf("OpenMetadata %s reads its SSO settings from its configuration files, not from its database "+
-		"(1.10 and later keep them there, which om-auth0 apply writes): put the files of %s%s into the deployment, as setup's next steps say, "+
-		"and restart OpenMetadata", s.version.Raw, cfg.Out, where)}
+		"(1.10 and later keep them there, which om-auth0 apply writes): put %s of %s into the deployment, as setup's next steps say, "+
+		"and restart OpenMetadata", s.version.Raw, which, cfg.Out)}
 }
 
 // deploymentOwns is the refusal of a 2.1 server whose deployment owns the

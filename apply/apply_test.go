@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/auth0/go-auth0"
@@ -277,7 +280,8 @@ func TestApplyRefusals(t *testing.T) {
 		want    []string
 	}{
 		{name: "OpenMetadata before 1.10 reads files", version: "1.6.4", usage: true,
-			want: []string{"OpenMetadata 1.6.4 reads its SSO settings from its configuration files", "docker/", "restart OpenMetadata"}},
+			want: []string{"OpenMetadata 1.6.4 reads its SSO settings from its configuration files",
+				"put docker/openmetadata_auth0.env, bare-metal/openmetadata-auth0.yaml, kubernetes/values-auth0.yaml of", "restart OpenMetadata"}},
 		{name: "confidential without the client-credentials grant fails validation", version: "2.0.2", opts: deployOptions{clientType: "confidential"},
 			want: []string{"validation of the settings failed", "client credentials", "Client Credentials grant type", "Auth0 Management API", "Nothing was stored"}},
 		{name: "confidential without the grant, newer validator", version: "2.1.0", opts: deployOptions{clientType: "confidential"},
@@ -483,5 +487,60 @@ func TestApplyDotlessHost(t *testing.T) {
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "refuses a host without a dot") ||
 		!strings.Contains(report.String(), "leave out OpenMetadata's own JWKS") {
 		t.Errorf("notes %q\n%s", res.Notes, report.String())
+	}
+}
+
+// A hostile OpenMetadata: escape sequences in its settings, a null
+// validation, settings of the wrong shape. Nothing panics, nothing it sent
+// reaches the terminal raw, and nothing is stored.
+func TestApplyHostileServer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, settings string
+		want           []string
+	}{
+		{"escape sequences, no verdict",
+			`{"authenticationConfiguration":{"provider":"\u001b[2Jbasic","clientId":"\u001b]0;pwn\u0007","publicKeyUrls":["\u001b[1mk"]},` +
+				`"authorizerConfiguration":{"adminPrincipals":["\u001b[31madmin"],"principalDomain":"x\u0007"}}`,
+			[]string{`its verdict is "", not "success"`, "basic → auth0", "[admin] → [alice]", "x → example.com", "[k] → ["}},
+		{"settings of the wrong shape",
+			`{"authenticationConfiguration":{"publicKeyUrls":"not a list"},"authorizerConfiguration":{"principalDomain":7}}`,
+			[]string{"not a SecurityConfiguration"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var puts atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case omapi.PathVersion:
+					_, _ = w.Write([]byte(`{"version":"2.0.2"}`))
+				case omapi.PathSecurityConfig:
+					if r.Method == http.MethodPut {
+						puts.Add(1)
+					}
+					_, _ = w.Write([]byte(tc.settings))
+				case omapi.PathValidate:
+					_, _ = w.Write([]byte(`null`))
+				default:
+					http.NotFound(w, r)
+				}
+			}))
+			t.Cleanup(srv.Close)
+			d := deploy(t, "2.0.2", deployOptions{omURL: func(*omsim.Server) string { return srv.URL }})
+			var out bytes.Buffer
+			res, err := Run(context.Background(), d.inputs(), RunOptions{Progress: &out, Report: &out})
+			if err == nil || res.Applied || puts.Load() != 0 {
+				t.Fatalf("err = %v, result %+v, %d PUT(s)", err, res, puts.Load())
+			}
+			if strings.ContainsAny(out.String()+err.Error(), "\x1b\x07") {
+				t.Errorf("server text reached the terminal raw:\n%q", out.String()+err.Error())
+			}
+			text := out.String() + err.Error()
+			for _, s := range tc.want {
+				if !strings.Contains(text, s) {
+					t.Errorf("output lacks %q:\n%s", s, text)
+				}
+			}
+		})
 	}
 }

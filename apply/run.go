@@ -109,7 +109,7 @@ func run(ctx context.Context, in Inputs, opts RunOptions, res *Result) error {
 	if !v.Passed() {
 		verr := &ValidationError{Problems: v.Problems(), Hint: validationHint(p, v)}
 		if len(verr.Problems) == 0 {
-			verr.Problems = []string{"status " + omapi.Clean(v.Status)}
+			verr.Problems = []string{fmt.Sprintf("its verdict is %q, not \"success\"", omapi.Clean(v.Status))}
 		}
 		if !opts.Force {
 			return verr
