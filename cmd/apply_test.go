@@ -166,3 +166,24 @@ func TestSetupApplyAgainstSandbox(t *testing.T) {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 }
+
+// Ctrl+C while apply reads is an interrupt: exit 130.
+func TestApplyInterrupted(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	ios.SetEnv(envOf(map[string]string{"AUTH0_DOMAIN": "acme.us.auth0.com", "AUTH0_API_TOKEN": "t", "OM_ADMIN_TOKEN": "x"}))
+	var opts *ApplyOptions
+	cmd := NewCmdApply(ios, func(_ context.Context, o *ApplyOptions) error { opts = o; return nil })
+	cmd.SetArgs([]string{"--answers", writeAnswers(t, t.TempDir()), "--om-url", "http://127.0.0.1:1", "--yes"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	opts.Connect = func(ctx context.Context, _ steps.ConnectRequest) (steps.Runner, error) {
+		cancel()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
+	if err := applyRun(ctx, opts); ExitCode(err) != ExitInterrupted {
+		t.Fatalf("applyRun = %v, exit %d", err, ExitCode(err))
+	}
+}
