@@ -142,7 +142,8 @@ func TestSetupApplyAgainstSandbox(t *testing.T) {
 		t.Errorf("stored %+v", got)
 	}
 	answers, err := os.ReadFile(filepath.Join(out, "answers.yaml"))
-	if err != nil || !strings.Contains(string(answers), "\napply: true\n") || strings.Contains(string(answers), om.AdminToken()) {
+	if err != nil || !strings.Contains(string(answers), "\napply: true\n") || !strings.Contains(string(answers), "# apply: true needs an OpenMetadata administrator") ||
+		strings.Contains(string(answers), om.AdminToken()) {
 		t.Errorf("answers.yaml (%v):\n%s", err, answers)
 	}
 	if strings.Contains(stdout.String()+stderr.String(), om.AdminToken()) || strings.Contains(stdout.String()+stderr.String(), secret) {
