@@ -188,3 +188,34 @@ func TestApplyInterrupted(t *testing.T) {
 		t.Fatalf("applyRun = %v, exit %d", err, ExitCode(err))
 	}
 }
+
+// setup --apply stores nothing in a dry run, nor for an OpenMetadata
+// before 1.10, whose files the next steps apply: each says so, exit 0.
+func TestSetupApplySkips(t *testing.T) {
+	tn := sandbox.NewTest(t, sandbox.Options{RateLimit: -1})
+	id, secret := tn.CreateM2MApp("ci", sandbox.WizardScopes)
+	for _, tc := range []struct {
+		name, version string
+		args          []string
+		want          string
+	}{
+		{"dry run", "2.0.2", []string{"--dry-run"}, "--apply: a dry run stores nothing in OpenMetadata"},
+		{"OpenMetadata 1.6", "1.6.4", nil, "--apply: OpenMetadata 1.6.4 reads its SSO settings from its files"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			om := omsim.NewTest(t, omsim.Options{Version: tc.version})
+			ios, _, _, stderr := iostreams.Test()
+			ios.SetEnv(envOf(map[string]string{"AUTH0_DOMAIN": tn.URL(), "AUTH0_CLIENT_ID": id, "AUTH0_CLIENT_SECRET": secret, "OM_ADMIN_TOKEN": om.AdminToken()}))
+			args := append([]string{"setup", "--no-input", "--yes", "--apply", "--om-url", om.URL(), "--target", "docker", "--admin", "alice@example.com",
+				"--out", filepath.Join(t.TempDir(), "out")}, tc.args...)
+			if code := Main(args, ios); code != ExitOK || !strings.Contains(stderr.String(), tc.want) {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			for _, r := range om.Requests() {
+				if r.Method == "PUT" || r.Path == omapi.PathValidate {
+					t.Errorf("sent %s %s", r.Method, r.Path)
+				}
+			}
+		})
+	}
+}
