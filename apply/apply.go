@@ -326,9 +326,19 @@ type Outcome struct {
 }
 
 // Apply stores the plan's settings, with the application's real secret,
-// then reads them back and compares them with the plan. A failed read
-// back or a difference is an error after the settings were stored.
+// then reads them back and compares them with the plan. Settings that
+// changed on the server since the plan was made are not overwritten: the
+// plan would send their old values back. A failed read back or a
+// difference is an error after the settings were stored.
 func (s *Session) Apply(ctx context.Context, p *Plan) (*Outcome, error) {
+	now, err := s.admin.SecurityConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w%s", err, credentialHint(err))
+	}
+	if changed := changedFields(p.current.Raw, now.Raw); len(changed) > 0 {
+		return nil, fmt.Errorf("OpenMetadata's SSO settings changed since the plan was made (%s): nothing was stored — run om-auth0 apply again to plan from them",
+			strings.Join(changed, ", "))
+	}
 	if err := s.admin.PutSecurityConfig(ctx, p.body); err != nil {
 		if omapi.StatusOf(err) == http.StatusConflict {
 			var e *omapi.Error
@@ -354,6 +364,28 @@ func (s *Session) Apply(ctx context.Context, p *Plan) (*Outcome, error) {
 	}
 	out.Confirmed = true
 	return out, nil
+}
+
+// changedFields names the fields that differ between two readings of the settings.
+func changedFields(before, after []byte) []string {
+	b, errB := flatten(before)
+	a, errA := flatten(after)
+	if errB != nil || errA != nil {
+		return []string{"the settings read are not JSON"}
+	}
+	var out []string
+	for name, v := range a {
+		if w, ok := b[name]; !ok || !sameJSON(v, w) {
+			out = append(out, omapi.Clean(name))
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			out = append(out, omapi.Clean(name))
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // readBackDiffs lists the planned fields the stored settings hold otherwise.

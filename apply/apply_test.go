@@ -544,3 +544,22 @@ func TestApplyHostileServer(t *testing.T) {
 		})
 	}
 }
+
+// Settings changed on the server between the plan and the confirmation
+// are not overwritten with the values the plan read.
+func TestApplyRefusesSettingsChangedSincePlan(t *testing.T) {
+	t.Parallel()
+	d := deploy(t, "2.0.2", deployOptions{})
+	changed := unowned(d.om.URL())
+	_, err := Run(context.Background(), d.inputs(), RunOptions{Confirm: func(context.Context, *Plan) error {
+		// Another administrator saves Settings > SSO meanwhile.
+		return d.om.SetStored(changed)
+	}})
+	if err == nil || !strings.Contains(err.Error(), "changed since the plan was made") ||
+		!strings.Contains(err.Error(), "authenticationConfiguration.enableSelfSignup") || count(calls(d.om), putConfig) != 0 {
+		t.Fatalf("err = %v, requests %v", err, calls(d.om))
+	}
+	if mustJSON(t, d.om.Settings()) != mustJSON(t, changed) {
+		t.Errorf("the other administrator's settings were overwritten:\n%s", mustJSON(t, d.om.Settings()))
+	}
+}
