@@ -19,6 +19,10 @@ type Answers struct {
 	Admins          []string `yaml:"admins,omitempty"`
 	PrincipalDomain string   `yaml:"principal_domain,omitempty"`
 	Out             string   `yaml:"out,omitempty"`
+	// Apply is whether setup puts the settings into a running OpenMetadata
+	// 1.10+ (setup --apply); nil means not given. The OpenMetadata
+	// credential it needs is never stored.
+	Apply *bool `yaml:"apply,omitempty"`
 }
 
 // Secrets are the answers never written to answers.yaml.

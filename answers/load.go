@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -212,6 +213,16 @@ func Parse(data []byte) (Answers, error) {
 				list = append(list, strings.TrimSpace(item.Value))
 			}
 			f.Set(reflect.ValueOf(list))
+		case reflect.Pointer: // *bool, the one pointer field
+			var b bool
+			if val.Kind != yaml.ScalarNode || val.Tag != "!!bool" || val.Decode(&b) != nil {
+				got := kindName(val)
+				if val.Kind == yaml.ScalarNode {
+					got = strconv.Quote(val.Value)
+				}
+				return a, &Error{Line: val.Line, Key: key, Msg: "must be true or false, not " + got}
+			}
+			f.Set(reflect.ValueOf(&b))
 		}
 	}
 	return a, nil

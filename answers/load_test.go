@@ -34,6 +34,8 @@ func TestParseErrors(t *testing.T) {
 		{"key given twice", "domain: a.auth0.com\nout: x\ndomain: b.auth0.com\n", 3, "domain", "given twice (first on line 1)"},
 		{"not a mapping", "- domain\n", 1, "", "an answers file is a mapping"},
 		{"invalid YAML", "domain: [unclosed\n", 0, "", "not valid YAML"},
+		{"apply is a boolean", "domain: a.auth0.com\napply: yes please\n", 2, "apply", `must be true or false, not "yes please"`},
+		{"apply is not a list", "apply: [true]\n", 1, "apply", "must be true or false, not a list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +114,7 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 		Domain: "http://127.0.0.1:4000", ClientID: "m2m-id", OMURL: "https://om.acme.com", OMVersion: "1.10.0",
 		ClientType: "public", AppName: "OpenMetadata: prod", AppID: "abc", ServiceAccount: "separate",
 		BotAppName: "OpenMetadata Ingestion Bot", Scopes: []string{"read:clients"}, Targets: []string{"docker", "kubernetes"},
-		Admins: []string{"alice", "bob"}, PrincipalDomain: "acme.com", Out: "./openmetadata-auth0",
+		Admins: []string{"alice", "bob"}, PrincipalDomain: "acme.com", Out: "./openmetadata-auth0", Apply: new(true),
 	}
 	data, err := Marshal(a)
 	if err != nil {

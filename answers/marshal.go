@@ -13,6 +13,9 @@ func Marshal(a Answers) ([]byte, error) {
 	buf.WriteString("# om-auth0 answers: replay with `om-auth0 setup --answers answers.yaml`.\n")
 	buf.WriteString("# Secrets are never stored here: give them with AUTH0_CLIENT_SECRET (or AUTH0_API_TOKEN)\n")
 	buf.WriteString("# and OM_INGESTION_BOT_JWT in the environment.\n")
+	if a.Apply != nil && *a.Apply {
+		buf.WriteString("# apply: true needs an OpenMetadata administrator too: OM_ADMIN_TOKEN, or --om-admin-email with OM_ADMIN_PASSWORD.\n")
+	}
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
 	if err := enc.Encode(a); err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/iostreams"
@@ -116,8 +117,7 @@ func NewCmdDoctor(ios *iostreams.IOStreams, runF func(context.Context, *DoctorOp
 	f.StringVar(&a.ClientID, "client-id", "", "Management API application's client id [$AUTH0_CLIENT_ID]")
 	f.StringVar(&sec.ClientSecret, "client-secret", "", "its client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
 	f.StringVar(&sec.APIToken, "api-token", "", "a Management API token instead; - reads stdin [$AUTH0_API_TOKEN]")
-	f.StringVar(&opts.OMToken, "om-token", "", "an OpenMetadata administrator's token, or - to read it from stdin [$"+envOMAdminToken+"]")
-	f.StringVar(&opts.OMAdminEmail, "om-admin-email", "", "an OpenMetadata administrator's email, to sign in with basic auth and the password in $"+envOMAdminPassword)
+	addOMCredentialFlags(f, &opts.OMToken, &opts.OMAdminEmail)
 	f.BoolVar(&opts.JSON, "json", false, "write the report to stdout as JSON")
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("out")
@@ -129,49 +129,14 @@ func NewCmdDoctor(ios *iostreams.IOStreams, runF func(context.Context, *DoctorOp
 
 func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 	ios := opts.IO
-	layers := []setup.Layer{opts.Flags, setup.EnvLayer(ios.Getenv)}
 	in := doctor.Inputs{Connect: opts.Connect, HTTPClient: opts.HTTPClient}
-	path := opts.AnswersPath
-	if path == "" {
-		out := opts.Flags.Answers.Out
-		if out == "" {
-			out = setup.DefaultOut
-		}
-		path = filepath.Join(out, setup.AnswersFile)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			in.AnswersMissing, path = path, ""
-		}
-	}
-	if path != "" {
-		file, err := setup.FileLayer(path)
-		if err != nil {
-			return asUsage(err)
-		}
-		layers = append(layers, file)
-		in.AnswersPath = path
-	}
-	cfg, _, err := setup.Resolve(layers...)
+	cfg, _, err := resolveDeployment(ios, opts.Flags, opts.AnswersPath, &in.AnswersPath, &in.AnswersMissing)
 	if err != nil {
-		return asUsage(err)
-	}
-	if cfg.Choices.OMURL, err = openmetadata.CheckURL(cfg.Choices.OMURL); err != nil {
-		return usageErrorf("--om-url: %w", err)
+		return err
 	}
 	in.Config = cfg
-
-	in.OMToken = strings.TrimSpace(opts.OMToken)
-	if in.OMToken == "" {
-		in.OMToken = strings.TrimSpace(ios.Getenv(envOMAdminToken))
-	}
-	if email := strings.TrimSpace(opts.OMAdminEmail); email != "" {
-		if opts.OMToken != "" {
-			return usageErrorf("both --om-token and --om-admin-email are given: give one OpenMetadata credential")
-		}
-		in.OMToken = ""
-		in.OMAdminEmail, in.OMAdminPassword = email, ios.Getenv(envOMAdminPassword)
-		if in.OMAdminPassword == "" {
-			return usageErrorf("--om-admin-email needs the password in %s", envOMAdminPassword)
-		}
+	if in.OMToken, in.OMAdminEmail, in.OMAdminPassword, err = omCredential(ios, opts.OMToken, opts.OMAdminEmail); err != nil {
+		return err
 	}
 
 	where := "OpenMetadata at " + cfg.Choices.OMURL
@@ -203,4 +168,70 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		return fmt.Errorf("%d check(s) failed: %s", len(failed), strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// resolveDeployment resolves what a deployment should have, as doctor and
+// apply read it: flags, environment, and the answers file (answersPath,
+// else answers.yaml in --out when it exists). read is set to the answers
+// file read; missing, when not nil, to the default one looked for and not
+// found. The OpenMetadata URL is checked.
+func resolveDeployment(ios *iostreams.IOStreams, flags setup.Layer, answersPath string, read, missing *string) (*setup.Config, []string, error) {
+	layers := []setup.Layer{flags, setup.EnvLayer(ios.Getenv)}
+	path := answersPath
+	if path == "" {
+		out := flags.Answers.Out
+		if out == "" {
+			out = setup.DefaultOut
+		}
+		path = filepath.Join(out, setup.AnswersFile)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			if missing != nil {
+				*missing = path
+			}
+			path = ""
+		}
+	}
+	if path != "" {
+		file, err := setup.FileLayer(path)
+		if err != nil {
+			return nil, nil, asUsage(err)
+		}
+		layers = append(layers, file)
+		*read = path
+	}
+	cfg, missingValues, err := setup.Resolve(layers...)
+	if err != nil {
+		return nil, nil, asUsage(err)
+	}
+	if cfg.Choices.OMURL, err = openmetadata.CheckURL(cfg.Choices.OMURL); err != nil {
+		return nil, nil, usageErrorf("--om-url: %w", err)
+	}
+	return cfg, missingValues, nil
+}
+
+// addOMCredentialFlags defines --om-token and --om-admin-email.
+func addOMCredentialFlags(f *pflag.FlagSet, token, email *string) {
+	f.StringVar(token, "om-token", "", "an OpenMetadata administrator's token, or - to read it from stdin [$"+envOMAdminToken+"]")
+	f.StringVar(email, "om-admin-email", "", "an OpenMetadata administrator's email, to sign in with basic auth and the password in $"+envOMAdminPassword)
+}
+
+// omCredential is the OpenMetadata administrator credential given: the
+// token (--om-token, after readSecretFlags, else OM_ADMIN_TOKEN), or the
+// email (--om-admin-email) with the password in OM_ADMIN_PASSWORD. Both, or
+// an email without a password, is a usage error; neither is "", "", "".
+func omCredential(ios *iostreams.IOStreams, tokenFlag, emailFlag string) (token, email, password string, err error) {
+	token = strings.TrimSpace(tokenFlag)
+	if token == "" {
+		token = strings.TrimSpace(ios.Getenv(envOMAdminToken))
+	}
+	if email = strings.TrimSpace(emailFlag); email == "" {
+		return token, "", "", nil
+	}
+	if tokenFlag != "" {
+		return "", "", "", usageErrorf("both --om-token and --om-admin-email are given: give one OpenMetadata credential")
+	}
+	if password = ios.Getenv(envOMAdminPassword); password == "" {
+		return "", "", "", usageErrorf("--om-admin-email needs the password in %s", envOMAdminPassword)
+	}
+	return "", email, password, nil
 }

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/om-auth0/om-auth0/apply"
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
@@ -41,6 +43,10 @@ type SetupOptions struct {
 	JSON          bool
 	RevealSecrets bool
 	Accessible    bool
+
+	// The OpenMetadata administrator of --apply.
+	OMToken      string
+	OMAdminEmail string
 }
 
 const setupExample = `  # Interactive: the wizard asks for whatever it is not given
@@ -100,6 +106,7 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 		Flags:  setup.Layer{Source: setup.FromFlags},
 	}
 	a, sec := &opts.Flags.Answers, &opts.Flags.Secrets
+	applyFlag := false
 	cmd := &cobra.Command{
 		Use:     "setup [flags]",
 		Short:   "Set up Auth0 SSO for OpenMetadata (the wizard; --no-input for scripts)",
@@ -114,8 +121,12 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 				secretFlag{"client-secret", "AUTH0_CLIENT_SECRET", &sec.ClientSecret},
 				secretFlag{"api-token", "AUTH0_API_TOKEN", &sec.APIToken},
 				secretFlag{"ingestion-jwt", "OM_INGESTION_BOT_JWT", &sec.IngestionJWT},
+				secretFlag{"om-token", envOMAdminToken, &opts.OMToken},
 			); err != nil {
 				return err
+			}
+			if cmd.Flags().Changed("apply") {
+				a.Apply = &applyFlag
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -145,10 +156,12 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 	f.BoolVar(&opts.JSON, "json", false, "write a machine-readable result to stdout")
 	f.BoolVar(&opts.RevealSecrets, "reveal-secrets", false, "show secrets on screen and in --json")
 	f.BoolVar(&opts.Accessible, "accessible", false, "line-by-line prompts for screen readers [$ACCESSIBLE]")
+	f.BoolVar(&applyFlag, "apply", false, "then put the settings into the running OpenMetadata (1.10+) over its API, as om-auth0 apply does; needs --yes without a terminal")
+	addOMCredentialFlags(f, &opts.OMToken, &opts.OMAdminEmail)
 
 	completeConfigFlags(cmd)
 	completeValues(cmd, "service-account", "separate", "same", "skip")
-	for _, name := range []string{"client-id", "client-secret", "api-token", "app-name", "app-id", "bot-app-name", "scopes"} {
+	for _, name := range []string{"client-id", "client-secret", "api-token", "app-name", "app-id", "bot-app-name", "scopes", "om-token", "om-admin-email"} {
 		completeValues(cmd, name)
 	}
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
@@ -218,6 +231,9 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 			// The wizard has said what was created; Main says "Interrupted.".
 			return ErrInterrupted
 		}
+		if err == nil && cfg.Apply {
+			fmt.Fprintf(ios.ErrOut, "--apply: the wizard does not apply the settings yet; run om-auth0 apply --answers %s\n", filepath.Join(cfg.Out, setup.AnswersFile))
+		}
 		if opts.JSON && res != nil {
 			if jerr := writeJSON(ios.Out, res); jerr != nil && err == nil {
 				err = jerr
@@ -228,6 +244,10 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 
 	if len(missing) > 0 {
 		return usageErrorf("%w\nGive them as flags, environment variables or in an answers file (--answers); see 'om-auth0 setup --help'.", setup.MissingError(missing))
+	}
+	applyIn, err := setupApplyInputs(opts, cfg)
+	if err != nil {
+		return err
 	}
 	report := ios.Out
 	if opts.JSON {
@@ -243,8 +263,12 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 		Report:        report,
 		ASCII:         !ios.ColorEnabled(),
 	})
+	var applied *apply.Result
+	if err == nil {
+		applied, err = setupApply(ctx, opts, cfg, applyIn)
+	}
 	if opts.JSON {
-		if jerr := writeJSON(ios.Out, res); jerr != nil && err == nil {
+		if jerr := writeJSON(ios.Out, withApply(res, applied)); jerr != nil && err == nil {
 			err = jerr
 		}
 	}

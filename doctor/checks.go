@@ -61,7 +61,7 @@ func (r *run) remedy() string {
 	case r.sourceMode() == "ENV":
 		return "the deployment owns these settings (SECURITY_CONFIG_SOURCE=ENV): put the files of " + out + " into it and restart OpenMetadata"
 	default:
-		return "OpenMetadata " + r.f.effective.String() + " keeps the settings of its database over the files: run om-auth0 apply (coming), " +
+		return "OpenMetadata " + r.f.effective.String() + " keeps the settings of its database over the files: run om-auth0 apply, " +
 			"or ./bootstrap/openmetadata-ops.sh remove-security-config --force in the server and restart every replica"
 	}
 }
@@ -296,7 +296,7 @@ func (r *run) publicKeysCheck() {
 	keys := r.f.sec.Authentication.PublicKeyURLs
 	tenantKeys := r.cfg.Connect.Domain.JWKSURL()
 	own := r.om.URL() + omapi.PathJWKS
-	dotless := hostDotless(own)
+	dotless := omapi.DotlessHost(own)
 	var problems []string
 	if !slices.Contains(keys, tenantKeys) {
 		problems = append(problems, "they lack the tenant's JWKS "+tenantKeys+" (users' Auth0 tokens are refused)")
@@ -411,7 +411,7 @@ func (r *run) sourceCheck() {
 	case len(over) > 0:
 		r.add(Check{ID: IDOMSettingsSource, Status: Fail,
 			Message: "the database overrides what the deployment sets: " + strings.Join(over, ", ") + " (" + mode + ")",
-			Fix: "the stored values win: set them with om-auth0 apply (coming), or take the deployment's with " +
+			Fix: "the stored values win: set them with om-auth0 apply, or take the deployment's with " +
 				"POST " + omapi.PathSettingsSource + "/{configType}/adopt, or set SECURITY_CONFIG_SOURCE=ENV and restart"})
 	default:
 		r.ok(IDOMSettingsSource, "the database overrides nothing the deployment sets (%s)", mode)

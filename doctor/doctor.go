@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -390,17 +389,6 @@ func (r *run) validate(ctx context.Context) {
 
 // errText is err's message made safe to print.
 func errText(err error) string { return omapi.Clean(err.Error()) }
-
-// hostDotless reports whether the URL's host has no dot, which OpenMetadata's
-// Auth0 validator refuses in publicKeyUrls.
-func hostDotless(u string) bool {
-	p, err := url.Parse(u)
-	if err != nil {
-		return false
-	}
-	h := p.Hostname()
-	return !strings.Contains(h, ".") && !strings.HasSuffix(h, ".auth0.com")
-}
 
 func containsFold(list []string, v string) bool {
 	return slices.ContainsFunc(list, func(s string) bool { return strings.EqualFold(strings.TrimSpace(s), v) })

@@ -227,3 +227,57 @@ func (zeros) Read(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
+
+// PutSecurityConfig stores a body and refuses, before sending it, one
+// whose client secret is the mask; 2.1 in ENV mode answers 409.
+func TestPutSecurityConfig(t *testing.T) {
+	ctx := context.Background()
+	om := omsim.NewTest(t, omsim.Options{Version: "2.0.2"})
+	c := newClient(t, om).WithToken(om.AdminToken())
+	stored := omsim.Auth0Confidential("https://t.auth0.com", "cid", "s3cret", om.URL(), []string{"alice"}, "a.com")
+	body, err := json.Marshal(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.PutSecurityConfig(ctx, body); err != nil {
+		t.Fatal(err)
+	}
+	if got := om.Settings().Authentication; got.ClientID != "cid" || got.OIDC == nil || got.OIDC.Secret != "s3cret" {
+		t.Fatalf("stored %+v", got)
+	}
+	om.ResetRequests()
+	stored.Authentication.OIDC.Secret = Mask
+	masked, _ := json.Marshal(stored)
+	for _, b := range [][]byte{masked, []byte(`[1]`)} {
+		if err := c.PutSecurityConfig(ctx, b); err == nil {
+			t.Errorf("PUT of %s was accepted", b)
+		}
+	}
+	if err := c.PutSecurityConfig(ctx, masked); !errors.Is(err, ErrMaskedSecret) {
+		t.Errorf("masked secret: %v", err)
+	}
+	if n := len(om.Requests()); n != 0 || om.Settings().Authentication.OIDC.Secret != "s3cret" {
+		t.Errorf("%d request(s) sent, stored secret %q", n, om.Settings().Authentication.OIDC.Secret)
+	}
+
+	env := omsim.NewTest(t, omsim.Options{Version: "2.1.0", SourceMode: omsim.ModeEnv})
+	err = newClient(t, env).WithToken(env.AdminToken()).PutSecurityConfig(ctx, body)
+	if StatusOf(err) != http.StatusConflict || !strings.Contains(err.Error(), "SECURITY_CONFIG_SOURCE=ENV") {
+		t.Errorf("ENV mode: %v", err)
+	}
+}
+
+func TestDotlessHost(t *testing.T) {
+	for u, want := range map[string]bool{
+		"http://localhost:8585/api/v1/system/config/jwks":    true,
+		"http://openmetadata:8585/api/v1/system/config/jwks": true,
+		"http://127.0.0.1:8585/api/v1/system/config/jwks":    false,
+		"https://om.acme.com/api/v1/system/config/jwks":      false,
+		"https://acme.us.auth0.com/.well-known/jwks.json":    false,
+		"%zz": false,
+	} {
+		if got := DotlessHost(u); got != want {
+			t.Errorf("DotlessHost(%q) = %v, want %v", u, got, want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/om-auth0/om-auth0/render"
@@ -134,6 +135,45 @@ func (c *Client) Validate(ctx context.Context, settings []byte) (Validation, err
 	var v Validation
 	err := c.do(ctx, "validate SSO settings with OpenMetadata", http.MethodPost, PathValidate, "application/json", settings, true, &v)
 	return v, err
+}
+
+// ErrMaskedSecret is PutSecurityConfig refusing a body whose client secret
+// is the mask: OpenMetadata before 2.1 would store the mask as the secret.
+var ErrMaskedSecret = errors.New("the settings hold the masked client secret " + Mask +
+	", which OpenMetadata before 2.1 would store as the secret: give the real one")
+
+// PutSecurityConfig stores settings (a whole SecurityConfiguration body) as
+// the server's SSO settings, applied without a restart. OpenMetadata runs
+// no validation on a PUT: call Validate first. A body whose client secret is
+// the mask is refused before it is sent (ErrMaskedSecret). On 2.1 a server
+// whose deployment owns the settings answers 409.
+func (c *Client) PutSecurityConfig(ctx context.Context, settings []byte) error {
+	var body struct {
+		Authentication struct {
+			OIDC *struct {
+				Secret string `json:"secret"`
+			} `json:"oidcConfiguration"`
+		} `json:"authenticationConfiguration"`
+	}
+	if err := json.Unmarshal(settings, &body); err != nil {
+		return fmt.Errorf("store OpenMetadata's SSO settings: the settings are not a SecurityConfiguration: %w", err)
+	}
+	if o := body.Authentication.OIDC; o != nil && o.Secret == Mask {
+		return fmt.Errorf("store OpenMetadata's SSO settings: %w", ErrMaskedSecret)
+	}
+	return c.do(ctx, "store OpenMetadata's SSO settings", http.MethodPut, PathSecurityConfig, "application/json", settings, true, nil)
+}
+
+// DotlessHost reports whether the URL's host has no dot (and is not an
+// auth0.com name): OpenMetadata's Auth0 validator refuses such a host in
+// publicKeyUrls, like http://openmetadata:8585 inside a cluster.
+func DotlessHost(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	h := p.Hostname()
+	return !strings.Contains(h, ".") && !strings.HasSuffix(h, ".auth0.com")
 }
 
 // SettingsSource is GET /api/v1/system/settings/source (2.1).

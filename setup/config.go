@@ -22,6 +22,9 @@ type Config struct {
 	PrincipalDomain string
 	IngestionJWT    string
 	Out             string
+	// Apply puts the settings into the running OpenMetadata (1.10+) after
+	// a non-interactive setup: setup --apply, or apply: true in answers.yaml.
+	Apply bool
 }
 
 // Domain is the tenant domain.
@@ -92,5 +95,15 @@ func (c *Config) Answers() answers.Answers {
 		Admins:          c.Admins,
 		PrincipalDomain: c.PrincipalDomain,
 		Out:             c.Out,
+		Apply:           applyAnswer(c.Apply),
 	}
+}
+
+// applyAnswer records --apply only when chosen: a replay without it then
+// behaves as the run that wrote the file.
+func applyAnswer(apply bool) *bool {
+	if !apply {
+		return nil
+	}
+	return new(true)
 }

@@ -63,6 +63,7 @@ var settings = map[string]struct{ env, key string }{
 	"principal-domain": {"", "principal_domain"},
 	"ingestion-jwt":    {"OM_INGESTION_BOT_JWT", ""},
 	"out":              {"", "out"},
+	"apply":            {"", "apply"},
 }
 
 // FlagHint names a flag with its environment variable, as in "--domain (or AUTH0_DOMAIN)".
@@ -305,6 +306,12 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 		return nil, nil, inputErrorf("%s: %w", from, err)
 	}
 	cfg.Out = cmp.Or(out, DefaultOut)
+	for _, l := range layers {
+		if l.Answers.Apply != nil {
+			cfg.Apply = *l.Answers.Apply
+			break
+		}
+	}
 	return cfg, cfg.Missing(), nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,6 +54,9 @@ func TestResolvePrecedence(t *testing.T) {
 			[3]string{"jwt-flag", "jwt-env", ""}, ""},
 		{"out", false, func(l *Layer, v string) { l.Answers.Out = v }, func(c *Config) string { return c.Out },
 			[3]string{"./flag-out", "", "./file-out"}, DefaultOut},
+		// --apply=false given on the command line beats apply: true in the file.
+		{"apply", false, func(l *Layer, v string) { l.Answers.Apply = new(v == "true") }, func(c *Config) string { return strconv.FormatBool(c.Apply) },
+			[3]string{"false", "", "true"}, "false"},
 	}
 	normalise := map[string]string{"https://flag.om/": "https://flag.om", "1.3": "1.3.0", "v1.0.2": "1.0.2",
 		"Confidential": "confidential", "docker,k8s": "docker,kubernetes", "read:clients, read:users": "read:clients,read:users"}
@@ -354,7 +358,7 @@ func TestAnswersResolveToTheSameConfig(t *testing.T) {
 	cfg, _, err := Resolve(Layer{
 		Answers: answers.Answers{Domain: "http://127.0.0.1:9999", ClientID: "m2m", OMURL: "https://om.acme.com", OMVersion: "1.0.2",
 			ClientType: "public", ServiceAccount: "separate", Scopes: []string{"read:clients"}, Targets: []string{"docker"},
-			Admins: []string{"alice"}, PrincipalDomain: "acme.com", Out: "out"},
+			Admins: []string{"alice"}, PrincipalDomain: "acme.com", Out: "out", Apply: new(true)},
 		Secrets: answers.Secrets{ClientSecret: "s"},
 	})
 	if err != nil {
@@ -373,7 +377,8 @@ func TestAnswersResolveToTheSameConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if again.Answers().Domain != cfg.Answers().Domain || again.Connect != cfg.Connect || again.Choices.Version != cfg.Choices.Version ||
-		!slices.Equal(again.Targets, cfg.Targets) || again.Out != cfg.Out || again.Choices.ServiceAccount != cfg.Choices.ServiceAccount {
+		!slices.Equal(again.Targets, cfg.Targets) || again.Out != cfg.Out || again.Choices.ServiceAccount != cfg.Choices.ServiceAccount ||
+		!again.Apply || !strings.Contains(string(data), "\napply: true\n") {
 		t.Fatalf("replayed config %+v\nwant %+v", again, cfg)
 	}
 }
