@@ -112,6 +112,8 @@ const (
 	Update Action = "update"
 	// Keep leaves an existing resource as it is.
 	Keep Action = "keep"
+	// Delete removes an existing resource (om-auth0 remove).
+	Delete Action = "delete"
 )
 
 // FieldChange is one field a planned change sets.
@@ -152,9 +154,9 @@ type Change struct {
 	Consequence string `json:"consequence,omitempty"`
 }
 
-// Mark is the change's one-character sign in a plan: + create, ~ update, = keep.
+// Mark is the change's one-character sign in a plan: + create, ~ update, = keep, - delete.
 func (c Change) Mark() string {
-	return map[Action]string{Create: "+", Update: "~", Keep: "="}[c.Action]
+	return map[Action]string{Create: "+", Update: "~", Keep: "=", Delete: "-"}[c.Action]
 }
 
 // Plan is what a step would do, computed without changing anything: the
