@@ -24,9 +24,21 @@ func addDomainFlag(f *pflag.FlagSet, a *answers.Answers) {
 	f.StringVar(&a.Domain, "domain", "", "Auth0 tenant domain, like acme.us.auth0.com [$AUTH0_DOMAIN]")
 }
 
+// addCredentialFlags defines the Management API credentials.
+func addCredentialFlags(f *pflag.FlagSet, a *answers.Answers, sec *answers.Secrets) {
+	f.StringVar(&a.ClientID, "client-id", "", "Management API application's client id [$AUTH0_CLIENT_ID]")
+	f.StringVar(&sec.ClientSecret, "client-secret", "", "Management API application's client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
+	f.StringVar(&sec.APIToken, "api-token", "", "Management API token, instead of client credentials; - reads stdin [$AUTH0_API_TOKEN]")
+}
+
+// addOMURLFlag defines --om-url.
+func addOMURLFlag(f *pflag.FlagSet, a *answers.Answers) {
+	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default "+setup.DefaultOMURL+") [$OM_URL]")
+}
+
 // addServerFlags defines where OpenMetadata runs and how it signs users in.
 func addServerFlags(f *pflag.FlagSet, a *answers.Answers, versionDefault string) {
-	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default "+setup.DefaultOMURL+") [$OM_URL]")
+	addOMURLFlag(f, a)
 	f.StringVar(&a.OMVersion, "om-version", "", "OpenMetadata version, like 1.6.4 (default "+versionDefault+") [$OM_VERSION]")
 	f.StringVar(&a.ClientType, "client-type", "", "public (Single Page App) or confidential (Regular Web App, OpenMetadata 1.5+) (default public)")
 }

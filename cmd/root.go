@@ -99,6 +99,7 @@ tenant on this machine: nothing real is created, and the files are real.`,
 	})
 	root.AddCommand(newVersionCmd(ios))
 	addSetupCommands(root, ios)
+	root.AddCommand(NewCmdRemove(ios, nil))
 	root.AddCommand(newSandboxCmd(ios))
 	return root
 }

@@ -289,6 +289,12 @@ func (c *Config) Complete(detected openmetadata.Version) error {
 // setup needs and nobody gave: the tenant, the Management API credentials,
 // the admins and the principal domain.
 func (c *Config) Missing() []string {
+	return append(c.MissingToConnect(), c.missingPrincipals()...)
+}
+
+// MissingToConnect names what connecting to the tenant needs and nobody
+// gave: the tenant and the Management API credentials.
+func (c *Config) MissingToConnect() []string {
 	var missing []string
 	if c.Connect.Domain.IsZero() {
 		missing = append(missing, FlagHint("domain"))
@@ -303,7 +309,7 @@ func (c *Config) Missing() []string {
 			missing = append(missing, FlagHint("client-secret"))
 		}
 	}
-	return append(missing, c.missingPrincipals()...)
+	return missing
 }
 
 // MissingToRender is Missing without the Management API credentials: what

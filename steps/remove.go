@@ -121,7 +121,7 @@ func (s *Session) PlanRemove(ctx context.Context, omURL string) (*RemovePlan, er
 			}
 			p.Changes = append(p.Changes, Change{Action: Delete, Resource: ClientGrant, Name: gr.Audience, Fields: []FieldChange{
 				{Field: "id", To: gr.ID},
-				{Field: "application", To: fmt.Sprintf("%s (%s)", strconvQuote(a.Name), a.ClientID)},
+				{Field: "application", To: fmt.Sprintf("%q (%s)", a.Name, a.ClientID)},
 				{Field: "scope", To: scopes},
 			}})
 			p.targets = append(p.targets, removeTarget{grant: gr})
