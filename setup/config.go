@@ -18,6 +18,8 @@ type Config struct {
 	Connect         steps.ConnectRequest
 	Choices         steps.Choices
 	Targets         []openmetadata.Target
+	Namespace       string // Kubernetes namespace of OpenMetadata's Helm release
+	Release         string // name of OpenMetadata's Helm release
 	Admins          []string
 	PrincipalDomain string
 	IngestionJWT    string
@@ -38,6 +40,8 @@ func (c *Config) RenderInput(ui *steps.App, sa *steps.ServiceAccount) render.Inp
 		AdminPrincipals: c.Admins,
 		PrincipalDomain: c.PrincipalDomain,
 		IngestionJWT:    c.IngestionJWT,
+		Namespace:       c.Namespace,
+		Release:         c.Release,
 	}
 	if ui != nil {
 		in.UI = render.Credentials{ClientID: ui.ClientID, ClientSecret: ui.ClientSecret}
@@ -89,6 +93,8 @@ func (c *Config) Answers() answers.Answers {
 		BotAppName:      c.Choices.BotAppName,
 		Scopes:          c.Choices.Scopes,
 		Targets:         targets,
+		Namespace:       c.Namespace,
+		Release:         c.Release,
 		Admins:          c.Admins,
 		PrincipalDomain: c.PrincipalDomain,
 		Out:             c.Out,

@@ -59,6 +59,8 @@ var settings = map[string]struct{ env, key string }{
 	"bot-app-name":     {"", "bot_app_name"},
 	"scopes":           {"", "scopes"},
 	"target":           {"", "targets"},
+	"namespace":        {"", "namespace"},
+	"release":          {"", "release"},
 	"admin":            {"", "admins"},
 	"principal-domain": {"", "principal_domain"},
 	"ingestion-jwt":    {"OM_INGESTION_BOT_JWT", ""},
@@ -241,6 +243,21 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 		return nil, nil, inputErrorf("%s: %w", from, err)
 	}
 	cfg.Targets = ts
+
+	cfg.Namespace = render.DefaultNamespace
+	if v, from := r.str("namespace", func(l *Layer) string { return l.Answers.Namespace }); v != "" {
+		if err := render.CheckKubernetesName("namespace", v); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+		cfg.Namespace = v
+	}
+	cfg.Release = render.DefaultRelease
+	if v, from := r.str("release", func(l *Layer) string { return l.Answers.Release }); v != "" {
+		if err := render.CheckKubernetesName("release", v); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+		cfg.Release = v
+	}
 
 	principalDomain, _ := r.str("principal-domain", func(l *Layer) string { return l.Answers.PrincipalDomain })
 	cfg.PrincipalDomain = strings.ToLower(strings.TrimPrefix(principalDomain, "@"))
