@@ -4,6 +4,7 @@
 package setup
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/om-auth0/om-auth0/answers"
@@ -81,7 +82,7 @@ func (c *Config) Answers() answers.Answers {
 	if c.Connect.Domain.Scheme != "https" {
 		domain = c.Connect.Domain.String()
 	}
-	return answers.Answers{
+	a := answers.Answers{
 		Domain:          domain,
 		ClientID:        c.Connect.ClientID,
 		OMURL:           c.Choices.OMURL,
@@ -93,10 +94,13 @@ func (c *Config) Answers() answers.Answers {
 		BotAppName:      c.Choices.BotAppName,
 		Scopes:          c.Choices.Scopes,
 		Targets:         targets,
-		Namespace:       c.Namespace,
-		Release:         c.Release,
 		Admins:          c.Admins,
 		PrincipalDomain: c.PrincipalDomain,
 		Out:             c.Out,
 	}
+	// Only the Kubernetes files and commands use them.
+	if slices.Contains(c.Targets, render.Kubernetes) {
+		a.Namespace, a.Release = c.Namespace, c.Release
+	}
+	return a
 }
