@@ -1,10 +1,13 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/sandbox"
@@ -233,5 +236,30 @@ func TestRemoveRefusals(t *testing.T) {
 				t.Errorf("deleted %v", d)
 			}
 		})
+	}
+}
+
+// TestRemoveConfirmationInterrupted: Ctrl+C at the line-by-line prompt,
+// which reads stdin without watching the context, ends it at once as an
+// interrupt (exit 130), not as a "no".
+func TestRemoveConfirmationInterrupted(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	r, w := io.Pipe() // stdin that never ends a line
+	defer w.Close()
+	ios.In = r
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := confirmRemoval(ios, "acme.us.auth0.com", true)(ctx, &steps.RemovePlan{OMURL: removeOMURL})
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if ExitCode(err) != ExitInterrupted {
+			t.Fatalf("err = %v (exit %d), want an interrupt", err, ExitCode(err))
+		}
+	case <-time.After(time.Second):
+		t.Fatal("the prompt did not end on Ctrl+C")
 	}
 }
