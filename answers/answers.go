@@ -16,6 +16,8 @@ type Answers struct {
 	BotAppName      string   `yaml:"bot_app_name,omitempty"`
 	Scopes          []string `yaml:"scopes,omitempty"`
 	Targets         []string `yaml:"targets,omitempty"`
+	Namespace       string   `yaml:"namespace,omitempty"` // Kubernetes namespace of OpenMetadata's Helm release
+	Release         string   `yaml:"release,omitempty"`   // name of OpenMetadata's Helm release
 	Admins          []string `yaml:"admins,omitempty"`
 	PrincipalDomain string   `yaml:"principal_domain,omitempty"`
 	Out             string   `yaml:"out,omitempty"`

@@ -435,7 +435,8 @@ func TestAnswersRoundTrip(t *testing.T) {
 	}
 	want := answers.Answers{Domain: tn.URL(), ClientID: tn.clientID, OMURL: omURL, OMVersion: "1.0.2", ClientType: "public",
 		AppName: "OpenMetadata", ServiceAccount: "separate", BotAppName: "Ingestion", Scopes: []string{"read:clients"},
-		Targets: []string{"docker", "kubernetes"}, Admins: []string{"alice"}, PrincipalDomain: "example.com", Out: "./openmetadata-auth0"}
+		Targets: []string{"docker", "kubernetes"}, Namespace: "default", Release: "openmetadata",
+		Admins: []string{"alice"}, PrincipalDomain: "example.com", Out: "./openmetadata-auth0"}
 	if got, _ := json.Marshal(saved); string(got) != string(must(json.Marshal(want))) {
 		t.Errorf("answers.yaml = %s\nwant          %s", got, must(json.Marshal(want)))
 	}

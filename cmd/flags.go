@@ -24,9 +24,21 @@ func addDomainFlag(f *pflag.FlagSet, a *answers.Answers) {
 	f.StringVar(&a.Domain, "domain", "", "Auth0 tenant domain, like acme.us.auth0.com [$AUTH0_DOMAIN]")
 }
 
+// addCredentialFlags defines the Management API credentials.
+func addCredentialFlags(f *pflag.FlagSet, a *answers.Answers, sec *answers.Secrets) {
+	f.StringVar(&a.ClientID, "client-id", "", "Management API application's client id [$AUTH0_CLIENT_ID]")
+	f.StringVar(&sec.ClientSecret, "client-secret", "", "Management API application's client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
+	f.StringVar(&sec.APIToken, "api-token", "", "Management API token, instead of client credentials; - reads stdin [$AUTH0_API_TOKEN]")
+}
+
+// addOMURLFlag defines --om-url.
+func addOMURLFlag(f *pflag.FlagSet, a *answers.Answers) {
+	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default "+setup.DefaultOMURL+") [$OM_URL]")
+}
+
 // addServerFlags defines where OpenMetadata runs and how it signs users in.
 func addServerFlags(f *pflag.FlagSet, a *answers.Answers, versionDefault string) {
-	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default "+setup.DefaultOMURL+") [$OM_URL]")
+	addOMURLFlag(f, a)
 	f.StringVar(&a.OMVersion, "om-version", "", "OpenMetadata version, like 1.6.4 (default "+versionDefault+") [$OM_VERSION]")
 	f.StringVar(&a.ClientType, "client-type", "", "public (Single Page App) or confidential (Regular Web App, OpenMetadata 1.5+) (default public)")
 }
@@ -34,6 +46,8 @@ func addServerFlags(f *pflag.FlagSet, a *answers.Answers, versionDefault string)
 // addOutputFlags defines who administers OpenMetadata and what to write.
 func addOutputFlags(f *pflag.FlagSet, a *answers.Answers, ingestionJWT *string) {
 	f.StringArrayVar(&a.Targets, "target", nil, render.TargetNames("all")+"; repeatable (default all)")
+	f.StringVar(&a.Namespace, "namespace", "", "Kubernetes namespace of OpenMetadata's Helm release, for the Secret and the printed commands (default "+render.DefaultNamespace+")")
+	f.StringVar(&a.Release, "release", "", "name of OpenMetadata's Helm release, for the printed commands (default "+render.DefaultRelease+")")
 	f.StringArrayVar(&a.Admins, "admin", nil, "admin: an email address (its domain is then the principal domain) or its local part; repeatable")
 	f.StringVar(&a.PrincipalDomain, "principal-domain", "", "principal domain, the domain of the admins' email addresses")
 	f.StringVar(ingestionJWT, "ingestion-jwt", "", "ingestion-bot JWT for OpenMetadata 1.1+ ingestion, or - to read it from stdin [$OM_INGESTION_BOT_JWT]")
@@ -60,7 +74,7 @@ func completeConfigFlags(cmd *cobra.Command) {
 	completeValues(cmd, "target", targets...)
 	completeValues(cmd, "om-version", "2.0.0", "1.10.0", "1.6.4", "1.3.0", "1.0.2")
 	_ = cmd.MarkFlagDirname("out")
-	for _, f := range []string{"domain", "om-url", "admin", "principal-domain", "ingestion-jwt"} {
+	for _, f := range []string{"domain", "om-url", "namespace", "release", "admin", "principal-domain", "ingestion-jwt"} {
 		completeValues(cmd, f)
 	}
 }

@@ -151,6 +151,11 @@ func renderRun(opts *RenderOptions) error {
 	if len(missing) > 0 {
 		return usageErrorf("%w\nGive them as flags or environment variables; see 'om-auth0 render --help'.", setup.MissingError(missing))
 	}
+	if d := cfg.Connect.Domain; legacy && d.IsCustom() {
+		fmt.Fprintf(ios.ErrOut, "warning: %s looks like a custom domain: sign-in works with it, but OpenMetadata %s's legacy ingestion "+
+			"(the Auth0 service account) builds the Management API audience from the domain, which Auth0 knows only by the tenant's own "+
+			"domain: give --domain like acme.us.auth0.com (Settings > General in the Auth0 dashboard shows it)\n", d.Host, cfg.Choices.Version)
+	}
 	if !legacy && bot.ClientID != "" {
 		fmt.Fprintf(ios.ErrOut, "warning: --bot-client-id is not used: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT (--ingestion-jwt)\n", cfg.Choices.Version)
 	}

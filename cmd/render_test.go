@@ -120,7 +120,7 @@ func TestRenderNextStepsWorkAsPasted(t *testing.T) {
 	abs := filepath.Join(base, "om out")
 	for _, want := range []string{
 		"docker compose --env-file '" + filepath.Join(abs, "docker", "openmetadata_auth0.env") + "' up -d",
-		"kubectl apply -f '" + filepath.Join(abs, "kubernetes", "oidc-secrets.yaml") + "'",
+		"kubectl apply --namespace default -f '" + filepath.Join(abs, "kubernetes", "oidc-secrets.yaml") + "'",
 		"--values '" + filepath.Join(abs, "kubernetes", "values-auth0.yaml") + "'",
 	} {
 		if !strings.Contains(stdout.String(), want) {

@@ -127,7 +127,7 @@ tenant on this machine: nothing real is created, and the files are real.`,
 	})
 	root.AddCommand(newVersionCmd(ios))
 	addSetupCommands(root, ios)
-	root.AddCommand(NewCmdDoctor(ios, nil), NewCmdApply(ios, nil))
+	root.AddCommand(NewCmdDoctor(ios, nil), NewCmdApply(ios, nil), NewCmdRemove(ios, nil))
 	root.AddCommand(newSandboxCmd(ios))
 	return root
 }

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -47,7 +48,8 @@ This is a simulation: nothing real is created.`,
 				return err
 			}
 			defer om.Close()
-			id, secret := srv.CreateM2MApp(sandboxAppName, sandbox.WizardScopes)
+			// `om-auth0 remove` works against it too.
+			id, secret := srv.CreateM2MApp(sandboxAppName, append(slices.Clone(sandbox.WizardScopes), sandbox.RemoveScopes...))
 
 			if _, err := fmt.Fprintln(ios.ErrOut, "This is a simulation; nothing real is created. Press Ctrl+C to stop."); err != nil {
 				return err

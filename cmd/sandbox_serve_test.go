@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -81,7 +82,7 @@ func TestSandboxServe(t *testing.T) {
 		t.Fatalf("stderr %q", got)
 	}
 
-	// The printed credentials work with go-auth0 and hold exactly the wizard's scopes.
+	// The printed credentials work with go-auth0 and hold exactly the scopes of setup and remove.
 	form := url.Values{"grant_type": {"client_credentials"}, "audience": {domain + "/api/v2/"}}
 	req, _ := http.NewRequest(http.MethodPost, domain+"/oauth/token", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -93,7 +94,7 @@ func TestSandboxServe(t *testing.T) {
 	var tok struct{ Scope string }
 	err = json.NewDecoder(resp.Body).Decode(&tok)
 	resp.Body.Close()
-	if err != nil || tok.Scope != strings.Join(sandbox.WizardScopes, " ") {
+	if err != nil || tok.Scope != strings.Join(append(slices.Clone(sandbox.WizardScopes), sandbox.RemoveScopes...), " ") {
 		t.Fatalf("token scope %q: %v", tok.Scope, err)
 	}
 	api, err := management.New(domain, management.WithInsecure(), management.WithClientCredentials(context.Background(), id, secret), management.WithNoRetries())

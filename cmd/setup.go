@@ -138,9 +138,7 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 	f := cmd.Flags()
 	f.SortFlags = false
 	addDomainFlag(f, a)
-	f.StringVar(&a.ClientID, "client-id", "", "Management API application's client id [$AUTH0_CLIENT_ID]")
-	f.StringVar(&sec.ClientSecret, "client-secret", "", "Management API application's client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
-	f.StringVar(&sec.APIToken, "api-token", "", "Management API token, instead of client credentials; - reads stdin [$AUTH0_API_TOKEN]")
+	addCredentialFlags(f, a, sec)
 	addServerFlags(f, a, "asked from the server, else "+openmetadata.Newest.String())
 	f.StringVar(&a.AppName, "app-name", "", "UI application name (default "+setup.DefaultAppName+")")
 	f.StringVar(&a.AppID, "app-id", "", "reuse this existing application (its client id) instead of finding or creating one")
@@ -196,21 +194,31 @@ func truthy(s string) bool {
 	return s != ""
 }
 
-// setupRun resolves the answers, then runs the wizard when it may prompt and
-// the non-interactive setup otherwise.
-func setupRun(ctx context.Context, opts *SetupOptions) error {
-	ios := opts.IO
-	layers := []setup.Layer{opts.Flags, setup.EnvLayer(ios.Getenv)}
-	if opts.AnswersPath != "" {
-		file, err := setup.FileLayer(opts.AnswersPath)
+// resolveConfig resolves the answers from the flags, the environment and
+// the answers file (when given), in that order; see setup.Resolve.
+func resolveConfig(ios *iostreams.IOStreams, flags setup.Layer, answersPath string) (*setup.Config, []string, error) {
+	layers := []setup.Layer{flags, setup.EnvLayer(ios.Getenv)}
+	if answersPath != "" {
+		file, err := setup.FileLayer(answersPath)
 		if err != nil {
-			return asUsage(err)
+			return nil, nil, asUsage(err)
 		}
 		layers = append(layers, file)
 	}
 	cfg, missing, err := setup.Resolve(layers...)
 	if err != nil {
-		return asUsage(err)
+		return nil, nil, asUsage(err)
+	}
+	return cfg, missing, nil
+}
+
+// setupRun resolves the answers, then runs the wizard when it may prompt and
+// the non-interactive setup otherwise.
+func setupRun(ctx context.Context, opts *SetupOptions) error {
+	ios := opts.IO
+	cfg, missing, err := resolveConfig(ios, opts.Flags, opts.AnswersPath)
+	if err != nil {
+		return err
 	}
 	detect := func(ctx context.Context, omURL string) (openmetadata.Version, error) {
 		return setup.DetectVersion(ctx, opts.HTTPClient, omURL)

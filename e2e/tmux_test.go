@@ -76,6 +76,13 @@ func (p *pane) screen() string {
 	return p.last
 }
 
+// printed is everything the pane printed, scrolled off or not (what the
+// wizard prints after it exits can be longer than a screen).
+func (p *pane) printed() string {
+	p.t.Helper()
+	return p.tmux("capture-pane", "-p", "-S", "-", "-t", p.target)
+}
+
 // waitTimeout bounds every wait; the screen is polled, never slept on.
 const waitTimeout = 15 * time.Second
 

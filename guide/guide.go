@@ -436,10 +436,16 @@ func (s *State) Preflight() error {
 		s.preflightPassed = key
 		return nil
 	}
+	return missingScopes(s.Cfg.Connect, missing)
+}
+
+// missingScopes is the preflight failure for the credentials of req, with
+// where to grant the missing scopes.
+func missingScopes(req steps.ConnectRequest, missing []string) *MissingScopesError {
 	hint := "use a Management API token that has them"
-	if s.Cfg.Connect.APIToken == "" {
+	if req.APIToken == "" {
 		hint = fmt.Sprintf("authorize application %s for them on the Auth0 Management API "+
-			"(Dashboard: Applications > APIs > Auth0 Management API > Machine To Machine Applications), then run again", s.Cfg.Connect.ClientID)
+			"(Dashboard: Applications > APIs > Auth0 Management API > Machine To Machine Applications), then run again", req.ClientID)
 	}
 	return &MissingScopesError{Missing: missing, Hint: hint}
 }

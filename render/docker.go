@@ -71,6 +71,9 @@ func dockerHowTo(a applying) howTo {
 			"as compose reads it from the current folder):"
 	}
 	h.apply = []string{dockerUp(a.d)}
+	h.altIntro = "--env-file replaces the project's own .env, which compose then no longer reads. If the folder\n" +
+		"has a .env, name it first to keep it (the later file wins where both set a variable):"
+	h.alt = []string{dockerUpKeepingEnv(a.d)}
 	if a.settingsInDB() {
 		h.reseedIntro = a.reseedIntro("the env file", "Clear them and restart the server")
 		h.reseed = []string{dockerOps, dockerRestart}

@@ -1,6 +1,65 @@
 package render
 
-import "github.com/om-auth0/om-auth0/openmetadata"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/om-auth0/om-auth0/openmetadata"
+)
+
+// Defaults of the Kubernetes namespace and the Helm release name.
+const (
+	DefaultNamespace = "default"
+	DefaultRelease   = "openmetadata"
+)
+
+// kube is where OpenMetadata runs in Kubernetes: the Helm release's namespace and name.
+type kube struct{ ns, release string }
+
+// kubeOf is in's namespace and release, defaulted.
+func kubeOf(in Input) kube {
+	k := kube{ns: strings.TrimSpace(in.Namespace), release: strings.TrimSpace(in.Release)}
+	if k.ns == "" {
+		k.ns = DefaultNamespace
+	}
+	if k.release == "" {
+		k.release = DefaultRelease
+	}
+	return k
+}
+
+// deployment is the name of the chart's Deployment: the chart's
+// openmetadata.fullname helper (Helm's usual one) takes the release name when
+// it contains "openmetadata", else "<release>-openmetadata", cut at 63
+// characters without a trailing '-'.
+func (k kube) deployment() string {
+	name := k.release
+	if !strings.Contains(name, DefaultRelease) {
+		name += "-" + DefaultRelease
+	}
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return strings.TrimRight(name, "-")
+}
+
+// CheckKubernetesName checks a namespace or Helm release name (flag names
+// which): Kubernetes takes both as RFC 1123 labels, lowercase letters,
+// digits and '-', starting and ending with a letter or digit, at most 63
+// characters. Helm allows release names up to 53 characters only.
+func CheckKubernetesName(flag, name string) error {
+	limit := 63
+	if flag == "release" {
+		limit = 53
+	}
+	ok := name != "" && len(name) <= limit && name[0] != '-' && name[len(name)-1] != '-' &&
+		strings.IndexFunc(name, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') }) < 0
+	if !ok {
+		return fmt.Errorf("--%s %q is not a Kubernetes name: use lowercase letters, digits and '-', "+
+			"starting and ending with a letter or digit, at most %d characters", flag, name, limit)
+	}
+	return nil
+}
 
 // helmValues are values for the open-metadata/openmetadata chart; they follow
 // the chart's values.schema.json.
@@ -53,7 +112,8 @@ type kubernetesSecret struct {
 	APIVersion string `yaml:"apiVersion"`
 	Kind       string `yaml:"kind"`
 	Metadata   struct {
-		Name string `yaml:"name"`
+		Name      string `yaml:"name"`
+		Namespace string `yaml:"namespace"`
 	} `yaml:"metadata"`
 	Type       string            `yaml:"type"`
 	StringData map[string]string `yaml:"stringData"`
@@ -99,6 +159,7 @@ func (c *config) helmValues() helmValues {
 func (c *config) oidcSecret() kubernetesSecret {
 	s := kubernetesSecret{APIVersion: "v1", Kind: "Secret", Type: "Opaque"}
 	s.Metadata.Name = oidcSecretName
+	s.Metadata.Namespace = c.kube.ns
 	s.StringData = map[string]string{
 		oidcSecretClientIDKey:  serverText(c.UI.ClientID),
 		oidcSecretClientKeyKey: serverText(c.UI.ClientSecret),
@@ -117,7 +178,7 @@ func (c *config) kubernetes() ([]openmetadata.File, error) {
 	files := []openmetadata.File{{Path: HelmValuesPath, Data: values}}
 	if c.confidential() {
 		head := []string{c.title("the confidential client's credentials, read by the chart"),
-			"Apply before the Helm upgrade, in the output folder: " + kubectlSecret("")}
+			"Apply before the Helm upgrade, in the output folder: " + kubectlSecret("", c.kube)}
 		secret, err := yamlFile(head, c.oidcSecret())
 		if err != nil {
 			return nil, err
@@ -148,7 +209,7 @@ func kubernetesHowTo(a applying) howTo {
 	h.intro = "Upgrade the Helm release with these values."
 	if a.ct == openmetadata.Confidential {
 		h.intro = "Create the Secret with the client credentials, then upgrade the Helm release with these values."
-		h.apply = []string{kubectlSecret(a.d)}
+		h.apply = []string{kubectlSecret(a.d, a.k)}
 	}
 	h.intro += "\n--version " + v.String() + " is the chart of OpenMetadata " + v.String() + ", the version these files are for\n" +
 		"(the open-metadata/openmetadata chart's version matches the OpenMetadata release); if your\n" +
@@ -158,10 +219,10 @@ func kubernetesHowTo(a applying) howTo {
 	} else {
 		h.intro += ":"
 	}
-	h.apply = append(h.apply, helmUpgrade(v, a.d))
+	h.apply = append(h.apply, helmUpgrade(v, a.d, a.k))
 	if a.settingsInDB() {
 		h.reseedIntro = a.reseedIntro("the Helm values", "Clear them and restart every replica")
-		h.reseed = []string{kubectlOps, kubectlRestart}
+		h.reseed = []string{kubectlOps(a.k), kubectlRestart(a.k)}
 	}
 	return h
 }

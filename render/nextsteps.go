@@ -10,11 +10,9 @@ import (
 
 // Commands that do not name a rendered file.
 const (
-	dockerOps      = "docker exec openmetadata_server ./bootstrap/openmetadata-ops.sh remove-security-config --force"
-	dockerRestart  = "docker restart openmetadata_server"
-	kubectlOps     = "kubectl exec deploy/openmetadata -- ./bootstrap/openmetadata-ops.sh remove-security-config --force"
-	kubectlRestart = "kubectl rollout restart deploy/openmetadata"
-	bareMetalOps   = "./bootstrap/openmetadata-ops.sh remove-security-config --force"
+	dockerOps     = "docker exec openmetadata_server ./bootstrap/openmetadata-ops.sh remove-security-config --force"
+	dockerRestart = "docker restart openmetadata_server"
+	bareMetalOps  = "./bootstrap/openmetadata-ops.sh remove-security-config --force"
 )
 
 // outDir is the output folder the commands name the rendered files in: a
@@ -47,7 +45,25 @@ func dockerUp(d outDir) string {
 	return "docker compose --env-file " + d.path(DockerEnvPath) + " up -d"
 }
 
-func kubectlSecret(d outDir) string { return "kubectl apply -f " + d.path(HelmSecretPath) }
+// dockerUpKeepingEnv is dockerUp that also reads the project's own .env:
+// compose reads .env only when no --env-file is given, and of several
+// files the later wins.
+func dockerUpKeepingEnv(d outDir) string {
+	return "docker compose --env-file .env --env-file " + d.path(DockerEnvPath) + " up -d"
+}
+
+func kubectlSecret(d outDir, k kube) string {
+	return "kubectl apply --namespace " + k.ns + " -f " + d.path(HelmSecretPath)
+}
+
+// kubectlOps clears the SSO settings an existing deployment keeps in its database.
+func kubectlOps(k kube) string {
+	return "kubectl exec --namespace " + k.ns + " deploy/" + k.deployment() + " -- ./bootstrap/openmetadata-ops.sh remove-security-config --force"
+}
+
+func kubectlRestart(k kube) string {
+	return "kubectl rollout restart --namespace " + k.ns + " deploy/" + k.deployment()
+}
 
 // helmUpgrade upgrades the release with the rendered values on top of its
 // current ones. --version pins the chart so the upgrade does not also move
@@ -56,8 +72,8 @@ func kubectlSecret(d outDir) string { return "kubectl apply -f " + d.path(HelmSe
 // (the chart copied in shared/reference/openmetadata/helm is chart version
 // and appVersion 1.13.1; see its SOURCES.md), so the pin is v, the version
 // the files are rendered for.
-func helmUpgrade(v openmetadata.Version, d outDir) string {
-	return "helm upgrade --install openmetadata open-metadata/openmetadata --version " + v.String() +
+func helmUpgrade(v openmetadata.Version, d outDir, k kube) string {
+	return "helm upgrade --install " + k.release + " open-metadata/openmetadata --namespace " + k.ns + " --version " + v.String() +
 		" --reuse-values --values " + d.path(HelmValuesPath)
 }
 
@@ -66,6 +82,8 @@ func helmUpgrade(v openmetadata.Version, d outDir) string {
 type howTo struct {
 	intro       string
 	apply       []string
+	altIntro    string   // another way to apply them, when one fits some deployments better
+	alt         []string // its commands
 	reseedIntro string
 	reseed      []string
 	outro       string
@@ -77,6 +95,7 @@ type applying struct {
 	v  openmetadata.Version
 	ct openmetadata.ClientType
 	d  outDir
+	k  kube
 }
 
 // settingsInDB reports whether an existing deployment keeps the SSO
@@ -92,12 +111,12 @@ func (a applying) reseedIntro(source, clear string) string {
 		"(or enter the new settings in Settings > SSO in the UI):"
 }
 
-func howToApply(v openmetadata.Version, ct openmetadata.ClientType, t openmetadata.Target, d outDir) howTo {
+func howToApply(v openmetadata.Version, ct openmetadata.ClientType, t openmetadata.Target, d outDir, k kube) howTo {
 	spec, ok := Lookup(t)
 	if !ok {
 		return howTo{}
 	}
-	return spec.howTo(applying{v: v, ct: ct, d: d})
+	return spec.howTo(applying{v: v, ct: ct, d: d, k: k})
 }
 
 // lines is h as text: commands indented by two spaces.
@@ -112,6 +131,7 @@ func (h howTo) lines() []string {
 		}
 	}
 	add(h.intro, h.apply)
+	add(h.altIntro, h.alt)
 	add(h.reseedIntro, h.reseed)
 	add(h.outro, nil)
 	return out
@@ -135,7 +155,7 @@ func NextStepsIn(in Input, t openmetadata.Target, dir string) string {
 	if ct == "" {
 		ct = openmetadata.Public
 	}
-	return strings.Join(howToApply(in.Version, ct, t, outDir(dir)).lines(), "\n") + "\n"
+	return strings.Join(howToApply(in.Version, ct, t, outDir(dir), kubeOf(in)).lines(), "\n") + "\n"
 }
 
 // IngestionNextSteps is what the operator does with the ingestion config,
@@ -167,5 +187,5 @@ func IngestionNextSteps(in Input) string {
 // next steps with paths relative to the output folder, as a file cannot know
 // where it is written.
 func (c *config) applyHeader(how func(applying) howTo) []string {
-	return how(applying{v: c.Version, ct: c.clientType}).lines()
+	return how(applying{v: c.Version, ct: c.clientType, k: c.kube}).lines()
 }

@@ -48,6 +48,10 @@ type Input struct {
 	PrincipalDomain string
 	// IngestionJWT is the ingestion-bot's OpenMetadata JWT (≥ 1.1). Empty renders a placeholder.
 	IngestionJWT string
+	// Namespace is the Kubernetes namespace of OpenMetadata's Helm release; "" means DefaultNamespace.
+	Namespace string
+	// Release is the name of OpenMetadata's Helm release; "" means DefaultRelease.
+	Release string
 }
 
 // Paths of the rendered files, relative to the output folder.
@@ -132,6 +136,7 @@ type config struct {
 	admins          []string // lowercased email local parts, unique
 	principalDomain string
 	jwt             string // ingestion-bot JWT, trimmed; empty renders the placeholder
+	kube            kube   // the Helm release's namespace and name
 }
 
 func (c *config) confidential() bool { return c.clientType == openmetadata.Confidential }

@@ -369,11 +369,31 @@ func TestNextSteps(t *testing.T) {
 		{"docker 2.0", fixture("2.0.2", openmetadata.Public), Docker,
 			[]string{dockerUp(""), dockerOps, dockerRestart, "Settings > SSO"}, nil},
 		{"kubernetes public 2.0", fixture("2.0.2", openmetadata.Public), Kubernetes,
-			[]string{"helm upgrade --install openmetadata open-metadata/openmetadata --version 2.0.2 --reuse-values --values kubernetes/values-auth0.yaml",
-				kubectlOps, kubectlRestart, "every replica", "relative to the output folder"}, []string{kubectlSecret("")}},
+			[]string{"helm upgrade --install openmetadata open-metadata/openmetadata --namespace default --version 2.0.2 --reuse-values --values kubernetes/values-auth0.yaml",
+				"kubectl exec --namespace default deploy/openmetadata -- ./bootstrap/openmetadata-ops.sh remove-security-config --force",
+				"kubectl rollout restart --namespace default deploy/openmetadata", "every replica", "relative to the output folder"},
+			[]string{"kubectl apply"}},
 		{"kubernetes confidential 1.6", fixture("1.6.4", openmetadata.Confidential), Kubernetes,
-			[]string{kubectlSecret(""), "helm upgrade --install openmetadata open-metadata/openmetadata --version 1.6.4 "},
+			[]string{"kubectl apply --namespace default -f kubernetes/oidc-secrets.yaml", "helm upgrade --install openmetadata open-metadata/openmetadata --namespace default --version 1.6.4 "},
 			[]string{"remove-security-config"}},
+		{"kubernetes namespace and release", func() Input {
+			in := fixture("2.0.2", openmetadata.Confidential)
+			in.Namespace, in.Release = "data", "om-prod"
+			return in
+		}(), Kubernetes,
+			[]string{"kubectl apply --namespace data -f kubernetes/oidc-secrets.yaml",
+				"helm upgrade --install om-prod open-metadata/openmetadata --namespace data --version 2.0.2 ",
+				// The chart names its Deployment <release>-openmetadata unless the release name holds "openmetadata".
+				"kubectl exec --namespace data deploy/om-prod-openmetadata -- ",
+				"kubectl rollout restart --namespace data deploy/om-prod-openmetadata"},
+			[]string{"--namespace default", "deploy/openmetadata "}},
+		{"kubernetes release holding the chart's name", func() Input {
+			in := fixture("2.0.2", openmetadata.Public)
+			in.Release = "openmetadata-prod"
+			return in
+		}(), Kubernetes,
+			[]string{"helm upgrade --install openmetadata-prod ", "deploy/openmetadata-prod -- ", "restart --namespace default deploy/openmetadata-prod"},
+			[]string{"openmetadata-prod-openmetadata"}},
 		{"bare metal 2.0", fixture("2.0.2", openmetadata.Public), BareMetal,
 			[]string{bareMetalOps, "conf/openmetadata.yaml", "restart every OpenMetadata server"}, nil},
 		{"legacy service account", func() Input {
@@ -481,7 +501,7 @@ func TestNextStepsIn(t *testing.T) {
 		{"docker, folder with a quote", fixture("2.0.2", openmetadata.Public), Docker, "/home/o'brien",
 			[]string{`  docker compose --env-file '/home/o'\''brien/docker/openmetadata_auth0.env' up -d` + "\n"}},
 		{"kubernetes confidential", fixture("2.0.2", openmetadata.Confidential), Kubernetes, "/srv/om",
-			[]string{"  kubectl apply -f /srv/om/kubernetes/oidc-secrets.yaml\n",
+			[]string{"  kubectl apply --namespace default -f /srv/om/kubernetes/oidc-secrets.yaml\n",
 				" --reuse-values --values /srv/om/kubernetes/values-auth0.yaml\n"}},
 		{"kubernetes, folder with a space", fixture("1.6.4", openmetadata.Public), Kubernetes, "/srv/om auth0",
 			[]string{" --reuse-values --values '/srv/om auth0/kubernetes/values-auth0.yaml'\n"}},

@@ -168,6 +168,14 @@ func prepare(in Input) (*config, error) {
 	c.jwt = strings.TrimSpace(in.IngestionJWT)
 	text("ingestion-jwt", "the ingestion-bot JWT", c.jwt)
 
+	c.kube = kubeOf(in)
+	if err := CheckKubernetesName("namespace", c.kube.ns); err != nil {
+		add("namespace", "%v", err)
+	}
+	if err := CheckKubernetesName("release", c.kube.release); err != nil {
+		add("release", "%v", err)
+	}
+
 	if len(problems) > 0 {
 		return nil, &InvalidInputError{Problems: problems}
 	}

@@ -67,6 +67,10 @@ var WizardScopes = []string{
 	"delete:clients",
 }
 
+// RemoveScopes are the scopes `om-auth0 remove` needs beyond WizardScopes:
+// it deletes client grants and applications.
+var RemoveScopes = []string{"delete:client_grants", "delete:clients"}
+
 // Options configure a simulated tenant. The zero value is a tenant on
 // 127.0.0.1 with a random port and Auth0's default rate limit.
 type Options struct {

@@ -4,6 +4,7 @@
 package setup
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/om-auth0/om-auth0/answers"
@@ -18,6 +19,8 @@ type Config struct {
 	Connect         steps.ConnectRequest
 	Choices         steps.Choices
 	Targets         []openmetadata.Target
+	Namespace       string // Kubernetes namespace of OpenMetadata's Helm release
+	Release         string // name of OpenMetadata's Helm release
 	Admins          []string
 	PrincipalDomain string
 	IngestionJWT    string
@@ -41,6 +44,8 @@ func (c *Config) RenderInput(ui *steps.App, sa *steps.ServiceAccount) render.Inp
 		AdminPrincipals: c.Admins,
 		PrincipalDomain: c.PrincipalDomain,
 		IngestionJWT:    c.IngestionJWT,
+		Namespace:       c.Namespace,
+		Release:         c.Release,
 	}
 	if ui != nil {
 		in.UI = render.Credentials{ClientID: ui.ClientID, ClientSecret: ui.ClientSecret}
@@ -80,7 +85,7 @@ func (c *Config) Answers() answers.Answers {
 	if c.Connect.Domain.Scheme != "https" {
 		domain = c.Connect.Domain.String()
 	}
-	return answers.Answers{
+	a := answers.Answers{
 		Domain:          domain,
 		ClientID:        c.Connect.ClientID,
 		OMURL:           c.Choices.OMURL,
@@ -97,6 +102,11 @@ func (c *Config) Answers() answers.Answers {
 		Out:             c.Out,
 		Apply:           applyAnswer(c.Apply),
 	}
+	// Only the Kubernetes files and commands use them.
+	if slices.Contains(c.Targets, render.Kubernetes) {
+		a.Namespace, a.Release = c.Namespace, c.Release
+	}
+	return a
 }
 
 // applyAnswer records --apply only when chosen: a replay without it then

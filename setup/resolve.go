@@ -59,6 +59,8 @@ var settings = map[string]struct{ env, key string }{
 	"bot-app-name":     {"", "bot_app_name"},
 	"scopes":           {"", "scopes"},
 	"target":           {"", "targets"},
+	"namespace":        {"", "namespace"},
+	"release":          {"", "release"},
 	"admin":            {"", "admins"},
 	"principal-domain": {"", "principal_domain"},
 	"ingestion-jwt":    {"OM_INGESTION_BOT_JWT", ""},
@@ -287,6 +289,21 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 	}
 	cfg.Targets = ts
 
+	cfg.Namespace = render.DefaultNamespace
+	if v, from := r.str("namespace", func(l *Layer) string { return l.Answers.Namespace }); v != "" {
+		if err := render.CheckKubernetesName("namespace", v); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+		cfg.Namespace = v
+	}
+	cfg.Release = render.DefaultRelease
+	if v, from := r.str("release", func(l *Layer) string { return l.Answers.Release }); v != "" {
+		if err := render.CheckKubernetesName("release", v); err != nil {
+			return nil, nil, inputErrorf("%s: %w", from, err)
+		}
+		cfg.Release = v
+	}
+
 	if v, from := r.str("principal-domain", func(l *Layer) string { return l.Answers.PrincipalDomain }); v != "" {
 		if cfg.PrincipalDomain, err = CheckPrincipalDomain(v); err != nil {
 			return nil, nil, inputErrorf("%s: %w", from, err)
@@ -355,6 +372,12 @@ func (c *Config) Complete(detected openmetadata.Version) error {
 // setup needs and nobody gave: the tenant, the Management API credentials,
 // the admins and the principal domain.
 func (c *Config) Missing() []string {
+	return append(c.MissingToConnect(), c.missingPrincipals()...)
+}
+
+// MissingToConnect names what connecting to the tenant needs and nobody
+// gave: the tenant and the Management API credentials.
+func (c *Config) MissingToConnect() []string {
 	var missing []string
 	if c.Connect.Domain.IsZero() {
 		missing = append(missing, FlagHint("domain"))
@@ -369,7 +392,7 @@ func (c *Config) Missing() []string {
 			missing = append(missing, FlagHint("client-secret"))
 		}
 	}
-	return append(missing, c.missingPrincipals()...)
+	return missing
 }
 
 // MissingToRender is Missing without the Management API credentials: what

@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"cmp"
 	"errors"
 	"os"
 	"path/filepath"
@@ -147,6 +148,10 @@ func TestResolveErrorsNameTheSource(t *testing.T) {
 			`--scopes: "everything" is not a Management API scope`},
 		{"admin outside principal domain", []Layer{{Source: FromFlags, Answers: answers.Answers{Admins: []string{"eve@evil.com"}, PrincipalDomain: "acme.com"}}},
 			`--admin: "eve@evil.com" is not in the principal domain "acme.com"`},
+		{"namespace from file", []Layer{{Source: FromFile, Path: "a.yaml", Answers: answers.Answers{Namespace: "Data"}}},
+			`namespace in a.yaml: --namespace "Data" is not a Kubernetes name`},
+		{"release flag", []Layer{{Source: FromFlags, Answers: answers.Answers{Release: "om_prod"}}},
+			`--release: --release "om_prod" is not a Kubernetes name`},
 		{"token and secret", []Layer{{Source: FromFlags, Secrets: answers.Secrets{APIToken: "t"}}, {Source: FromEnv, Secrets: answers.Secrets{ClientSecret: "s"}}},
 			"both a Management API token (--api-token) and a client secret (AUTH0_CLIENT_SECRET) are given"},
 
@@ -380,5 +385,30 @@ func TestAnswersResolveToTheSameConfig(t *testing.T) {
 		!slices.Equal(again.Targets, cfg.Targets) || again.Out != cfg.Out || again.Choices.ServiceAccount != cfg.Choices.ServiceAccount ||
 		!again.Apply || !strings.Contains(string(data), "\napply: true\n") {
 		t.Fatalf("replayed config %+v\nwant %+v", again, cfg)
+	}
+}
+
+// The namespace and release default, and answers.yaml keeps them only where
+// they are used: with the Kubernetes target.
+func TestNamespaceAndReleaseInAnswers(t *testing.T) {
+	for _, tt := range []struct {
+		targets       []string
+		ns, release   string
+		wantNS, wantR string
+	}{
+		{[]string{"kubernetes"}, "", "", "default", "openmetadata"},
+		{[]string{"all"}, "data", "om-prod", "data", "om-prod"},
+		{[]string{"docker"}, "data", "om-prod", "", ""},
+	} {
+		cfg, _, err := Resolve(Layer{Source: FromFlags, Answers: answers.Answers{Targets: tt.targets, Namespace: tt.ns, Release: tt.release}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in := cfg.RenderInput(nil, nil); in.Namespace != cmp.Or(tt.ns, "default") || in.Release != cmp.Or(tt.release, "openmetadata") {
+			t.Errorf("%v: render input namespace %q release %q", tt.targets, in.Namespace, in.Release)
+		}
+		if a := cfg.Answers(); a.Namespace != tt.wantNS || a.Release != tt.wantR {
+			t.Errorf("%v: answers namespace %q release %q, want %q %q", tt.targets, a.Namespace, a.Release, tt.wantNS, tt.wantR)
+		}
 	}
 }

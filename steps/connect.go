@@ -235,8 +235,10 @@ func ScopeReason(scope string) string {
 		return "change the scopes of the service account's authorization"
 	case "read:tenant_settings":
 		return "show the tenant's friendly name (optional)"
+	case "delete:client_grants":
+		return "om-auth0 remove: delete the service account's authorization of the Auth0 Management API"
 	case "delete:clients":
-		return "delete a duplicate application om-auth0 created, when two runs created one at the same time (optional)"
+		return "om-auth0 remove: delete the applications om-auth0 created; setup: delete a duplicate application it created when two runs created one at the same time (optional)"
 	}
 	return ""
 }

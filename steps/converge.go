@@ -87,7 +87,7 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 				strconvQuote(keep.Name), keep.ClientID, own.ClientID, m),
 			Hint: fmt.Sprintf("delete application %s under Applications > Applications and run again, or %s", own.ClientID, h)}
 	}
-	if err := s.deleteApp(ctx, own); err != nil {
+	if err := s.deleteApp(ctx, own, "the duplicate application", ""); err != nil {
 		return own, true, err
 	}
 	// The other run had the same marker, and most likely the same answers;
@@ -119,18 +119,21 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 	return keep, false, nil
 }
 
-// deleteApp deletes an application om-auth0 marked (a duplicate); one
-// already gone is no failure.
-func (s *Session) deleteApp(ctx context.Context, r remoteApp) error {
+// deleteApp deletes an application om-auth0 marked: a duplicate, or what
+// om-auth0 remove deletes (what is the operation's name, rerun what running
+// it again does; "" for the default). The connected Management application
+// is never deleted; one already gone is no failure.
+func (s *Session) deleteApp(ctx context.Context, r remoteApp, what, rerun string) error {
 	if s.isSelf(r.ClientID) {
 		return s.refuseSelf("delete application "+r.ClientID, r.ClientID)
 	}
-	o := op{Name: fmt.Sprintf("delete the duplicate application %s (%s)", strconvQuote(r.Name), r.ClientID), Scope: "delete:clients"}
+	o := op{Name: fmt.Sprintf("delete %s %s (%s)", what, strconvQuote(r.Name), r.ClientID), Scope: "delete:clients", Rerun: rerun}
 	err := s.do(ctx, o, func(ctx context.Context) error { return s.m.Client.Delete(ctx, r.ClientID) })
 	if err != nil && !isStatus(err, http.StatusNotFound) {
 		return err
 	}
 	s.mu.Lock()
+	// A new listing: callers may be reading the one they were given.
 	s.apps = slices.DeleteFunc(slices.Clone(s.apps), func(a remoteApp) bool { return a.ClientID == r.ClientID })
 	delete(s.createdApps, r.ClientID)
 	s.created = slices.DeleteFunc(s.created, func(c string) bool { return strings.Contains(c, "("+r.ClientID+")") })
@@ -171,7 +174,7 @@ func (s *Session) checkCanDelete(keep *remoteApp, duplicates []remoteApp, role, 
 // deleteDuplicates deletes the duplicates a plan listed.
 func (s *Session) deleteDuplicates(ctx context.Context, duplicates []remoteApp) error {
 	for _, d := range duplicates {
-		if err := s.deleteApp(ctx, d); err != nil {
+		if err := s.deleteApp(ctx, d, "the duplicate application", ""); err != nil {
 			return err
 		}
 	}

@@ -22,6 +22,10 @@
 //	sa, err := s.ApplyServiceAccount(ctx, sp)
 //	v := s.Verify(ctx, c, ui, sa)
 //
+// PlanRemove and ApplyRemove undo a setup for one OpenMetadata URL: they
+// delete the client grants of the applications carrying the marker, then
+// those applications, never the Management application of the session.
+//
 // Failures are *Error values that say what Auth0's answer means for the
 // operator and what to do. The package has no UI code.
 package steps

@@ -112,7 +112,8 @@ const (
 	Update Action = "update"
 	// Keep leaves an existing resource as it is.
 	Keep Action = "keep"
-	// Delete removes a resource: a duplicate application om-auth0 marked.
+	// Delete removes a resource: a duplicate application om-auth0 marked, or
+	// what om-auth0 created (om-auth0 remove).
 	Delete Action = "delete"
 )
 

@@ -92,6 +92,14 @@ func (d Domain) IsLoopback() bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// IsCustom reports whether the domain looks like a custom domain: neither
+// a tenant's own Auth0 domain (like acme.us.auth0.com) nor a loopback host
+// (a simulated tenant). A custom domain serves sign-in, but Auth0 knows the
+// Management API only by the tenant's own domain.
+func (d Domain) IsCustom() bool {
+	return !d.IsZero() && !strings.HasSuffix(d.Hostname(), ".auth0.com") && !d.IsLoopback()
+}
+
 // String is the authority: scheme://host, without a trailing slash.
 func (d Domain) String() string { return d.Scheme + "://" + d.Host }
 

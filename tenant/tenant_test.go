@@ -80,3 +80,22 @@ func TestValidPort(t *testing.T) {
 		}
 	}
 }
+
+func TestIsCustom(t *testing.T) {
+	for in, want := range map[string]bool{
+		"acme.us.auth0.com":             false,
+		"acme.auth0.com":                false,
+		"https://acme.eu.auth0.com:443": false,
+		"http://127.0.0.1:4000":         false,
+		"http://localhost:4000":         false,
+		"login.acme.com":                true,
+		"auth0.com.evil.example":        true,
+	} {
+		if got := MustParse(in).IsCustom(); got != want {
+			t.Errorf("IsCustom(%q) = %v, want %v", in, got, want)
+		}
+	}
+	if (Domain{}).IsCustom() {
+		t.Error("the zero Domain is custom")
+	}
+}

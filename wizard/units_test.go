@@ -181,7 +181,7 @@ func TestNextStepsNameFilesByAbsolutePath(t *testing.T) {
 	abs := filepath.Join(base, "om out")
 	for _, want := range []string{
 		"docker compose --env-file '" + filepath.Join(abs, "docker", "openmetadata_auth0.env") + "' up -d",
-		"kubectl apply -f '" + filepath.Join(abs, "kubernetes", "oidc-secrets.yaml") + "'",
+		"kubectl apply --namespace default -f '" + filepath.Join(abs, "kubernetes", "oidc-secrets.yaml") + "'",
 		"--values '" + filepath.Join(abs, "kubernetes", "values-auth0.yaml") + "'",
 		"to those in '" + filepath.Join(abs, "bare-metal", "openmetadata-auth0.yaml") + "'",
 	} {
