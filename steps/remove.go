@@ -75,7 +75,9 @@ func (s *Session) MissingRemoveScopes() []string {
 // PlanRemove implements Remover. It reads the applications (one listing)
 // and the client grants of each marked one, in parallel. The Management
 // application this session is connected with is never in the plan, even
-// when it carries the marker: it is named in Kept instead.
+// when it carries the marker: no listing of the session holds it, and were
+// one to, it would be named in Kept instead (deleting it would lock
+// om-auth0 out of the tenant).
 func (s *Session) PlanRemove(ctx context.Context, omURL string) (*RemovePlan, error) {
 	omURL, err := checkOMURL(omURL)
 	if err != nil {
