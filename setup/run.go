@@ -178,6 +178,9 @@ func (s *run) do(ctx context.Context, connect ConnectFunc) error {
 	}
 	s.p.ok("%s", appLine(&uiPlan.Plan, s.ui, s.opts.RevealSecrets))
 	s.secretWarning(s.ui)
+	if g := s.ui.ManagementGrant; g != nil {
+		s.p.ok("%s, as OpenMetadata's validator asks", grantLine(&uiPlan.Plan, g))
+	}
 	if s.sa, err = r.ApplyServiceAccount(ctx, saPlan); err != nil {
 		return err
 	}
@@ -339,12 +342,17 @@ func (s *run) serviceAccountLines(p *steps.Plan) {
 	}
 	s.secretWarning(s.sa.App)
 	if g := s.sa.Grant; g != nil {
-		scopes := "no scopes"
-		if len(g.Scopes) > 0 {
-			scopes = "scopes " + strings.Join(g.Scopes, ", ")
-		}
-		s.p.ok("client grant for %s %s (%s)", g.Audience, grantWord(p, g), scopes)
+		s.p.ok("%s", grantLine(p, g))
 	}
+}
+
+// grantLine is the progress line of a client grant the plan created, updated or kept.
+func grantLine(p *steps.Plan, g *steps.Grant) string {
+	scopes := "no scopes"
+	if len(g.Scopes) > 0 {
+		scopes = "scopes " + strings.Join(g.Scopes, ", ")
+	}
+	return fmt.Sprintf("client grant for %s %s (%s)", g.Audience, grantWord(p, g), scopes)
 }
 
 // grantWord says what the run did to the grant. A grant planned for
@@ -475,6 +483,9 @@ func writePlan(w io.Writer, ascii bool, cfg *Config, changes []steps.Change, fil
 		}
 		for _, f := range c.Fields {
 			fmt.Fprintf(w, "      %-*s  %s\n", width, f.Field, f.Value(arrow))
+		}
+		if c.Reason != "" {
+			fmt.Fprintf(w, "      why: %s\n", c.Reason)
 		}
 		if c.Consequence != "" {
 			fmt.Fprintf(w, "      ! %s\n", c.Consequence)

@@ -114,6 +114,9 @@ func planText(st *Styles, tenantHost string, p *steps.Plan) string {
 			}
 			fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, fieldLabel(fc.Field))), val)
 		}
+		if c.Reason != "" {
+			fmt.Fprintf(&b, "    %s\n", st.Subtle.Render("why: "+c.Reason))
+		}
 		if c.Consequence != "" {
 			fmt.Fprintf(&b, "    %s\n", st.Warn.Render("! "+c.Consequence))
 		}
