@@ -330,3 +330,70 @@ func TestValidatorGrantUnreadable(t *testing.T) {
 		}
 	}
 }
+
+// Changing the answers on an existing deployment keeps one grant and what
+// OpenMetadata's validator needs: a public application turned confidential
+// gets its type, method and client_credentials in one PATCH and its grant;
+// leaving or entering "same" mode keeps the one grant (the service
+// account's scopes when it is one, else as they are).
+func TestSwitchingKeepsWhatTheValidatorNeeds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name       string
+		from       steps.Choices
+		to         steps.Choices
+		wantWrites []string // with <ui> for the application's id
+		wantScopes []string
+	}{
+		{"public to confidential",
+			steps.Choices{ClientType: openmetadata.Public, ServiceAccount: steps.Skip},
+			steps.Choices{ClientType: openmetadata.Confidential, ServiceAccount: steps.Skip},
+			[]string{"PATCH /api/v2/clients/<ui>", "POST /api/v2/client-grants"}, []string{}},
+		{"leaving same mode",
+			steps.Choices{ClientType: openmetadata.Confidential, ServiceAccount: steps.Same},
+			steps.Choices{ClientType: openmetadata.Confidential, ServiceAccount: steps.Skip},
+			[]string{"PATCH /api/v2/clients/<ui>"}, []string{"read:clients"}},
+		{"entering same mode",
+			steps.Choices{ClientType: openmetadata.Confidential, ServiceAccount: steps.Skip},
+			steps.Choices{ClientType: openmetadata.Confidential, ServiceAccount: steps.Same},
+			[]string{"PATCH /api/v2/clients/<ui>", "PATCH /api/v2/client-grants/<grant>"}, []string{"read:clients"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			d := newDeployment(t, "2.0.2", steps.Skip)
+			answers := func(c steps.Choices) steps.Choices {
+				out := d.c
+				out.ClientType, out.ServiceAccount = c.ClientType, c.ServiceAccount
+				return out
+			}
+			first := runSetup(t, d.connect(t), answers(tc.from))
+			d.ResetRequests()
+			d.c = answers(tc.to)
+			r := runSetup(t, d.connect(t), d.c)
+			if r.ui.ClientID != first.ui.ClientID {
+				t.Fatal("a new UI application")
+			}
+			g := grantsOf(d.tenantUnderTest, r.ui.ClientID)
+			if len(g) != 1 || !slices.Equal(g[0].Scope, tc.wantScopes) {
+				t.Fatalf("grants of the application = %+v, want one with %v", g, tc.wantScopes)
+			}
+			names := strings.NewReplacer(r.ui.ClientID, "<ui>", g[0].ID, "<grant>")
+			var writes []string
+			for _, w := range d.writes() {
+				writes = append(writes, names.Replace(w))
+			}
+			if !slices.Equal(writes, tc.wantWrites) {
+				t.Errorf("writes = %v, want %v", writes, tc.wantWrites)
+			}
+			app, _ := clientByID(d.tenantUnderTest, r.ui.ClientID)
+			if !slices.Contains(app.GrantTypes, "client_credentials") || !r.verification.OK() {
+				t.Errorf("grant types %v, verification %+v", app.GrantTypes, r.verification.Checks)
+			}
+			ui := *r.ui
+			ui.TokenEndpointAuthMethod = app.TokenEndpointAuthMethod
+			if p := d.validate(t, &ui); len(p) > 0 {
+				t.Errorf("OpenMetadata's validator refused the settings: %q", p)
+			}
+		})
+	}
+}
