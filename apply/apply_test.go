@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/auth0/go-auth0"
 	"github.com/auth0/go-auth0/management"
 
 	"github.com/om-auth0/om-auth0/answers"
@@ -98,18 +97,16 @@ func (d *deployment) inputs() Inputs {
 	return Inputs{Config: d.cfg, Connect: connectTo(d.ten), HTTPClient: d.ten.HTTPClient(), OMToken: d.om.AdminToken()}
 }
 
-// grantClientCredentials gives the UI application the client-credentials
-// grant and a Management API client grant, which OpenMetadata's validator
-// needs of a confidential client.
-func (d *deployment) grantClientCredentials(t *testing.T) { d.grant(t, true, true) }
-
-// grant gives the UI application the client-credentials grant type, a
-// Management API client grant, or both.
-func (d *deployment) grant(t *testing.T, grantType, clientGrant bool) {
+// revoke takes from the UI application what OpenMetadata's validator needs
+// of a confidential client and setup gives it: the client-credentials grant
+// type, its Management API client grant, or both.
+func (d *deployment) revoke(t *testing.T, grantType, clientGrant bool) {
 	t.Helper()
 	ctx := context.Background()
+	// An application of the test's own, which may delete grants.
+	id, secret := d.ten.CreateM2MApp("revoke", append(slices.Clone(sandbox.WizardScopes), "delete:client_grants"))
 	api, err := management.New(d.ten.URL(), management.WithInsecure(),
-		management.WithClientCredentials(ctx, d.mgmtID, d.mgmtSecret), management.WithNoRetries())
+		management.WithClientCredentials(ctx, id, secret), management.WithNoRetries())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,14 +115,17 @@ func (d *deployment) grant(t *testing.T, grantType, clientGrant bool) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		grants := append(slices.Clone(c.GetGrantTypes()), "client_credentials")
+		grants := slices.DeleteFunc(slices.Clone(c.GetGrantTypes()), func(g string) bool { return g == "client_credentials" })
 		if err := api.Client.Update(ctx, d.uiID, &management.Client{GrantTypes: &grants}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if clientGrant {
-		if err := api.ClientGrant.Create(ctx, &management.ClientGrant{ClientID: auth0.String(d.uiID),
-			Audience: auth0.String(d.ten.Domain().ManagementAudience()), Scope: &[]string{}}); err != nil {
+		list, err := api.ClientGrant.List(ctx, management.Parameter("client_id", d.uiID), management.Parameter("audience", d.ten.Domain().ManagementAudience()))
+		if err != nil || len(list.ClientGrants) != 1 {
+			t.Fatalf("the UI application's Management API grant: %v %v", list, err)
+		}
+		if err := api.ClientGrant.Delete(ctx, list.ClientGrants[0].GetID()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -182,9 +182,6 @@ func TestApply(t *testing.T) {
 			t.Run(version+"/"+clientType, func(t *testing.T) {
 				t.Parallel()
 				d := deploy(t, version, deployOptions{clientType: clientType})
-				if clientType == "confidential" {
-					d.grantClientCredentials(t)
-				}
 				if err := d.om.SetStored(unowned(d.om.URL())); err != nil {
 					t.Fatal(err)
 				}
@@ -283,13 +280,15 @@ func TestApplyRefusals(t *testing.T) {
 		{name: "OpenMetadata before 1.10 reads files", version: "1.6.4", usage: true,
 			want: []string{"OpenMetadata 1.6.4 reads its SSO settings from its configuration files",
 				"put docker/openmetadata_auth0.env, bare-metal/openmetadata-auth0.yaml, kubernetes/values-auth0.yaml of", "restart OpenMetadata"}},
-		{name: "confidential without the client-credentials grant fails validation", version: "2.0.2", opts: deployOptions{clientType: "confidential"},
-			want: []string{"validation of the settings failed", "client credentials", "Client Credentials grant type", "Auth0 Management API", "Nothing was stored"}},
-		{name: "confidential without the grant, newer validator", version: "2.1.0", opts: deployOptions{clientType: "confidential"},
-			want: []string{"validation of the settings failed", "Invalid client secret", "Client Credentials grant type", "Nothing was stored"}},
-		{name: "confidential with the grant type, no Management API grant", version: "2.1.0", opts: deployOptions{clientType: "confidential"},
-			arrange: func(t *testing.T, d *deployment, _ *Inputs) { d.grant(t, true, false) },
-			want:    []string{"validation of the settings failed", "Access denied", "authorize it for the Auth0 Management API", "Nothing was stored"}},
+		// setup gives a confidential client on 1.10+ what OpenMetadata's
+		// validator needs; an application that lost it is sent back to setup
+		// before anything is validated or stored.
+		{name: "confidential without the client-credentials grant type", version: "2.0.2", opts: deployOptions{clientType: "confidential"},
+			arrange: func(t *testing.T, d *deployment, _ *Inputs) { d.revoke(t, true, false) },
+			want:    []string{"is not as sign-in needs it", "setup would change grant_types", "run om-auth0 setup first"}},
+		{name: "confidential without the Management API grant", version: "2.1.0", opts: deployOptions{clientType: "confidential"},
+			arrange: func(t *testing.T, d *deployment, _ *Inputs) { d.revoke(t, false, true) },
+			want:    []string{"is not as sign-in needs it", "run om-auth0 setup first"}},
 		{name: "deployment owns the settings", version: "2.1.0", opts: deployOptions{sourceMode: omsim.ModeEnv},
 			want: []string{"SECURITY_CONFIG_SOURCE=ENV", "put the files of", "restart OpenMetadata", "Nothing was stored"}},
 		{name: "ENV mode seen only from the PUT's 409", version: "2.1.0", opts: deployOptions{sourceMode: omsim.ModeEnv},
@@ -402,7 +401,6 @@ func TestApplyRefusesRedirects(t *testing.T) {
 		t.Run(f.Method+" "+f.Path, func(t *testing.T) {
 			t.Parallel()
 			d := deploy(t, "2.0.2", deployOptions{clientType: "confidential"})
-			d.grantClientCredentials(t)
 			catcher := sandbox.NewTestCatcher(t)
 			f.RedirectTo = catcher.URL() + "/steal"
 			d.om.InjectFault(f)
@@ -427,7 +425,14 @@ func TestApplyDryRunForceAndConfirm(t *testing.T) {
 	t.Parallel()
 	d := deploy(t, "2.0.2", deployOptions{clientType: "confidential"})
 	ctx := context.Background()
+	// The tenant's JWKS fails once: OpenMetadata's validator, which fetches
+	// every public key URL, then refuses the settings (apply itself does not
+	// read the JWKS).
+	jwksFails := func() {
+		d.ten.InjectFault(sandbox.Fault{Method: http.MethodGet, Path: "/.well-known/jwks.json", Status: http.StatusInternalServerError})
+	}
 
+	jwksFails()
 	res, err := Run(ctx, d.inputs(), RunOptions{DryRun: true, Force: true})
 	if err != nil || !res.DryRun || res.Applied || res.Validation == nil || res.Validation.Passed() {
 		t.Fatalf("dry run: %v %+v", err, res)
@@ -437,6 +442,7 @@ func TestApplyDryRunForceAndConfirm(t *testing.T) {
 	}
 
 	asked := 0
+	jwksFails()
 	res, err = Run(ctx, d.inputs(), RunOptions{Force: true, Confirm: func(_ context.Context, p *Plan) error {
 		asked++
 		if !p.Changes() {
@@ -448,8 +454,9 @@ func TestApplyDryRunForceAndConfirm(t *testing.T) {
 		t.Fatalf("declined: %v, asked %d, %+v", err, asked, res)
 	}
 
-	// Without the client-credentials grant the validation fails; --force stores anyway.
+	// The validation fails; --force stores anyway.
 	var progress bytes.Buffer
+	jwksFails()
 	res, err = Run(ctx, d.inputs(), RunOptions{Force: true, Progress: &progress, ASCII: true})
 	if err != nil || !res.Applied || !res.Confirmed || res.Validation.Passed() {
 		t.Fatalf("forced: %v %+v", err, res)

@@ -21,7 +21,8 @@ const (
 	// StyleForm sends client_id and client_secret, URL-encoded, in the form body.
 	StyleForm
 	// StyleLegacyOM sends the form body exactly as OpenMetadata ≤ 1.0's
-	// ingestion client builds it: fixed order, no escaping.
+	// ingestion client and OpenMetadata's Auth0 settings validator build
+	// it: fixed order, no escaping.
 	StyleLegacyOM
 )
 

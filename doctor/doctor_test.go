@@ -7,7 +7,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/auth0/go-auth0"
 	"github.com/auth0/go-auth0/management"
 
 	"github.com/om-auth0/om-auth0/answers"
@@ -136,10 +135,6 @@ func TestCorrectSetup(t *testing.T) {
 		t.Run(tc.version+"/"+tc.clientType, func(t *testing.T) {
 			t.Parallel()
 			d := deploy(t, tc.version, tc.clientType)
-			if tc.clientType == "confidential" {
-				// What OpenMetadata's validator needs of a confidential client on 1.10+.
-				d.grantClientCredentials(t)
-			}
 			d.ten.ResetRequests()
 			d.om.ResetRequests()
 			rep := Run(context.Background(), d.inputs(t, true, true))
@@ -172,25 +167,6 @@ func (d *deployment) api(t *testing.T) *management.Management {
 		t.Fatal(err)
 	}
 	return api
-}
-
-// grantClientCredentials gives the UI application the client-credentials
-// grant and a Management API client grant, as a confidential client on 1.10+ needs.
-func (d *deployment) grantClientCredentials(t *testing.T) {
-	t.Helper()
-	api, ctx := d.api(t), context.Background()
-	c, err := api.Client.Read(ctx, d.uiID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	grants := append(slices.Clone(c.GetGrantTypes()), "client_credentials")
-	if err := api.Client.Update(ctx, d.uiID, &management.Client{GrantTypes: &grants}); err != nil {
-		t.Fatal(err)
-	}
-	if err := api.ClientGrant.Create(ctx, &management.ClientGrant{ClientID: auth0.String(d.uiID),
-		Audience: auth0.String(d.ten.Domain().ManagementAudience()), Scope: &[]string{}}); err != nil {
-		t.Fatal(err)
-	}
 }
 
 // updateUI changes the UI application.

@@ -58,7 +58,9 @@ func TestMistakes(t *testing.T) {
 		failed: IDOMProvider, message: []string{`"basic"`}, fix: []string{"reads these settings from its files", "restart"},
 	}, {
 		name: "confidential client without the client-credentials grant", version: "2.0.2", clientType: "confidential",
-		break_: func(*testing.T, *deployment) {}, // setup leaves it out today
+		break_: func(t *testing.T, d *deployment) {
+			d.updateUI(t, &management.Client{GrantTypes: &[]string{"authorization_code", "refresh_token"}})
+		},
 		failed: IDAuth0ClientCreds, message: []string{"Client Credentials grant"}, fix: []string{"Grant Types", "Machine to Machine Applications"},
 	}, {
 		name: "field overridden by the database on 2.1", version: "2.1.0",

@@ -63,7 +63,6 @@ func roundTrips(log []timed) int {
 // how long the run took.
 func TestOneRoundTripMoreThanTheSlowestCheck(t *testing.T) {
 	d := deploy(t, "2.0.2", "confidential")
-	d.grantClientCredentials(t)
 	tr := &timedTransport{base: d.ten.HTTPClient().Transport, latency: 20 * time.Millisecond}
 	if tr.base == nil {
 		tr.base = http.DefaultTransport

@@ -144,6 +144,9 @@ func (s *run) info(id ID) error {
 	case StepReady:
 		s.p.ok("%s", appLine(st.UIPlan.AsPlan(), st.UI, s.opts.RevealSecrets))
 		s.secretWarning(st.UI)
+		if g := st.UI.ManagementGrant; g != nil {
+			s.p.ok("%s, as OpenMetadata's validator asks", grantLine(st.UIPlan.AsPlan(), g))
+		}
 		s.serviceAccountLines()
 	case StepVerified:
 		for _, ch := range st.Verification.Checks {
@@ -262,12 +265,17 @@ func (s *run) serviceAccountLines() {
 	}
 	s.secretWarning(sa.App)
 	if g := sa.Grant; g != nil {
-		scopes := "no scopes"
-		if len(g.Scopes) > 0 {
-			scopes = "scopes " + strings.Join(g.Scopes, ", ")
-		}
-		s.p.ok("client grant for %s %s (%s)", g.Audience, present.Outcome(p, steps.ClientGrant, g.Audience, g.Created), scopes)
+		s.p.ok("%s", grantLine(p, g))
 	}
+}
+
+// grantLine is the progress line of a client grant the plan created, updated or kept.
+func grantLine(p *steps.Plan, g *steps.Grant) string {
+	scopes := "no scopes"
+	if len(g.Scopes) > 0 {
+		scopes = "scopes " + strings.Join(g.Scopes, ", ")
+	}
+	return fmt.Sprintf("client grant for %s %s (%s)", g.Audience, present.Outcome(p, steps.ClientGrant, g.Audience, g.Created), scopes)
 }
 
 // appLine is the progress line of an application the plan created, updated or kept.

@@ -68,6 +68,9 @@ func changesText(st *Styles, changes []steps.Change, hidden func(i int) bool) st
 				fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, FieldLabel(fc.Field))), FieldValue(fc, st.Arrow()))
 			}
 		}
+		if c.Reason != "" {
+			fmt.Fprintf(&b, "    %s\n", st.Subtle.Render("why: "+c.Reason))
+		}
 		if c.Consequence != "" {
 			fmt.Fprintf(&b, "    %s\n", st.Warn.Render("! "+c.Consequence))
 		}

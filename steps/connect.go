@@ -208,8 +208,12 @@ func RequiredScopes(c Choices) []string {
 	if c.ClientType == openmetadata.Confidential || mode != Skip {
 		need = append(need, "read:client_keys")
 	}
-	if mode != Skip {
+	switch {
+	case mode != Skip:
 		need = append(need, "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants")
+	case c.validatorGrant():
+		// An existing grant's scopes are kept: no update:client_grants.
+		need = append(need, "read:client_grants", "create:client_grants")
 	}
 	return need
 }
@@ -228,9 +232,9 @@ func ScopeReason(scope string) string {
 	case "read:resource_servers":
 		return "read the scopes the Auth0 Management API defines"
 	case "read:client_grants":
-		return "find the service account's existing authorization of the Auth0 Management API"
+		return "find the existing authorization of the Auth0 Management API of the service account, or of a confidential client on OpenMetadata 1.10+"
 	case "create:client_grants":
-		return "authorize the service account for the Auth0 Management API"
+		return "authorize the service account, or a confidential client on OpenMetadata 1.10+ (OpenMetadata's validator asks), for the Auth0 Management API"
 	case "update:client_grants":
 		return "change the scopes of the service account's authorization"
 	case "read:tenant_settings":
@@ -242,6 +246,26 @@ func ScopeReason(scope string) string {
 	}
 	return ""
 }
+
+// validatorReason is why a confidential client on OpenMetadata 1.10 and
+// later gets the client_credentials grant type and a Management API grant.
+const validatorReason = "OpenMetadata's validator requests a client-credentials token for the Management API with this application's credentials"
+
+// validatorToken reports whether OpenMetadata's own Auth0 validator (1.10
+// and later: Settings > SSO, its validate API, and before it stores new
+// settings) asks for a client-credentials token for the Management API
+// with the UI application's id and secret: for a confidential client. It
+// refuses the settings unless the application has the client_credentials
+// grant type and a client grant for the Management API.
+func (c Choices) validatorToken() bool {
+	return c.ClientType == openmetadata.Confidential && c.Version.SettingsInDatabase()
+}
+
+// validatorGrant reports whether the UI step gives the UI application the
+// client_credentials grant type and the Management API grant that
+// validatorToken says OpenMetadata's validator needs. In "same" mode the
+// service-account step gives it both.
+func (c Choices) validatorGrant() bool { return c.validatorToken() && c.mode() != Same }
 
 // mode is the service-account mode, defaulted from the version when unset.
 func (c Choices) mode() ServiceAccountMode {

@@ -2,7 +2,11 @@
 // OpenMetadata through the Management API: connect to a tenant, create or
 // adopt the application behind OpenMetadata's sign-in page, set up the
 // ingestion bot's service account and its authorization of the Auth0
-// Management API, and verify the result with real tokens.
+// Management API, and verify the result with real tokens. A confidential
+// client on OpenMetadata 1.10 and later also gets the client_credentials
+// grant type and a Management API grant (no scopes): OpenMetadata's own
+// settings validator asks for a client-credentials token with its
+// credentials, and the verification asks for the same token.
 //
 // Every step first plans (reads only) and then applies exactly the planned
 // changes, so --dry-run and the wizard's confirmation screens show what will

@@ -84,6 +84,10 @@ func TestRemoveDeletesOnlyWhatIsMarked(t *testing.T) {
 			if res.sa.Grant != nil {
 				want = append(want, "delete client grant "+res.sa.Grant.Audience)
 			}
+			// A confidential client on 1.10+ has a Management API grant of its own.
+			if g := res.ui.ManagementGrant; g != nil {
+				want = append(want, "delete client grant "+g.Audience)
+			}
 			if mode == steps.Separate {
 				want = append(want, "delete application "+res.sa.App.Name)
 			}
@@ -112,6 +116,9 @@ func TestRemoveDeletesOnlyWhatIsMarked(t *testing.T) {
 			var wantWrites []string
 			if res.sa.Grant != nil {
 				wantWrites = append(wantWrites, "DELETE /api/v2/client-grants/"+res.sa.Grant.ID)
+			}
+			if g := res.ui.ManagementGrant; g != nil {
+				wantWrites = append(wantWrites, "DELETE /api/v2/client-grants/"+g.ID)
 			}
 			if mode == steps.Separate {
 				wantWrites = append(wantWrites, "DELETE /api/v2/clients/"+res.sa.App.ClientID)

@@ -34,7 +34,8 @@ type Runner interface {
 	ListApps(ctx context.Context) ([]AppSummary, error)
 	// PlanUIApp finds the UI application (marker, then name, or c.AppID) and plans its creation or update.
 	PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error)
-	// ApplyUIApp performs the plan and returns the application with its client id, secret when known.
+	// ApplyUIApp performs the plan and returns the application with its client id, secret when known,
+	// and the Management API grant the plan set up for it (App.ManagementGrant), if any.
 	ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error)
 
 	// ManagementAPIScopes are the scopes the tenant's Auth0 Management API defines.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/auth0/go-auth0/management"
@@ -21,6 +22,7 @@ type uiState struct {
 	patch      *management.Client
 	needSecret bool
 	duplicates []remoteApp // applications with the same marker, to delete
+	grant      *grantPlan  // the Management API grant OpenMetadata's validator needs; nil: none
 }
 
 // PlanUIApp implements Runner. It finds the application by c.AppID, else by
@@ -35,6 +37,11 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	st := &uiState{choices: c, needSecret: c.ClientType == openmetadata.Confidential || c.mode() == Same}
 	readSecret := st.needSecret && s.has("read:client_keys")
 
+	if c.validatorGrant() {
+		// Created with no scopes; an existing grant's are the operator's.
+		st.grant = &grantPlan{audience: s.domain.ManagementAudience(), scopes: []string{}, keepScopes: true, reason: validatorReason}
+	}
+
 	// Reads the service-account step will need run alongside this step's
 	// own, instead of one round trip later; their failures are reported there.
 	var bg crash.Group
@@ -42,8 +49,19 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	if c.mode() != Skip {
 		bg.Go(func() { _, _ = s.ManagementAPIScopes(ctx) })
 	}
-	prefetchGrant := func(clientID string) {
-		if c.mode() == Same {
+	// The validator's grant is read alongside the application's secret.
+	var (
+		grantRead crash.Group
+		grantErr  error
+	)
+	readGrant := func(clientID string) {
+		switch {
+		case st.grant != nil && s.known && !s.has("read:client_grants"):
+			// Planned as a create: the preflight names the missing scope,
+			// and doctor, which only reads, does not need the grant's id.
+		case st.grant != nil:
+			grantRead.Go(func() { st.grant.existing, grantErr = s.grantOf(ctx, clientID, st.grant.audience) })
+		case c.mode() == Same:
 			bg.Go(func() { _, _ = s.grantOf(ctx, clientID, s.domain.ManagementAudience()) })
 		}
 	}
@@ -54,8 +72,51 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	if c.AppID != "" && s.isSelf(strings.TrimSpace(c.AppID)) {
 		return nil, s.refuseSelf("use application "+c.AppID, c.AppID)
 	}
+	err = s.findUIApp(ctx, st, name, omURL, readSecret, readGrant)
+	grantRead.Wait()
+	if err == nil {
+		err = grantErr
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	st.target = uiTarget(c, omURL, name, st.current)
+	var grant []Change
+	if st.grant != nil {
+		grant = []Change{st.grant.change(st.target)}
+	}
+	if st.current == nil {
+		ch := Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target), Reason: st.grantTypeReason()}
+		return uiPlan(st, append([]Change{ch}, grant...)...), nil
+	}
+	d := diffApp(*st.current, st.target)
+	dups := duplicateChanges(*st.current, st.duplicates, RoleUI, omURL)
+	ch := Change{Action: Keep, Resource: Application, Name: st.current.Name}
+	if len(d.fields) > 0 {
+		st.patch = &d.patch
+		ch = Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields, Reason: st.grantTypeReason(), Consequence: breaking(d)}
+	}
+	return uiPlan(st, append(append([]Change{ch}, dups...), grant...)...), nil
+}
+
+// grantTypeReason is the Reason of the application's change when it adds
+// the client_credentials grant type for OpenMetadata's validator.
+func (st *uiState) grantTypeReason() string {
+	if st.grant == nil || (st.current != nil && slices.Contains(st.current.GrantTypes, grantClientCreds)) {
+		return ""
+	}
+	return "grant type " + grantClientCreds + ": " + validatorReason
+}
+
+// findUIApp sets st.current to the application c.AppID names, else to the
+// one found by marker or name (nil: it is created), with its secret when
+// readSecret; readGrant starts the read of its grant as soon as its client
+// id is known.
+func (s *Session) findUIApp(ctx context.Context, st *uiState, name, omURL string, readSecret bool, readGrant func(clientID string)) error {
+	c := st.choices
 	if c.AppID != "" {
-		prefetchGrant(c.AppID)
+		readGrant(c.AppID)
 		fields := listFields
 		if readSecret {
 			fields = append(fields[:len(fields):len(fields)], "client_secret")
@@ -72,46 +133,34 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 				return err
 			})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		r := fromManagement(mc)
 		st.current = &r
-	} else {
-		apps, err := s.listApps(ctx, false)
-		if err != nil {
-			return nil, err
-		}
-		found, dups, err := findApp(apps, RoleUI, omURL, name)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.checkCanDelete(found, dups, RoleUI, omURL); err != nil {
-			return nil, err
-		}
-		st.duplicates = dups
-		if found != nil {
-			prefetchGrant(found.ClientID)
-			if readSecret {
-				if found.ClientSecret, err = s.readSecret(ctx, found.ClientID, found.Name); err != nil {
-					return nil, err
-				}
+		return nil
+	}
+	apps, err := s.listApps(ctx, false)
+	if err != nil {
+		return err
+	}
+	found, dups, err := findApp(apps, RoleUI, omURL, name)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCanDelete(found, dups, RoleUI, omURL); err != nil {
+		return err
+	}
+	st.duplicates = dups
+	if found != nil {
+		readGrant(found.ClientID)
+		if readSecret {
+			if found.ClientSecret, err = s.readSecret(ctx, found.ClientID, found.Name); err != nil {
+				return err
 			}
 		}
-		st.current = found
 	}
-
-	st.target = uiTarget(c, omURL, name, st.current)
-	if st.current == nil {
-		return uiPlan(st, Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target)}), nil
-	}
-	d := diffApp(*st.current, st.target)
-	dups := duplicateChanges(*st.current, st.duplicates, RoleUI, omURL)
-	if len(d.fields) == 0 {
-		return uiPlan(st, append([]Change{{Action: Keep, Resource: Application, Name: st.current.Name}}, dups...)...), nil
-	}
-	st.patch = &d.patch
-	ch := Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields, Consequence: breaking(d)}
-	return uiPlan(st, append([]Change{ch}, dups...)...), nil
+	st.current = found
+	return nil
 }
 
 // ApplyUIApp implements Runner.
@@ -143,6 +192,11 @@ func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
 	if st.needSecret && app.ClientSecret == "" {
 		app.SecretUnavailable = s.secretUnavailable()
 	}
+	if st.grant != nil {
+		if app.ManagementGrant, err = s.applyGrant(ctx, r, *st.grant); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	keep := *app
 	s.lastUI = &keep
@@ -167,6 +221,9 @@ func uiTarget(c Choices, omURL, name string, cur *remoteApp) remoteApp {
 	if c.ClientType == openmetadata.Confidential {
 		t.AppType, t.AuthMethod = appTypeRegular, openmetadata.ConfidentialAuthMethod
 	}
+	if c.validatorGrant() {
+		t.GrantTypes = append(t.GrantTypes, grantClientCreds)
+	}
 	if cur == nil {
 		return t
 	}
@@ -175,7 +232,7 @@ func uiTarget(c Choices, omURL, name string, cur *remoteApp) remoteApp {
 		// The service-account step owns the auth method in "same" mode.
 		t.AuthMethod = authBasic
 	}
-	t.GrantTypes = ensure(cur.GrantTypes, grantAuthCode, grantRefresh)
+	t.GrantTypes = ensure(cur.GrantTypes, t.GrantTypes...)
 	if t.AuthMethod == authNone {
 		// Auth0 refuses client_credentials on a client without a secret.
 		t.GrantTypes = without(t.GrantTypes, grantClientCreds)

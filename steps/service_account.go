@@ -18,10 +18,8 @@ import (
 
 // saState is PlanServiceAccount's private data for ApplyServiceAccount.
 type saState struct {
-	mode     ServiceAccountMode
-	omURL    string
-	audience string
-	scopes   []string // requested, sorted
+	mode  ServiceAccountMode
+	omURL string
 
 	// The service account's application: the separate bot, or the UI application.
 	current    *remoteApp // nil: the bot is created
@@ -29,7 +27,7 @@ type saState struct {
 	patch      *management.Client
 	needSecret bool
 
-	grant *Grant // the existing grant; nil: it is created
+	grant grantPlan // the Management API grant, with the requested scopes
 
 	duplicates []remoteApp // bot applications with the same marker, to delete
 }
@@ -85,7 +83,11 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 	if err != nil {
 		return nil, err
 	}
-	st := &saState{mode: mode, omURL: omURL, audience: s.domain.ManagementAudience(), scopes: cleanScopes(c.Scopes)}
+	st := &saState{mode: mode, omURL: omURL, grant: grantPlan{audience: s.domain.ManagementAudience(), scopes: cleanScopes(c.Scopes)}}
+	if mode == Same && c.validatorToken() {
+		// The UI application's one grant serves OpenMetadata's validator too.
+		st.grant.reason = validatorReason
+	}
 	s.mu.Lock()
 	s.omURL = omURL
 	s.mu.Unlock()
@@ -98,7 +100,7 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 	}))
 	lookupGrant := func(clientID string) {
 		g.Go(crash.Func(func() (err error) {
-			st.grant, err = s.grantOf(gctx, clientID, st.audience)
+			st.grant.existing, err = s.grantOf(gctx, clientID, st.grant.audience)
 			return err
 		}))
 	}
@@ -146,7 +148,7 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if err := checkScopes(st.scopes, defined); err != nil {
+	if err := checkScopes(st.grant.scopes, defined); err != nil {
 		return nil, err
 	}
 
@@ -173,7 +175,7 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 		changes = append(changes, ch)
 		changes = append(changes, duplicateChanges(*st.current, st.duplicates, RoleBot, omURL)...)
 	}
-	changes = append(changes, st.grantChange())
+	changes = append(changes, st.grant.change(st.target))
 	return &ServiceAccountPlan{Plan: Plan{Changes: changes}, state: st}, nil
 }
 
@@ -227,38 +229,79 @@ func (s *Session) ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan
 		app.SecretUnavailable = s.secretUnavailable()
 	}
 
-	grant := st.grant
-	switch {
-	case grant == nil || grant.ClientID != r.ClientID:
-		grant, err = s.createGrant(ctx, r, st.audience, st.scopes)
-	case !slices.Equal(sortedUnique(grant.Scopes), st.scopes):
-		grant, err = s.updateGrant(ctx, r, *grant, st.scopes)
-	default:
-		grant = ptr(*grant)
-	}
+	grant, err := s.applyGrant(ctx, r, st.grant)
 	if err != nil {
 		return nil, err
 	}
 	return &ServiceAccount{Mode: st.mode, App: app, Grant: grant}, nil
 }
 
-// grantChange plans the upsert of the grant by (client_id, audience).
-func (st *saState) grantChange() Change {
-	to := strings.Join(st.scopes, " ")
+// grantPlan is a planned upsert of an application's client grant, found
+// by (client_id, audience).
+type grantPlan struct {
+	audience string
+	scopes   []string // the scopes a created grant holds, sorted
+	// keepScopes leaves an existing grant's scopes as they are: any scopes
+	// do for what the grant is for, and the operator may have picked some.
+	keepScopes bool
+	existing   *Grant // the grant found; nil: it is created
+	reason     string // the plan line's Reason, if any
+}
+
+// change is the plan line of the upsert of app's grant.
+func (g grantPlan) change(app remoteApp) Change {
+	ch := Change{Action: Keep, Resource: ClientGrant, Name: g.audience, Reason: g.reason}
+	to := strings.Join(g.scopes, " ")
 	switch {
-	case st.grant == nil:
+	case g.existing == nil:
 		// An application still to be created has no client id yet: the
 		// grant names it instead, and says so.
-		app := FieldChange{Field: "client_id", To: st.target.ClientID}
-		if app.To == "" {
-			app = FieldChange{Field: "application", To: st.target.Name + " (to be created)"}
+		id := FieldChange{Field: "client_id", To: app.ClientID}
+		if id.To == "" {
+			id = FieldChange{Field: "application", To: app.Name + " (to be created)"}
 		}
-		return Change{Action: Create, Resource: ClientGrant, Name: st.audience, Fields: []FieldChange{app, {Field: "scope", To: to}}}
-	case !slices.Equal(sortedUnique(st.grant.Scopes), st.scopes):
-		return Change{Action: Update, Resource: ClientGrant, Name: st.audience, Fields: []FieldChange{
-			{Field: "scope", From: strings.Join(sortedUnique(st.grant.Scopes), " "), To: to}}}
+		ch.Action, ch.Fields = Create, []FieldChange{id, {Field: "scope", To: to}}
+	case g.updatesScopes():
+		ch.Action, ch.Fields = Update, []FieldChange{{Field: "scope", From: strings.Join(sortedUnique(g.existing.Scopes), " "), To: to}}
 	}
-	return Change{Action: Keep, Resource: ClientGrant, Name: st.audience}
+	return ch
+}
+
+// updatesScopes reports whether the existing grant's scopes are to be replaced.
+func (g grantPlan) updatesScopes() bool {
+	return g.existing != nil && !g.keepScopes && !slices.Equal(sortedUnique(g.existing.Scopes), g.scopes)
+}
+
+// planned is the grant as the plan leaves it for the application clientID
+// (empty while that is to be created): the existing grant's id, empty for
+// one to be created. Created is false.
+func (g grantPlan) planned(clientID string) *Grant {
+	out := &Grant{ClientID: clientID, Audience: g.audience, Scopes: slices.Clone(g.scopes)}
+	if g.existing != nil {
+		out.ID = g.existing.ID
+		if g.keepScopes {
+			out.Scopes = slices.Clone(g.existing.Scopes)
+		}
+	}
+	if out.Scopes == nil {
+		out.Scopes = []string{}
+	}
+	return out
+}
+
+// applyGrant performs g for app: it creates the grant (also when the
+// application the plan found was given up for another run's, which then
+// gets it), replaces its scopes, or keeps it.
+func (s *Session) applyGrant(ctx context.Context, app remoteApp, g grantPlan) (*Grant, error) {
+	switch {
+	case g.existing == nil || g.existing.ClientID != app.ClientID:
+		return s.createGrant(ctx, app, g.audience, g.scopes, g.keepScopes)
+	case g.updatesScopes():
+		return s.updateGrant(ctx, app, *g.existing, g.scopes)
+	}
+	out := ptr(*g.existing)
+	out.Scopes = slices.Clone(out.Scopes)
+	return out, nil
 }
 
 // botTarget is the separate Machine-to-Machine application the guide's
@@ -417,8 +460,9 @@ func fromGrant(g *management.ClientGrant, created bool) *Grant {
 
 // createGrant authorizes the application for the audience. A 409 (the grant
 // exists, e.g. from a create whose answer was lost) or a lost answer is
-// resolved by reading the grant instead of creating another.
-func (s *Session) createGrant(ctx context.Context, app remoteApp, audience string, scopes []string) (*Grant, error) {
+// resolved by reading the grant instead of creating another; its scopes are
+// then replaced by scopes unless keepScopes.
+func (s *Session) createGrant(ctx context.Context, app remoteApp, audience string, scopes []string, keepScopes bool) (*Grant, error) {
 	o := op{Name: fmt.Sprintf("authorize application %q for the Auth0 Management API", app.Name), Scope: "create:client_grants",
 		NotFound: "the tenant has no API with identifier " + audience, NotFoundHint: "use the tenant's canonical domain (like acme.us.auth0.com)"}
 	s.mu.Lock()
@@ -458,7 +502,7 @@ func (s *Session) createGrant(ctx context.Context, app remoteApp, audience strin
 			s.recordCreated(grantCreated(app, existing.ID))
 		}
 		s.rememberGrant(app.ClientID, audience, existing)
-		if !slices.Equal(sortedUnique(existing.Scopes), scopes) {
+		if !keepScopes && !slices.Equal(sortedUnique(existing.Scopes), scopes) {
 			return s.updateGrant(ctx, app, *existing, scopes)
 		}
 		return existing, nil

@@ -83,6 +83,11 @@ func assertFreshTenant(t *testing.T, tt *tenantUnderTest, s *steps.Session, c st
 		wantType, wantMethod = "regular_web", openmetadata.ConfidentialAuthMethod
 	}
 	wantGrants := []string{"authorization_code", "refresh_token"}
+	// OpenMetadata 1.10+'s validator asks a confidential client for a Management API token.
+	validator := c.ClientType == openmetadata.Confidential && c.Version.SettingsInDatabase() && c.ServiceAccount != steps.Same
+	if validator {
+		wantGrants = append(wantGrants, "client_credentials")
+	}
 	if c.ServiceAccount == steps.Same {
 		wantMethod = "client_secret_basic"
 		wantGrants = append(wantGrants, "client_credentials")
@@ -101,13 +106,23 @@ func assertFreshTenant(t *testing.T, tt *tenantUnderTest, s *steps.Session, c st
 	}
 
 	created := []string{fmt.Sprintf("application %q (%s)", "OpenMetadata", r.ui.ClientID)}
+	if validator {
+		g := grantsOf(tt, r.ui.ClientID)
+		if len(g) != 1 || g[0].Audience != tt.Domain().ManagementAudience() || g[0].Scope == nil || len(g[0].Scope) != 0 ||
+			r.ui.ManagementGrant == nil || g[0].ID != r.ui.ManagementGrant.ID || !r.ui.ManagementGrant.Created {
+			t.Fatalf("grants of the UI application = %+v, result %+v; want one for the Management API with no scopes", g, r.ui.ManagementGrant)
+		}
+		created = append(created, fmt.Sprintf("client grant %s: application %q on the Auth0 Management API", g[0].ID, "OpenMetadata"))
+	} else if r.ui.ManagementGrant != nil {
+		t.Errorf("UI application's grant = %+v, want none", r.ui.ManagementGrant)
+	}
 	switch c.ServiceAccount {
 	case steps.Skip:
 		if r.sa.Mode != steps.Skip || r.sa.App != nil || r.sa.Grant != nil || len(r.saPlan.Changes) != 0 {
 			t.Errorf("skip produced %+v, plan %+v", r.sa, r.saPlan.Changes)
 		}
-		if n := len(tt.ClientGrants()); n != 1 {
-			t.Errorf("%d grants, want only the admin application's", n)
+		if n, want := len(tt.ClientGrants()), 1+len(grantsOf(tt, r.ui.ClientID)); n != want || (!validator && n != 1) {
+			t.Errorf("%d grants, want only the admin application's and the validator's", n)
 		}
 	case steps.Separate:
 		bot, ok := clientByID(tt, r.sa.App.ClientID)

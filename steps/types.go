@@ -61,6 +61,12 @@ type App struct {
 	WebOrigins              []string
 	AllowedLogoutURLs       []string
 	Created                 bool // created by this run
+	// ManagementGrant is the application's client grant for the Auth0
+	// Management API that the UI step set up because OpenMetadata's
+	// validator asks for such a token (a confidential client on 1.10 and
+	// later, unless the application is also the service account, whose
+	// grant it then is); nil otherwise.
+	ManagementGrant *Grant
 	// SecretUnavailable says why ClientSecret is empty although the chosen path
 	// needs it (e.g. read:client_keys is missing); empty otherwise.
 	SecretUnavailable string
@@ -141,6 +147,9 @@ type Change struct {
 	Resource ResourceKind  `json:"resource"`
 	Name     string        `json:"name"` // application name, or grant audience
 	Fields   []FieldChange `json:"fields,omitempty"`
+	// Reason says why the change is planned when sign-in alone would not
+	// need it (what OpenMetadata's validator asks of a confidential client).
+	Reason string `json:"reason,omitempty"`
 	// Consequence names what the change breaks, when it does (e.g. the guide's
 	// "same" mode on a public SPA); a plan with one needs explicit confirmation.
 	Consequence string `json:"consequence,omitempty"`
@@ -232,15 +241,7 @@ func (p *ServiceAccountPlan) Grant() *Grant {
 	if p == nil || p.state == nil || p.state.mode == Skip {
 		return nil
 	}
-	st := p.state
-	g := &Grant{ClientID: st.target.ClientID, Audience: st.audience, Scopes: slices.Clone(st.scopes)}
-	if g.Scopes == nil {
-		g.Scopes = []string{}
-	}
-	if st.grant != nil {
-		g.ID = st.grant.ID
-	}
-	return g
+	return p.state.grant.planned(p.state.target.ClientID)
 }
 
 // Writes reports whether applying the plan changes the tenant.

@@ -82,6 +82,13 @@ func TestRequiredScopes(t *testing.T) {
 			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
 		"unset mode follows the version (2.0: skip)": {Choices{ClientType: openmetadata.Public, Version: openmetadata.Newest},
 			[]string{"read:clients", "create:clients", "update:clients"}},
+		// OpenMetadata's validator: an existing grant's scopes are kept, so no update:client_grants.
+		"confidential on 1.10, skip": {Choices{ClientType: openmetadata.Confidential, Version: openmetadata.Version{Major: 1, Minor: 10}, ServiceAccount: Skip},
+			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:client_grants", "create:client_grants"}},
+		"confidential on 1.9, skip": {Choices{ClientType: openmetadata.Confidential, Version: openmetadata.Version{Major: 1, Minor: 9, Patch: 9}, ServiceAccount: Skip},
+			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys"}},
+		"confidential on 2.0, separate": {Choices{ClientType: openmetadata.Confidential, Version: openmetadata.Newest, ServiceAccount: Separate},
+			[]string{"read:clients", "create:clients", "update:clients", "read:client_keys", "read:resource_servers", "read:client_grants", "create:client_grants", "update:client_grants"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -159,6 +166,29 @@ func TestUITargetAndDiff(t *testing.T) {
 				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
 				Metadata: marker(RoleUI, om)},
 		},
+		"confidential on 1.10 adds client_credentials for OpenMetadata's validator, a breaking change": {
+			c: Choices{OMURL: om, ClientType: openmetadata.Confidential, Version: openmetadata.Version{Major: 1, Minor: 10}, ServiceAccount: Skip},
+			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "regular_web", AuthMethod: openmetadata.ConfidentialAuthMethod,
+				GrantTypes: []string{"authorization_code", "refresh_token"},
+				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
+				Metadata: marker(RoleUI, om)},
+			wantFields: []string{"grant_types"},
+			check: func(t *testing.T, d diff) {
+				if got := *d.patch.GrantTypes; !slices.Equal(got, []string{"authorization_code", "refresh_token", "client_credentials"}) {
+					t.Errorf("grant_types = %v", got)
+				}
+				if c := breaking(d); !strings.Contains(c, "grant_types from authorization_code, refresh_token to authorization_code, refresh_token, client_credentials") {
+					t.Errorf("consequence = %q", c)
+				}
+			},
+		},
+		"confidential on 1.9 is left as it is": {
+			c: Choices{OMURL: om, ClientType: openmetadata.Confidential, Version: openmetadata.Version{Major: 1, Minor: 9, Patch: 9}, ServiceAccount: Skip},
+			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "regular_web", AuthMethod: openmetadata.ConfidentialAuthMethod,
+				GrantTypes: []string{"authorization_code", "refresh_token"},
+				Callbacks:  []string{om + "/callback"}, WebOrigins: []string{om}, LogoutURLs: []string{om}, OIDCConformant: true,
+				Metadata: marker(RoleUI, om)},
+		},
 		"leaving same mode drops client_credentials together with Basic": {
 			c: Choices{OMURL: om, ClientType: openmetadata.Public, ServiceAccount: Separate},
 			cur: remoteApp{ClientID: "abc", Name: "OM", AppType: "spa", AuthMethod: "client_secret_basic",
@@ -196,23 +226,34 @@ func TestUITargetAndDiff(t *testing.T) {
 }
 
 func TestUITargetCreate(t *testing.T) {
+	v1_10 := openmetadata.Version{Major: 1, Minor: 10}
 	for _, tt := range []struct {
 		ct       openmetadata.ClientType
+		version  openmetadata.Version
+		mode     ServiceAccountMode
 		appType  string
 		method   string
 		wantAuth string
+		grants   []any
 	}{
-		{openmetadata.Public, "spa", "none", "none"},
-		{openmetadata.Confidential, "regular_web", openmetadata.ConfidentialAuthMethod, openmetadata.ConfidentialAuthMethod},
+		{openmetadata.Public, v1_10, Skip, "spa", "none", "none", []any{"authorization_code", "refresh_token"}},
+		{openmetadata.Confidential, openmetadata.Version{Major: 1, Minor: 9}, Skip, "regular_web", openmetadata.ConfidentialAuthMethod, openmetadata.ConfidentialAuthMethod,
+			[]any{"authorization_code", "refresh_token"}},
+		// OpenMetadata's validator asks the application for a client-credentials token.
+		{openmetadata.Confidential, v1_10, Skip, "regular_web", openmetadata.ConfidentialAuthMethod, openmetadata.ConfidentialAuthMethod,
+			[]any{"authorization_code", "refresh_token", "client_credentials"}},
+		// The service-account step adds it, with Basic.
+		{openmetadata.Confidential, v1_10, Same, "regular_web", openmetadata.ConfidentialAuthMethod, openmetadata.ConfidentialAuthMethod,
+			[]any{"authorization_code", "refresh_token"}},
 	} {
-		t.Run(string(tt.ct), func(t *testing.T) {
-			body := uiTarget(Choices{ClientType: tt.ct}, "https://om.example.com", "OM", nil).toCreate("d")
+		t.Run(string(tt.ct)+"-"+tt.version.String()+"-"+string(tt.mode), func(t *testing.T) {
+			body := uiTarget(Choices{ClientType: tt.ct, Version: tt.version, ServiceAccount: tt.mode}, "https://om.example.com", "OM", nil).toCreate("d")
 			b, _ := json.Marshal(body)
 			var got map[string]any
 			_ = json.Unmarshal(b, &got)
 			want := map[string]any{
 				"name": "OM", "description": "d", "app_type": tt.appType, "token_endpoint_auth_method": tt.method,
-				"grant_types": []any{"authorization_code", "refresh_token"}, "callbacks": []any{"https://om.example.com/callback"},
+				"grant_types": tt.grants, "callbacks": []any{"https://om.example.com/callback"},
 				"web_origins": []any{"https://om.example.com"}, "allowed_logout_urls": []any{"https://om.example.com"},
 				"oidc_conformant": true, "client_metadata": map[string]any{MarkerRole: RoleUI, MarkerOMURL: "https://om.example.com"},
 			}

@@ -24,6 +24,14 @@ const (
 	CheckTokenForm = "token with the secret in the form body, as OpenMetadata ≤ 1.0 ingestion sends it"
 )
 
+// CheckValidatorToken names the check, for a confidential client on
+// OpenMetadata 1.10 and later, that OpenMetadata's own validator makes of
+// the UI application: a client-credentials token for the Management API
+// audience, the application's id and secret in the form body.
+func CheckValidatorToken(audience string) string {
+	return "token for " + audience + " with the application's secret in the form body, as OpenMetadata's validator asks"
+}
+
 // CheckSignature names the signature check against the tenant's JWKS.
 func CheckSignature(jwksURL string) string { return "signature checks out against " + jwksURL }
 
@@ -58,7 +66,9 @@ func CheckAppURLs(omURL string) string {
 // as the guide configures it, and for OpenMetadata ≤ 1.0 also with the
 // secret in the form body, the way its ingestion asks; later versions'
 // ingestion signs in with the ingestion-bot's JWT, so nothing sends that
-// form and it is not checked.
+// form and it is not checked. For a confidential client on 1.10 and later,
+// the UI application's token is requested as OpenMetadata's validator asks
+// for it.
 func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAccount) Verification {
 	var (
 		wg                crash.Group
@@ -67,6 +77,7 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 		keysErr           error
 		basic, form       *auth0http.TokenResponse
 		basicErr, formErr error
+		validatorErr      error
 	)
 	aud := s.domain.ManagementAudience()
 	bot := (*App)(nil)
@@ -78,6 +89,13 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	}
 	if ui != nil || bot != nil {
 		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
+	}
+	validator := ui != nil && c.validatorToken()
+	if validator && ui.ClientSecret != "" {
+		// StyleLegacyOM: the validator, too, joins the form unescaped.
+		wg.Go(func() {
+			_, validatorErr = s.requestToken(ctx, ui.ClientID, ui.ClientSecret, auth0http.StyleLegacyOM)
+		})
 	}
 	legacy := c.Version.Band() == openmetadata.BandLegacy
 	if bot != nil && bot.ClientSecret != "" {
@@ -95,6 +113,13 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 			result(CheckJWKS(s.domain.JWKSURL()), keysErr),
 			result(CheckAppURLs(normalizeURL(c.OMURL)), appURLs(ui, normalizeURL(c.OMURL))))
 	}
+	if validator {
+		check := Check{Name: CheckValidatorToken(aud), Detail: firstNonEmpty(ui.SecretUnavailable, "the client secret is unknown")}
+		if ui.ClientSecret != "" {
+			check = result(check.Name, s.tokenCheckError(ui, validatorErr))
+		}
+		v.Checks = append(v.Checks, check)
+	}
 	if bot == nil {
 		return v
 	}
@@ -105,9 +130,9 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 			v.Checks = append(v.Checks, Check{Name: CheckTokenForm, Detail: why})
 		}
 	} else {
-		v.Checks = append(v.Checks, result(CheckTokenBasic, s.botTokenError(bot, basicErr)))
+		v.Checks = append(v.Checks, result(CheckTokenBasic, s.tokenCheckError(bot, basicErr)))
 		if legacy {
-			v.Checks = append(v.Checks, result(CheckTokenForm, s.botTokenError(bot, formErr)))
+			v.Checks = append(v.Checks, result(CheckTokenForm, s.tokenCheckError(bot, formErr)))
 		}
 	}
 	token := ""
@@ -150,12 +175,12 @@ func result(name string, err error) Check {
 	return Check{Name: name, OK: true}
 }
 
-// botTokenError explains a refused token request of the service account.
-func (s *Session) botTokenError(bot *App, err error) error {
+// tokenCheckError explains a refused token request of app.
+func (s *Session) tokenCheckError(app *App, err error) error {
 	if err == nil {
 		return nil
 	}
-	e := s.tokenFailure("", bot.ClientID, err, false)
+	e := s.tokenFailure("", app.ClientID, err, false)
 	var se *Error
 	if errors.As(e, &se) {
 		msg := se.Meaning

@@ -117,11 +117,11 @@ func TestPlanText(t *testing.T) {
 	p := &steps.Plan{Changes: []steps.Change{
 		{Action: steps.Keep, Resource: steps.Application, Name: "OpenMetadata"},
 		{Action: steps.Update, Resource: steps.ClientGrant, Name: "https://acme/api/v2/",
-			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}},
+			Fields: []steps.FieldChange{{Field: "scope", From: "read:users", To: "read:clients"}}, Reason: "OpenMetadata's validator asks"},
 	}}
 	got := present.Plan(plainStyles(), "acme.us.auth0.com", p.Changes)
 	for _, want := range []string{"About to change tenant acme.us.auth0.com", `= keep application "OpenMetadata" as it is`,
-		`~ update client grant "https://acme/api/v2/"`, "read:users → read:clients", "Nothing else changes."} {
+		`~ update client grant "https://acme/api/v2/"`, "read:users → read:clients\n    why: OpenMetadata's validator asks\n", "Nothing else changes."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("plan text lacks %q:\n%s", want, got)
 		}
