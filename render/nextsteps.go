@@ -9,13 +9,25 @@ import (
 )
 
 // Commands that do not name a rendered file.
-const (
-	dockerOps      = "docker exec openmetadata_server ./bootstrap/openmetadata-ops.sh remove-security-config --force"
-	dockerRestart  = "docker restart openmetadata_server"
-	kubectlOps     = "kubectl exec deploy/openmetadata -- ./bootstrap/openmetadata-ops.sh remove-security-config --force"
-	kubectlRestart = "kubectl rollout restart deploy/openmetadata"
-	bareMetalOps   = "./bootstrap/openmetadata-ops.sh remove-security-config --force"
+var (
+	dockerOps      = CommandLine("docker", "exec", "openmetadata_server", "./bootstrap/openmetadata-ops.sh", "remove-security-config", "--force")
+	dockerRestart  = CommandLine("docker", "restart", "openmetadata_server")
+	kubectlOps     = CommandLine("kubectl", "exec", "deploy/openmetadata", "--", "./bootstrap/openmetadata-ops.sh", "remove-security-config", "--force")
+	kubectlRestart = CommandLine("kubectl", "rollout", "restart", "deploy/openmetadata")
+	bareMetalOps   = CommandLine("./bootstrap/openmetadata-ops.sh", "remove-security-config", "--force")
 )
+
+// CommandLine is a command given as its arguments, as one line a POSIX
+// shell reads back as those arguments: each quoted when it needs to be,
+// one space apart. A printer can break the line between its words only
+// (present.Command), so that a copy of the lines still runs the command.
+func CommandLine(args ...string) string {
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = shellQuote(a)
+	}
+	return strings.Join(words, " ")
+}
 
 // outDir is the output folder the commands name the rendered files in: a
 // folder (absolute, so the commands work from any folder, which
@@ -23,13 +35,12 @@ const (
 // current folder), or "" for paths relative to the output folder.
 type outDir string
 
-// path is the rendered file p (slash-separated, as in File.Path) in d,
-// quoted for a POSIX shell when it needs to be.
+// path is the rendered file p (slash-separated, as in File.Path) in d.
 func (d outDir) path(p string) string {
 	if d == "" {
 		return p
 	}
-	return shellQuote(filepath.Join(string(d), filepath.FromSlash(p)))
+	return filepath.Join(string(d), filepath.FromSlash(p))
 }
 
 // shellQuote is s as one POSIX shell word: unchanged when it has only
@@ -44,10 +55,12 @@ func shellQuote(s string) string {
 }
 
 func dockerUp(d outDir) string {
-	return "docker compose --env-file " + d.path(DockerEnvPath) + " up -d"
+	return CommandLine("docker", "compose", "--env-file", d.path(DockerEnvPath), "up", "-d")
 }
 
-func kubectlSecret(d outDir) string { return "kubectl apply -f " + d.path(HelmSecretPath) }
+func kubectlSecret(d outDir) string {
+	return CommandLine("kubectl", "apply", "-f", d.path(HelmSecretPath))
+}
 
 // helmUpgrade upgrades the release with the rendered values on top of its
 // current ones. --version pins the chart so the upgrade does not also move
@@ -57,8 +70,8 @@ func kubectlSecret(d outDir) string { return "kubectl apply -f " + d.path(HelmSe
 // and appVersion 1.13.1; see its SOURCES.md), so the pin is v, the version
 // the files are rendered for.
 func helmUpgrade(v openmetadata.Version, d outDir) string {
-	return "helm upgrade --install openmetadata open-metadata/openmetadata --version " + v.String() +
-		" --reuse-values --values " + d.path(HelmValuesPath)
+	return CommandLine("helm", "upgrade", "--install", "openmetadata", "open-metadata/openmetadata",
+		"--version", v.String(), "--reuse-values", "--values", d.path(HelmValuesPath))
 }
 
 // howTo is how to apply one target's files: text, then commands, then the
@@ -124,7 +137,10 @@ func NextSteps(in Input, t openmetadata.Target) string { return NextStepsIn(in, 
 // the output folder dir: the commands that apply them, naming the files by
 // their path in dir, so that they work as pasted when dir is absolute (the
 // caller makes it so; dir "" gives paths relative to the output folder), and
-// the extra step an existing OpenMetadata ≥ 1.10 deployment needs. The
+// the extra step an existing OpenMetadata ≥ 1.10 deployment needs. Each
+// command is a line of its own indented by two spaces, written by
+// CommandLine, which a printer may break between words; other lines are
+// sentences. The
 // ingestion config is the same for every target, so its steps are
 // IngestionNextSteps, printed once. It is "" for an unknown target.
 func NextStepsIn(in Input, t openmetadata.Target, dir string) string {
