@@ -241,6 +241,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 		DetectVersion: detect,
 		Progress:      ios.ErrOut,
 		Report:        report,
+		Width:         iostreams.Width(report),
 		ASCII:         !ios.ColorEnabled(),
 	})
 	if opts.JSON {
