@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // uiState is PlanUIApp's private data for ApplyUIApp.
@@ -104,13 +106,23 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	if st.current == nil {
 		return uiPlan(st, Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target)}), nil
 	}
+	note := ""
+	if cur := st.current; c.AppID == "" && cur.Name != name {
+		// Found by its marker (by name, it has this name): the one
+		// om-auth0 set up for this URL before, renamed since or created
+		// under another name. A name the operator gave renames it.
+		note = fmt.Sprintf("found by its marker: application %q (%s)", cur.Name, termtext.Clean(cur.ClientID))
+		if c.AppNameGiven {
+			st.target.Name = name
+		}
+	}
 	d := diffApp(*st.current, st.target)
 	dups := duplicateChanges(*st.current, st.duplicates, RoleUI, omURL)
 	if len(d.fields) == 0 {
-		return uiPlan(st, append([]Change{{Action: Keep, Resource: Application, Name: st.current.Name}}, dups...)...), nil
+		return uiPlan(st, append([]Change{{Action: Keep, Resource: Application, Name: st.current.Name, Note: note}}, dups...)...), nil
 	}
 	st.patch = &d.patch
-	ch := Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields, Consequence: breaking(d)}
+	ch := Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields, Consequence: breaking(d), Note: note}
 	return uiPlan(st, append([]Change{ch}, dups...)...), nil
 }
 
@@ -199,6 +211,12 @@ func mergedMetadata(cur, ours map[string]string) map[string]string {
 // diffApp is the PATCH that turns cur into t: only the fields that differ.
 func diffApp(cur, t remoteApp) diff {
 	var d diff
+	if cur.Name != t.Name {
+		// Quoted: a name is free text, and the plan shows where it ends.
+		d.fields = append(d.fields, FieldChange{Field: "name", From: fmt.Sprintf("%q", cur.Name), To: fmt.Sprintf("%q", t.Name)})
+		name := t.Name
+		d.patch.Name = &name
+	}
 	d.str("app_type", cur.AppType, t.AppType, func(c *management.Client, v string) { c.AppType = &v })
 	d.str("token_endpoint_auth_method", cur.AuthMethod, t.AuthMethod, func(c *management.Client, v string) { c.TokenEndpointAuthMethod = &v })
 	d.list("grant_types", cur.GrantTypes, t.GrantTypes, func(c *management.Client, v []string) { c.GrantTypes = &v })
