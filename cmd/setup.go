@@ -131,7 +131,7 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 	f.StringVar(&sec.ClientSecret, "client-secret", "", "Management API application's client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
 	f.StringVar(&sec.APIToken, "api-token", "", "Management API token, instead of client credentials; - reads stdin [$AUTH0_API_TOKEN]")
 	addServerFlags(f, a, "asked from the server, else "+openmetadata.Newest.String())
-	f.StringVar(&a.AppName, "app-name", "", "UI application name (default "+setup.DefaultAppName+")")
+	f.StringVar(&a.AppName, "app-name", "", "UI application name (default "+setup.DefaultAppName+"); renames the application om-auth0 set up for this --om-url when it has another name")
 	f.StringVar(&a.AppID, "app-id", "", "reuse this existing application (its client id) instead of finding or creating one")
 	f.StringVar(&a.ServiceAccount, "service-account", "", "separate, same or skip (default separate for OpenMetadata 1.0 and earlier, else skip)")
 	f.StringVar(&a.BotAppName, "bot-app-name", "", "name of the separate service-account application (default "+setup.DefaultBotAppName+")")
