@@ -86,7 +86,7 @@ func commandsOf(text, indent string) []string {
 }
 
 // TestCommandsSurviveCopy: at every width ≥ 60, each command of every
-// target's next steps, printed as the wizard and a script print them, is
+// target's next steps and of the ingestion steps, printed as the wizard and a script print them, is
 // read by a shell as the same arguments as the unbroken command, and no
 // printed line is wider than the width unless it holds a single word (a
 // long output folder's path).
@@ -103,12 +103,16 @@ func TestCommandsSurviveCopy(t *testing.T) {
 			}
 			in := render.Input{Tenant: tenant.MustParse("acme.us.auth0.com"), OMURL: "https://openmetadata.acme.internal",
 				Version: v, ClientType: ct, AdminPrincipals: []string{"alice"}, PrincipalDomain: "acme.com"}
+			parts := []NextStep{{What: "ingestion", Text: render.IngestionNextSteps(in)}}
 			for _, spec := range render.Targets {
-				original := render.NextStepsIn(in, spec.Name, out)
+				parts = append(parts, NextStep{What: string(spec.Name), Text: render.NextStepsIn(in, spec.Name, out)})
+			}
+			for _, part := range parts {
+				original := part.Text
 				want := commandsOf(original, "")
 				for _, width := range []int{60, 80, 100, 200} {
-					t.Run(fmt.Sprintf("%s-%s-%s-%d", version, ct, spec.Name, width), func(t *testing.T) {
-						printed := NextSteps(Plain(true), width, []NextStep{{What: spec.Phrase, Text: original}})
+					t.Run(fmt.Sprintf("%s-%s-%s-%d", version, ct, part.What, width), func(t *testing.T) {
+						printed := NextSteps(Plain(true), width, []NextStep{part})
 						got := commandsOf(printed, "  ")
 						if len(got) != len(want) {
 							t.Fatalf("%d commands printed, want %d:\n%s", len(got), len(want), printed)
