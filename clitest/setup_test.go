@@ -818,3 +818,63 @@ func TestHelpAndCompletion(t *testing.T) {
 		}
 	}
 }
+
+// --app-name given while the application om-auth0 set up for this URL has
+// another name: the dry run says which one it found and plans the rename as
+// a field change; --yes applies it (not a breaking change), and answers.yaml
+// then records the new name. Without --app-name the name is kept.
+func TestAppNameRenamesTheMarkedApplication(t *testing.T) {
+	t.Parallel()
+	tn := newTenant(t)
+	dir := t.TempDir()
+	args := []string{"setup", "--no-input", "--om-url", omURL, "--om-version", "1.6.4",
+		"--admin", "alice", "--principal-domain", "example.com", "--out", "out"}
+	if r := run(t, dir, tn.env(), "", args...); r.code != 0 {
+		t.Fatalf("first run: %v", r)
+	}
+	id := tn.client(t, "OpenMetadata").ClientID
+	tn.patchClient(t, id, `{"name":"Old name"}`)
+	found := `found by its marker: application "Old name" (` + id + ")"
+
+	tn.ResetRequests()
+	r := run(t, dir, tn.env(), "", append(args, "--dry-run")...)
+	if r.code != 0 || len(tn.writes()) > 0 {
+		t.Fatalf("dry run without --app-name wrote %v: %v", tn.writes(), r)
+	}
+	if !strings.Contains(r.stdout, `= keep application "Old name" as it is`) || !strings.Contains(r.stdout, found) {
+		t.Errorf("without --app-name the plan does not keep and name the application found:\n%s", r.stdout)
+	}
+
+	rename := append(slices.Clone(args), "--app-name", "New name")
+	r = run(t, dir, tn.env(), "", append(rename, "--dry-run")...)
+	if r.code != 0 || len(tn.writes()) > 0 {
+		t.Fatalf("dry run wrote %v: %v", tn.writes(), r)
+	}
+	for _, want := range []string{`~ update application "Old name"`, found, `name  "Old name" -> "New name"`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the dry run's plan lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "!") {
+		t.Errorf("the rename is marked as breaking:\n%s", r.stdout)
+	}
+
+	r = run(t, dir, tn.env(), "", append(rename, "--yes")...)
+	if r.code != 0 {
+		t.Fatalf("--yes: %v", r)
+	}
+	if got := tn.client(t, "New name"); got.ClientID != id {
+		t.Errorf("renamed application %s, want %s", got.ClientID, id)
+	}
+	if w := tn.writes(); !slices.Equal(w, []string{"PATCH /api/v2/clients/" + id}) {
+		t.Errorf("writes = %v, want one PATCH of %s", w, id)
+	}
+	answers, err := os.ReadFile(filepath.Join(dir, "out", "answers.yaml"))
+	if err != nil || !strings.Contains(string(answers), "app_name: New name") {
+		t.Errorf("answers.yaml (%v):\n%s", err, answers)
+	}
+	tn.ResetRequests()
+	if r := run(t, dir, tn.env(), "", "setup", "--no-input", "--answers", filepath.Join("out", "answers.yaml")); r.code != 0 || len(tn.writes()) > 0 {
+		t.Errorf("a replay of the answers wrote %v: %v", tn.writes(), r)
+	}
+}

@@ -186,7 +186,7 @@ func renderRun(opts *RenderOptions) error {
 	}
 	fmt.Fprintf(report, "Wrote the Auth0 SSO configuration for OpenMetadata %s (%s client, tenant %s).\n",
 		cfg.Choices.Version, cfg.Choices.ClientType, cfg.Answers().Domain)
-	setup.WriteNextSteps(report, cfg.Out, written, in, cfg.Targets)
+	setup.WriteNextSteps(report, iostreams.Width(report), cfg.Out, written, in, cfg.Targets)
 	if !opts.JSON {
 		return nil
 	}

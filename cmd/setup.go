@@ -140,7 +140,7 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 	addDomainFlag(f, a)
 	addCredentialFlags(f, a, sec)
 	addServerFlags(f, a, "asked from the server, else "+openmetadata.Newest.String())
-	f.StringVar(&a.AppName, "app-name", "", "UI application name (default "+setup.DefaultAppName+")")
+	f.StringVar(&a.AppName, "app-name", "", "UI application name (default "+setup.DefaultAppName+"); renames the application om-auth0 set up for this --om-url when it has another name")
 	f.StringVar(&a.AppID, "app-id", "", "reuse this existing application (its client id) instead of finding or creating one")
 	f.StringVar(&a.ServiceAccount, "service-account", "", "separate, same or skip (default separate for OpenMetadata 1.0 and earlier, else skip)")
 	f.StringVar(&a.BotAppName, "bot-app-name", "", "name of the separate service-account application (default "+setup.DefaultBotAppName+")")
@@ -269,6 +269,7 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 		DetectVersion: detect,
 		Progress:      ios.ErrOut,
 		Report:        report,
+		Width:         iostreams.Width(report),
 		ASCII:         !ios.ColorEnabled(),
 	})
 	var applied *apply.Result

@@ -30,6 +30,9 @@ type Options struct {
 	Progress io.Writer
 	// Report gets the plan of a dry run, or the summary and next steps of a real run. Nil discards.
 	Report io.Writer
+	// Width is the cells a line of the report may use: its commands are
+	// broken between words to fit (0: no limit, as for a file or a pipe).
+	Width int
 	// ASCII avoids Unicode marks (NO_COLOR, or stderr is not a terminal).
 	ASCII bool
 	// DetectVersion asks OpenMetadata for its version when none was given;
@@ -296,8 +299,9 @@ func (s *run) report() {
 	}
 	st := s.st
 	sum := st.Summary()
+	sum.Width = s.opts.Width
 	fmt.Fprint(w, sum.Text(s.p.st))
-	fmt.Fprint(w, present.NextSteps(s.p.st, setup.NextSteps(st.Cfg.RenderInput(st.UI, st.SA), st.Cfg.Out, st.Cfg.Targets)))
+	fmt.Fprint(w, present.NextSteps(s.p.st, s.opts.Width, setup.NextSteps(st.Cfg.RenderInput(st.UI, st.SA), st.Cfg.Out, st.Cfg.Targets)))
 }
 
 // writePlan writes a dry run's plan: each change to Auth0, then each file.

@@ -134,6 +134,31 @@ func TestRunReportsIngestionStepsOnce(t *testing.T) {
 	}
 }
 
+// TestRunReportWidth: at a terminal's width the report's commands (the
+// next steps, the summary's Check row) are broken between words with a
+// trailing " \", no line of the next steps with more than one word wider
+// than the terminal;
+// without a width (a file or a pipe) each command stays on one line.
+func TestRunReportWidth(t *testing.T) {
+	for _, width := range []int{0, 60} {
+		cfg := testConfig(t, answers.Answers{})
+		var report bytes.Buffer
+		if _, err := Run(context.Background(), cfg, connectTo(newFake()), Options{Report: &report, ASCII: true, Width: width}); err != nil {
+			t.Fatal(err)
+		}
+		got := report.String()
+		if broken := strings.Contains(got, " \\\n"); broken != (width > 0) {
+			t.Errorf("width %d: commands broken %v:\n%s", width, broken, got)
+		}
+		_, next, _ := strings.Cut(got, "Next steps for")
+		for _, l := range strings.Split(next, "\n") {
+			if width > 0 && len(l) > width && len(strings.Fields(strings.TrimSuffix(l, " \\"))) > 1 {
+				t.Errorf("width %d: line of %d columns:\n%s", width, len(l), l)
+			}
+		}
+	}
+}
+
 func TestRunProgressMarks(t *testing.T) {
 	for _, ascii := range []bool{true, false} {
 		var progress bytes.Buffer

@@ -65,6 +65,20 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 // keyboard (stdin) and the screen (stderr) must be terminals.
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
 
+// Width is the width in cells of the terminal w writes to, or 0 when w is
+// not a terminal (a file or a pipe, where no line is wrapped).
+func Width(w io.Writer) int {
+	f, ok := w.(interface{ Fd() uintptr })
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return width
+}
+
 // ColorEnabled reports whether colour may be used on stderr: a terminal,
 // NO_COLOR unset and TERM not "dumb".
 func (s *IOStreams) ColorEnabled() bool {

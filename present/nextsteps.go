@@ -10,12 +10,16 @@ type NextStep struct {
 }
 
 // NextSteps words the next steps of a run, the same after the wizard and
-// after a script: "Next steps for <what>:" and the steps under it, indented.
-// A part without steps is left out.
-func NextSteps(st *Styles, next []NextStep) string {
+// after a script: "Next steps for <what>:" and the steps under it, indented,
+// fitted to width cells by Steps (width ≤ 0: as they are). A part without
+// steps is left out.
+func NextSteps(st *Styles, width int, next []NextStep) string {
 	var b strings.Builder
 	for _, n := range next {
 		text := strings.TrimRight(n.Text, "\n")
+		if width > 0 {
+			text = Steps(max(width-2, 1), text)
+		}
 		if text == "" {
 			continue
 		}

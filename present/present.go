@@ -63,6 +63,9 @@ func changesText(st *Styles, changes []steps.Change, hidden func(i int) bool) st
 			what = fmt.Sprintf("keep %s %q as it is", c.Resource, c.Name)
 		}
 		fmt.Fprintf(&b, "  %s %s\n", Mark(c), what)
+		if c.Note != "" {
+			fmt.Fprintf(&b, "      %s\n", st.Subtle.Render(c.Note))
+		}
 		for _, fc := range c.Fields {
 			if hidden == nil || !hidden(i) {
 				fmt.Fprintf(&b, "      %s  %s\n", st.Label.Render(fmt.Sprintf("%-*s", width, FieldLabel(fc.Field))), FieldValue(fc, st.Arrow()))

@@ -132,7 +132,7 @@ func TestPlanWithin(t *testing.T) {
 // TestNextSteps: one heading wording for every part, parts without steps
 // left out, the steps indented (blank lines stay blank).
 func TestNextSteps(t *testing.T) {
-	got := NextSteps(Plain(true), []NextStep{{"Docker", "run this\n\nthen that\n"}, {"bare metal", ""}, {"ingestion", "metadata ingest -c x"}})
+	got := NextSteps(Plain(true), 0, []NextStep{{"Docker", "run this\n\nthen that\n"}, {"bare metal", ""}, {"ingestion", "metadata ingest -c x"}})
 	want := "\nNext steps for Docker:\n  run this\n\n  then that\n\nNext steps for ingestion:\n  metadata ingest -c x\n"
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)

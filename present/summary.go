@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -19,8 +20,9 @@ type Summary struct {
 	Files                 []output.FileResult
 	AnswersPath           string   // the answers file that replays the run
 	FailedChecks          []string // verification checks that failed
-	CheckCommand          string   // the read-only command that checks OpenMetadata and Auth0 against each other
+	CheckCommand          string   // the read-only command that checks OpenMetadata and Auth0 against each other (render.CommandLine)
 	Sandbox               bool     // the tenant is the simulated one
+	Width                 int      // the cells a line may use, to break commands at; 0 for no limit
 }
 
 // Text words the summary: whether the run succeeded, what it created,
@@ -84,11 +86,26 @@ func (s Summary) Text(st *Styles) string {
 			b.WriteString(pad + l + "\n")
 		}
 	}
+	// A command's row holds the command alone, so that a copy of its lines runs it.
+	command := func(label, line string) {
+		width := 0
+		if s.Width > 0 {
+			width = max(s.Width-len(pad), 1)
+		}
+		for i, l := range Command(width, line) {
+			if i == 0 {
+				row(label, st.Code.Render(l))
+			} else {
+				b.WriteString(pad + st.Code.Render(l) + "\n")
+			}
+		}
+	}
 	if s.AnswersPath != "" {
-		row("Again", st.Code.Render("om-auth0 setup --answers "+s.AnswersPath))
+		command("Again", render.CommandLine("om-auth0", "setup", "--answers", s.AnswersPath))
 	}
 	if s.CheckCommand != "" {
-		row("Check", st.Code.Render(s.CheckCommand)+st.Subtle.Render(" (once OpenMetadata runs with these settings)"))
+		command("Check", s.CheckCommand)
+		b.WriteString(pad + st.Subtle.Render("(once OpenMetadata runs with these settings)") + "\n")
 	}
 	if s.Sandbox {
 		b.WriteString("\n" + st.Sandbox.Render("Simulated tenant: nothing real was created in Auth0.") + "\n")

@@ -114,7 +114,7 @@ var bareMetalTarget = TargetSpec{
 // bareMetalHowTo is how to apply the bare-metal files.
 func bareMetalHowTo(a applying) howTo {
 	var h howTo
-	file := a.d.path(BareMetalPath)
+	file := shellQuote(a.d.path(BareMetalPath))
 	if a.d == "" {
 		file += " in the output folder"
 	}

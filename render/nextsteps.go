@@ -9,11 +9,23 @@ import (
 )
 
 // Commands that do not name a rendered file.
-const (
-	dockerOps     = "docker exec openmetadata_server ./bootstrap/openmetadata-ops.sh remove-security-config --force"
-	dockerRestart = "docker restart openmetadata_server"
-	bareMetalOps  = "./bootstrap/openmetadata-ops.sh remove-security-config --force"
+var (
+	dockerOps     = CommandLine("docker", "exec", "openmetadata_server", "./bootstrap/openmetadata-ops.sh", "remove-security-config", "--force")
+	dockerRestart = CommandLine("docker", "restart", "openmetadata_server")
+	bareMetalOps  = CommandLine("./bootstrap/openmetadata-ops.sh", "remove-security-config", "--force")
 )
+
+// CommandLine is a command given as its arguments, as one line a POSIX
+// shell reads back as those arguments: each quoted when it needs to be,
+// one space apart. A printer can break the line between its words only
+// (present.Command), so that a copy of the lines still runs the command.
+func CommandLine(args ...string) string {
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = shellQuote(a)
+	}
+	return strings.Join(words, " ")
+}
 
 // outDir is the output folder the commands name the rendered files in: a
 // folder (absolute, so the commands work from any folder, which
@@ -21,13 +33,12 @@ const (
 // current folder), or "" for paths relative to the output folder.
 type outDir string
 
-// path is the rendered file p (slash-separated, as in File.Path) in d,
-// quoted for a POSIX shell when it needs to be.
+// path is the rendered file p (slash-separated, as in File.Path) in d.
 func (d outDir) path(p string) string {
 	if d == "" {
 		return p
 	}
-	return shellQuote(filepath.Join(string(d), filepath.FromSlash(p)))
+	return filepath.Join(string(d), filepath.FromSlash(p))
 }
 
 // shellQuote is s as one POSIX shell word: unchanged when it has only
@@ -42,27 +53,27 @@ func shellQuote(s string) string {
 }
 
 func dockerUp(d outDir) string {
-	return "docker compose --env-file " + d.path(DockerEnvPath) + " up -d"
+	return CommandLine("docker", "compose", "--env-file", d.path(DockerEnvPath), "up", "-d")
 }
 
 // dockerUpKeepingEnv is dockerUp that also reads the project's own .env:
 // compose reads .env only when no --env-file is given, and of several
 // files the later wins.
 func dockerUpKeepingEnv(d outDir) string {
-	return "docker compose --env-file .env --env-file " + d.path(DockerEnvPath) + " up -d"
+	return CommandLine("docker", "compose", "--env-file", ".env", "--env-file", d.path(DockerEnvPath), "up", "-d")
 }
 
 func kubectlSecret(d outDir, k kube) string {
-	return "kubectl apply --namespace " + k.ns + " -f " + d.path(HelmSecretPath)
+	return CommandLine("kubectl", "apply", "--namespace", k.ns, "-f", d.path(HelmSecretPath))
 }
 
 // kubectlOps clears the SSO settings an existing deployment keeps in its database.
 func kubectlOps(k kube) string {
-	return "kubectl exec --namespace " + k.ns + " deploy/" + k.deployment() + " -- ./bootstrap/openmetadata-ops.sh remove-security-config --force"
+	return CommandLine("kubectl", "exec", "--namespace", k.ns, "deploy/"+k.deployment(), "--", "./bootstrap/openmetadata-ops.sh", "remove-security-config", "--force")
 }
 
 func kubectlRestart(k kube) string {
-	return "kubectl rollout restart --namespace " + k.ns + " deploy/" + k.deployment()
+	return CommandLine("kubectl", "rollout", "restart", "--namespace", k.ns, "deploy/"+k.deployment())
 }
 
 // helmUpgrade upgrades the release with the rendered values on top of its
@@ -73,8 +84,8 @@ func kubectlRestart(k kube) string {
 // and appVersion 1.13.1; see its SOURCES.md), so the pin is v, the version
 // the files are rendered for.
 func helmUpgrade(v openmetadata.Version, d outDir, k kube) string {
-	return "helm upgrade --install " + k.release + " open-metadata/openmetadata --namespace " + k.ns + " --version " + v.String() +
-		" --reuse-values --values " + d.path(HelmValuesPath)
+	return CommandLine("helm", "upgrade", "--install", k.release, "open-metadata/openmetadata", "--namespace", k.ns,
+		"--version", v.String(), "--reuse-values", "--values", d.path(HelmValuesPath))
 }
 
 // howTo is how to apply one target's files: text, then commands, then the
@@ -144,7 +155,10 @@ func NextSteps(in Input, t openmetadata.Target) string { return NextStepsIn(in, 
 // the output folder dir: the commands that apply them, naming the files by
 // their path in dir, so that they work as pasted when dir is absolute (the
 // caller makes it so; dir "" gives paths relative to the output folder), and
-// the extra step an existing OpenMetadata ≥ 1.10 deployment needs. The
+// the extra step an existing OpenMetadata ≥ 1.10 deployment needs. Each
+// command is a line of its own indented by two spaces, written by
+// CommandLine, which a printer may break between words; other lines are
+// sentences. The
 // ingestion config is the same for every target, so its steps are
 // IngestionNextSteps, printed once. It is "" for an unknown target.
 func NextStepsIn(in Input, t openmetadata.Target, dir string) string {

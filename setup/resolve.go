@@ -239,6 +239,7 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 			return nil, nil, inputErrorf("%s: %w", from, err)
 		}
 		cfg.Choices.AppName = v
+		cfg.Choices.AppNameGiven = from == "--app-name"
 	}
 	appID, from := r.str("app-id", func(l *Layer) string { return l.Answers.AppID })
 	if err := CheckClientID(appID); appID != "" && err != nil {

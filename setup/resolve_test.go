@@ -412,3 +412,30 @@ func TestNamespaceAndReleaseInAnswers(t *testing.T) {
 		}
 	}
 }
+
+// AppNameGiven is set by --app-name only: a name from an answers file is
+// what a previous run recorded, and replaying it renames nothing.
+func TestAppNameGiven(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		source Source
+		value  string
+		want   bool
+	}{
+		{"flag", FromFlags, "New name", true},
+		{"answers file", FromFile, "New name", false},
+		{"default", FromFlags, "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l := Layer{Source: tt.source, Path: "answers.yaml"}
+			l.Answers.AppName = tt.value
+			cfg, _, err := Resolve(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Choices.AppNameGiven != tt.want {
+				t.Errorf("AppNameGiven = %v, want %v (app name %q)", cfg.Choices.AppNameGiven, tt.want, cfg.Choices.AppName)
+			}
+		})
+	}
+}

@@ -59,8 +59,9 @@ func AppType(ct openmetadata.ClientType) string {
 // what to do about the kept ones), how to apply each target's
 // (render.NextStepsIn, naming the files by their absolute path so the
 // commands work as pasted from any folder), then, once, how to use the
-// ingestion config (render.IngestionNextSteps).
-func WriteNextSteps(w io.Writer, out string, files []output.FileResult, in render.Input, targets []openmetadata.Target) {
+// ingestion config (render.IngestionNextSteps), fitted to width cells
+// (present.Steps; 0 for no limit).
+func WriteNextSteps(w io.Writer, width int, out string, files []output.FileResult, in render.Input, targets []openmetadata.Target) {
 	fmt.Fprintf(w, "\nFiles in %s (files holding a secret are readable by you only, mode 0600):\n", out)
 	for _, line := range output.Lines(out, files) {
 		fmt.Fprintf(w, "  %s\n", line)
@@ -68,7 +69,7 @@ func WriteNextSteps(w io.Writer, out string, files []output.FileResult, in rende
 	if advice := output.KeptAdvice(files); advice != "" {
 		fmt.Fprintf(w, "\n%s\n", indent(advice, "  "))
 	}
-	fmt.Fprint(w, present.NextSteps(present.Plain(true), NextSteps(in, out, targets)))
+	fmt.Fprint(w, present.NextSteps(present.Plain(true), width, NextSteps(in, out, targets)))
 }
 
 // NextSteps are how to apply each target's files (render.NextStepsIn,

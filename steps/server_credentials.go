@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/termtext"
 )
 
 // uiState is PlanUIApp's private data for ApplyUIApp.
@@ -90,12 +92,22 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 		ch := Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target), Reason: st.grantTypeReason()}
 		return uiPlan(st, append([]Change{ch}, grant...)...), nil
 	}
+	note := ""
+	if cur := st.current; c.AppID == "" && cur.Name != name {
+		// Found by its marker (by name, it has this name): the one
+		// om-auth0 set up for this URL before, renamed since or created
+		// under another name. A name the operator gave renames it.
+		note = fmt.Sprintf("found by its marker: application %q (%s)", cur.Name, termtext.Clean(cur.ClientID))
+		if c.AppNameGiven {
+			st.target.Name = name
+		}
+	}
 	d := diffApp(*st.current, st.target)
 	dups := duplicateChanges(*st.current, st.duplicates, RoleUI, omURL)
-	ch := Change{Action: Keep, Resource: Application, Name: st.current.Name}
+	ch := Change{Action: Keep, Resource: Application, Name: st.current.Name, Note: note}
 	if len(d.fields) > 0 {
 		st.patch = &d.patch
-		ch = Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields, Reason: st.grantTypeReason(), Consequence: breaking(d)}
+		ch = Change{Action: Update, Resource: Application, Name: st.current.Name, Fields: d.fields, Reason: st.grantTypeReason(), Consequence: breaking(d), Note: note}
 	}
 	return uiPlan(st, append(append([]Change{ch}, dups...), grant...)...), nil
 }
@@ -256,6 +268,12 @@ func mergedMetadata(cur, ours map[string]string) map[string]string {
 // diffApp is the PATCH that turns cur into t: only the fields that differ.
 func diffApp(cur, t remoteApp) diff {
 	var d diff
+	if cur.Name != t.Name {
+		// Quoted: a name is free text, and the plan shows where it ends.
+		d.fields = append(d.fields, FieldChange{Field: "name", From: fmt.Sprintf("%q", cur.Name), To: fmt.Sprintf("%q", t.Name)})
+		name := t.Name
+		d.patch.Name = &name
+	}
 	d.str("app_type", cur.AppType, t.AppType, func(c *management.Client, v string) { c.AppType = &v })
 	d.str("token_endpoint_auth_method", cur.AuthMethod, t.AuthMethod, func(c *management.Client, v string) { c.TokenEndpointAuthMethod = &v })
 	d.list("grant_types", cur.GrantTypes, t.GrantTypes, func(c *management.Client, v []string) { c.GrantTypes = &v })

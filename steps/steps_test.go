@@ -704,3 +704,62 @@ func TestVerifyReportsProblems(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestRenameFoundByMarker: the application om-auth0 set up for this URL is
+// found by its marker under another name. The plan names it; without a
+// given name it is kept as it is, with --app-name the rename is a field
+// change (not a breaking one), applied, and the next run changes nothing.
+func TestRenameFoundByMarker(t *testing.T) {
+	t.Parallel()
+	tt := newTenant(t, sandbox.WizardScopes)
+	first := runSetup(t, tt.connect(t), choices(openmetadata.Public, steps.Skip))
+	if err := tt.admin(t).Client.Update(context.Background(), first.ui.ClientID, &management.Client{Name: ptr("Old name")}); err != nil {
+		t.Fatal(err)
+	}
+	note := `found by its marker: application "Old name" (` + first.ui.ClientID + ")"
+
+	for _, tc := range []struct {
+		name   string
+		given  bool
+		action steps.Action
+		fields []steps.FieldChange
+	}{
+		{"name not given", false, steps.Keep, nil},
+		{"--app-name", true, steps.Update, []steps.FieldChange{{Field: "name", From: `"Old name"`, To: `"New name"`}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := choices(openmetadata.Public, steps.Skip)
+			c.AppName, c.AppNameGiven = "New name", tc.given
+			p, err := tt.connect(t).PlanUIApp(context.Background(), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Changes) != 1 {
+				t.Fatalf("changes = %+v", p.Changes)
+			}
+			ch := p.Changes[0]
+			if ch.Action != tc.action || ch.Name != "Old name" || ch.Note != note || ch.Consequence != "" || !slices.Equal(ch.Fields, tc.fields) {
+				t.Errorf("change = %+v, want %s of \"Old name\" with note %q and fields %+v", ch, tc.action, note, tc.fields)
+			}
+		})
+	}
+
+	c := choices(openmetadata.Public, steps.Skip)
+	c.AppName, c.AppNameGiven = "New name", true
+	tt.ResetRequests()
+	r := runSetup(t, tt.connect(t), c)
+	if r.ui.ClientID != first.ui.ClientID || r.ui.Name != "New name" {
+		t.Errorf("UI app = %+v, want %s renamed", r.ui, first.ui.ClientID)
+	}
+	if got, _ := clientByID(tt, first.ui.ClientID); got.Name != "New name" {
+		t.Errorf("name in the tenant = %q, want \"New name\"", got.Name)
+	}
+	if w := tt.writes(); !slices.Equal(w, []string{"PATCH /api/v2/clients/" + first.ui.ClientID}) {
+		t.Errorf("writes = %v, want one PATCH", w)
+	}
+	tt.ResetRequests()
+	again := runSetup(t, tt.connect(t), c)
+	if w := tt.writes(); len(w) > 0 || again.uiPlan.Changes[0].Note != "" {
+		t.Errorf("re-run wrote %v, plan %+v", w, again.uiPlan.Changes)
+	}
+}

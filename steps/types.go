@@ -47,6 +47,7 @@ type Choices struct {
 	ServiceAccount ServiceAccountMode
 	BotAppName     string   // separate service-account application name
 	Scopes         []string // Management API scopes for the service account
+	AppNameGiven   bool     // AppName was asked for (--app-name): an application found by its marker under another name is renamed to it
 }
 
 // App is an Auth0 application as the steps know it.
@@ -153,6 +154,9 @@ type Change struct {
 	// Consequence names what the change breaks, when it does (e.g. the guide's
 	// "same" mode on a public SPA); a plan with one needs explicit confirmation.
 	Consequence string `json:"consequence,omitempty"`
+	// Note says which application the change is about when its name is not
+	// the one asked for: "found by its marker: application "Old" (id)".
+	Note string `json:"note,omitempty"`
 }
 
 // Plan is what a step would do, computed without changing anything: the

@@ -65,6 +65,9 @@ type flow struct {
 	secrets    map[string]*huh.Input
 	revealed   map[string]bool
 	accessible bool
+	// width is the cells a line of text may use, to break commands at: the
+	// TUI's; 0 (the accessible driver) for no limit.
+	width int
 }
 
 func newFlow(opts Options) *flow {

@@ -672,7 +672,10 @@ func trimBlankLines(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *model) info() string { return m.f.infoText(m.st, m.step, m.reveal, true) }
+func (m *model) info() string {
+	m.f.width = m.innerWidth()
+	return m.f.infoText(m.st, m.step, m.reveal, true)
+}
 
 // footer names the keys that work right now.
 func (m *model) footer() string {

@@ -10,6 +10,7 @@ import (
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 )
@@ -202,7 +203,7 @@ func (p *preview) layout(st *Styles, l previewLayout) {
 	}
 	var apply []string
 	if tab.apply != "" {
-		apply = wrapLines(tab.apply, l.width)
+		apply = wrapLines(present.Steps(l.width, tab.apply), l.width)
 	}
 	// The apply steps get what the box leaves; the status line always shows.
 	limit, note := l.height-topH-len(status)-minBoxRows-2, "… the full steps are printed when the wizard finishes"

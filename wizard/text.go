@@ -234,6 +234,7 @@ func (f *flow) doneText(st *Styles) string { return f.summary().Text(st) }
 func (f *flow) summary() present.Summary {
 	sum := f.State.Summary()
 	sum.Sandbox = f.opts.Sandbox
+	sum.Width = f.width
 	return sum
 }
 
@@ -254,7 +255,7 @@ func (f *flow) nextStepsText(st *Styles) string {
 	if len(f.Written[guide.StepIngestFiles]) > 0 {
 		next = append(next, present.NextStep{What: "ingestion", Text: f.ingestApply()})
 	}
-	return present.NextSteps(st, next)
+	return present.NextSteps(st, f.width, next)
 }
 
 // createdText lists what a run that stopped early already created in Auth0.

@@ -103,7 +103,10 @@ func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
 		fmt.Fprint(w, createdText(f.Created(context.Background())))
 		return nil, m.quitErr
 	}
-	// Not wrapped: the terminal's own soft wrap keeps long commands copyable.
+	// At the terminal's width, commands broken between words only (a
+	// terminal's soft wrap breaks them anywhere, and a copy of the rows
+	// would run a part).
+	f.width = m.width
 	fmt.Fprint(w, f.doneText(m.st)+f.nextStepsText(m.st))
 	// A failed check fails the run (exit 1), though the files are written.
 	return f.result(), f.VerifyErr()
