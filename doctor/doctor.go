@@ -29,6 +29,9 @@ type Inputs struct {
 	// AnswersMissing is the answers file looked for by default and not
 	// found; "" otherwise.
 	AnswersMissing string
+	// Source names where Config came from when it is not an answers file
+	// ("this setup run", for the wizard's check after Done); "" otherwise.
+	Source string
 	// Connect connects to the tenant; nil means steps.Connect over HTTPClient.
 	Connect setup.ConnectFunc
 	// OMToken is an OpenMetadata administrator's token; else
@@ -38,6 +41,18 @@ type Inputs struct {
 	// HTTPClient is the base client for OpenMetadata and the tenant's
 	// public documents; nil means a plain one.
 	HTTPClient *http.Client
+}
+
+// What names what a run checks: "OpenMetadata at URL and Auth0 tenant DOMAIN".
+func (in Inputs) What() string {
+	if in.Config == nil {
+		return "OpenMetadata"
+	}
+	what := "OpenMetadata at " + in.Config.Choices.OMURL
+	if d := in.Config.Connect.Domain; !d.IsZero() {
+		what += " and Auth0 tenant " + d.String()
+	}
+	return what
 }
 
 // Check ids, in the order a report lists them.
