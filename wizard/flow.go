@@ -74,6 +74,7 @@ func newFlow(opts Options) *flow {
 	}
 	st := guide.NewState(cfg)
 	st.Connect, st.DetectVersion, st.Yes, st.Force = opts.Connect, opts.DetectVersion, opts.Yes, opts.Force
+	st.Check, st.OMToken = opts.Check, opts.OMAdminToken
 	st.PickApp = cfg.Choices.AppID != ""
 	f := &flow{State: st, opts: opts, d: &draft{}, revealed: map[string]bool{}, accessible: opts.Accessible}
 	c := cfg.Connect

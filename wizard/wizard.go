@@ -22,6 +22,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
@@ -50,6 +51,14 @@ type Options struct {
 	Force bool
 	// Sandbox says on every screen that the tenant is simulated and nothing real is created.
 	Sandbox bool
+	// Check runs doctor's read-only checks (doctor.Run, with the command's
+	// HTTP client), which Done offers ("c check it") when OpenMetadata
+	// answered the version probe; nil: not offered.
+	Check func(ctx context.Context, in doctor.Inputs) doctor.Report
+	// OMAdminToken is an OpenMetadata administrator's token for that check
+	// (the simulated server's, in the sandbox). It is never written to
+	// answers.yaml nor shown.
+	OMAdminToken string
 }
 
 // Run runs the wizard until Done and returns the run's result, with an
@@ -104,7 +113,12 @@ func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
 		return nil, m.quitErr
 	}
 	// Not wrapped: the terminal's own soft wrap keeps long commands copyable.
-	fmt.Fprint(w, f.doneText(m.st)+f.nextStepsText(m.st))
+	fmt.Fprint(w, f.doneText(m.st))
+	if f.Checked != nil {
+		// The check's results stay in the scrollback too.
+		fmt.Fprint(w, "\n"+f.checkedText(m.st))
+	}
+	fmt.Fprint(w, f.nextStepsText(m.st))
 	// A failed check fails the run (exit 1), though the files are written.
 	return f.result(), f.VerifyErr()
 }
