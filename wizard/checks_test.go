@@ -228,7 +228,9 @@ func TestAccessibleCheckIt(t *testing.T) {
 			ios.In = &lineReader{lines: append(append([]string{}, walk...), tt.answers...)}
 			runner := newFakeRunner()
 			f := newFlow(Options{IO: ios, Config: completeConfig(t), Accessible: true, Check: seam.run, OMAdminToken: omAdminToken,
-				Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return runner, runner.Record("Connect") },
+				Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+					return runner, runner.Record("Connect")
+				},
 				DetectVersion: func(context.Context, string) (openmetadata.Version, error) {
 					return openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, nil
 				},
