@@ -13,6 +13,7 @@ import (
 	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -48,11 +49,11 @@ func (in Inputs) What() string {
 	if in.Config == nil {
 		return "OpenMetadata"
 	}
-	what := "OpenMetadata at " + in.Config.Choices.OMURL
+	tenant := ""
 	if d := in.Config.Connect.Domain; !d.IsZero() {
-		what += " and Auth0 tenant " + d.String()
+		tenant = d.String()
 	}
-	return what
+	return present.CheckSubject(in.Config.Choices.OMURL, tenant)
 }
 
 // Check ids, in the order a report lists them.

@@ -31,7 +31,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/present"
@@ -206,7 +205,7 @@ var table = [NumSteps]Step{
 	StepDone: {Section: SectionDone, Kind: KindInfo, Final: true},
 	// Offered on Done, never walked into: the drivers ask first.
 	StepCheck: {Section: SectionDone, Kind: KindWork, Call: checkCall, Skip: noCheck,
-		Label: func(s *State) string { return "Checking " + s.CheckInputs().What() + " (read-only)…" }},
+		Label: func(s *State) string { return "Checking " + s.CheckRequest().What() + " (read-only)…" }},
 	StepChecked: {Section: SectionDone, Kind: KindInfo, Skip: noCheck, Final: true},
 }
 
@@ -271,9 +270,9 @@ type State struct {
 	// Check runs doctor's checks (doctor.Run, with the driver's HTTP
 	// client); nil: the check is not offered. OMToken is an OpenMetadata
 	// administrator's token for it: never written, never shown.
-	Check   func(ctx context.Context, in doctor.Inputs) doctor.Report
+	Check   func(ctx context.Context, req CheckRequest) CheckReport
 	OMToken string
-	Checked *doctor.Report // the last check's report
+	Checked CheckReport // the last check's report; nil before one ran
 
 	preflightPassed string // the session and choices the last passed preflight was for
 }
@@ -473,16 +472,38 @@ func (s *State) Preflight() error {
 // one, and OpenMetadata answered the version probe (so it is reachable from here).
 func (s *State) CanCheck() bool { return s.Check != nil && s.Detected != nil }
 
-// CheckInputs are what the check after Done checks: this run's answers,
-// over the session it already has (no new connection), with the
+// CheckRequest is what the check after Done checks: this run's answers,
+// over the session the run already has (no new connection), with the
 // OpenMetadata admin token when the driver has one.
-func (s *State) CheckInputs() doctor.Inputs {
-	cfg := *s.Cfg
-	in := doctor.Inputs{Config: &cfg, Source: "this setup run", OMToken: s.OMToken}
-	if r := s.Runner; r != nil {
-		in.Connect = func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return r, nil }
+type CheckRequest struct {
+	Config  *setup.Config
+	Connect setup.ConnectFunc // the run's session
+	OMToken string
+}
+
+// What names what the check looks at.
+func (r CheckRequest) What() string {
+	tenant := ""
+	if d := r.Config.Connect.Domain; !d.IsZero() {
+		tenant = d.String()
 	}
-	return in
+	return present.CheckSubject(r.Config.Choices.OMURL, tenant)
+}
+
+// CheckReport is the check's report (a doctor.Report), in the words both
+// drivers show.
+type CheckReport interface {
+	Text(st *present.Styles) string
+}
+
+// CheckRequest is the request of the check after Done, made now.
+func (s *State) CheckRequest() CheckRequest {
+	cfg := *s.Cfg
+	req := CheckRequest{Config: &cfg, OMToken: s.OMToken}
+	if r := s.Runner; r != nil {
+		req.Connect = func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return r, nil }
+	}
+	return req
 }
 
 // VerifyErr is the run's failure when a check failed, else nil.
@@ -613,8 +634,8 @@ type (
 		Step  ID
 		Files []output.FileResult
 	}
-	// Checked is the report of doctor's checks after Done.
-	Checked struct{ Report doctor.Report }
+	// Checked is the report of the check after Done.
+	Checked struct{ Report CheckReport }
 )
 
 // Apply implements Result.
@@ -663,7 +684,7 @@ func (r Verified) Apply(s *State) { v := r.V; s.Verification = &v }
 func (r FilesWritten) Apply(s *State) { s.Written[r.Step] = r.Files }
 
 // Apply implements Result.
-func (r Checked) Apply(s *State) { rep := r.Report; s.Checked = &rep }
+func (r Checked) Apply(s *State) { s.Checked = r.Report }
 
 // detectTimeout bounds the version probe: the OpenMetadata server may well
 // not be reachable from where om-auth0 runs.
@@ -777,12 +798,12 @@ func filesCall(id ID) func(s *State) Call {
 }
 
 func checkCall(s *State) Call {
-	check, in := s.Check, s.CheckInputs()
+	check, req := s.Check, s.CheckRequest()
 	return func(ctx context.Context) (Result, error) {
 		if check == nil {
 			return nil, errors.New("check: no doctor configured")
 		}
-		return Checked{check(ctx, in)}, nil
+		return Checked{check(ctx, req)}, nil
 	}
 }
 

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/steps/stepstest"
@@ -134,11 +134,16 @@ func TestPreflightBeforeTheModeIsChosen(t *testing.T) {
 	}
 }
 
+// fakeReport is a check's report.
+type fakeReport string
+
+func (r fakeReport) Text(*present.Styles) string { return string(r) }
+
 // TestCheckAfterDone: the check is offered only when the driver has one and
-// OpenMetadata answered its version probe; it checks this run's answers
-// over the session the run has (no new connection) with the admin token,
-// and its report is kept. Done and the results end the run; the check
-// itself does not.
+// OpenMetadata answered its version probe; it checks a copy of this run's
+// answers over the session the run has (no new connection) with the admin
+// token, and its report is kept. Done and the results end the run; the
+// check itself does not.
 func TestCheckAfterDone(t *testing.T) {
 	v := openmetadata.Version{Major: 2, Minor: 0, Patch: 2}
 	for _, tt := range []struct {
@@ -154,7 +159,7 @@ func TestCheckAfterDone(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewState(&setup.Config{Choices: steps.Choices{OMURL: "https://om.acme.internal"}})
 			if tt.check {
-				s.Check = func(context.Context, doctor.Inputs) doctor.Report { return doctor.Report{} }
+				s.Check = func(context.Context, CheckRequest) CheckReport { return fakeReport("") }
 			}
 			s.Detected = tt.detected
 			if got := s.CanCheck(); got != tt.want {
@@ -169,10 +174,10 @@ func TestCheckAfterDone(t *testing.T) {
 	r := stepstest.New()
 	s := NewState(&setup.Config{Choices: steps.Choices{OMURL: "https://om.acme.internal"}, Connect: steps.ConnectRequest{Domain: tenant.MustParse("acme.us.auth0.com")}})
 	s.Runner, s.Detected, s.OMToken = r, &v, "om-admin-token"
-	var got doctor.Inputs
-	s.Check = func(_ context.Context, in doctor.Inputs) doctor.Report {
-		got = in
-		return doctor.Report{Checks: []doctor.Check{{ID: doctor.IDOMProvider, Status: doctor.Fail}}}
+	var got CheckRequest
+	s.Check = func(_ context.Context, req CheckRequest) CheckReport {
+		got = req
+		return fakeReport("✗ om.provider")
 	}
 	if l := s.Label(StepCheck); l != "Checking OpenMetadata at https://om.acme.internal and Auth0 tenant https://acme.us.auth0.com (read-only)…" {
 		t.Errorf("label %q", l)
@@ -182,11 +187,11 @@ func TestCheckAfterDone(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Apply(s)
-	if s.Checked == nil || !s.Checked.Failed() {
-		t.Fatalf("report not kept: %+v", s.Checked)
+	if s.Checked == nil || s.Checked.Text(nil) != "✗ om.provider" {
+		t.Fatalf("report not kept: %v", s.Checked)
 	}
-	if got.OMToken != "om-admin-token" || got.Source != "this setup run" || got.Config == s.Cfg || got.Config.Choices.OMURL != "https://om.acme.internal" {
-		t.Errorf("inputs %+v", got)
+	if got.OMToken != "om-admin-token" || got.Config == s.Cfg || got.Config.Choices.OMURL != "https://om.acme.internal" {
+		t.Errorf("request %+v", got)
 	}
 	if got.Connect == nil {
 		t.Fatal("the check connects again instead of using the run's session")

@@ -156,7 +156,7 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 func (a *accessible) offerCheck() error {
 	f := a.f
 	if f.CanCheck() {
-		a.println("\nom-auth0 can check " + f.CheckInputs().What() + " against each other now (read-only; the exit status stays as it is).")
+		a.println("\nom-auth0 can check " + f.CheckRequest().What() + " against each other now (read-only; the exit status stays as it is).")
 	}
 	for f.CanCheck() {
 		want := false

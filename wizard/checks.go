@@ -14,7 +14,7 @@ func (f *flow) checkedIntro(st *Styles) string {
 	if f.VerifyErr() != nil {
 		status = 1
 	}
-	return "Checked " + f.CheckInputs().What() + ": read-only, nothing was changed.\n" +
+	return "Checked " + f.CheckRequest().What() + ": read-only, nothing was changed.\n" +
 		st.Subtle.Render(fmt.Sprintf("Informational: whatever these checks find, the run ends with exit status %d.", status))
 }
 

@@ -436,6 +436,7 @@ func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, keyNext), m.step.Final() && key.Matches(msg, keyQuitQ):
 		return m.advance()
 	case m.checks != nil:
+		// The check's results scroll with the arrows and page keys.
 		var cmd tea.Cmd
 		m.checks.vp, cmd = m.checks.vp.Update(msg)
 		return cmd

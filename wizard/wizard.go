@@ -7,6 +7,10 @@
 //
 //	res, err := wizard.Run(ctx, wizard.Options{IO: ios, Config: cfg, Connect: connect})
 //
+// When OpenMetadata answered the version probe, Done offers doctor's
+// read-only checks of what the run did (Options.Check); they do not change
+// the exit status.
+//
 // The UI draws on stderr, so stdout stays clean for --json. Both drivers walk
 // the guide's table (package guide), build the same huh forms (forms.go) and
 // make the same steps.Runner calls; only the presentation differs.
