@@ -139,11 +139,7 @@ func doctorRun(ctx context.Context, opts *DoctorOptions) error {
 		return err
 	}
 
-	where := "OpenMetadata at " + cfg.Choices.OMURL
-	if !cfg.Connect.Domain.IsZero() {
-		where += " and Auth0 tenant " + cfg.Connect.Domain.String()
-	}
-	fmt.Fprintf(ios.ErrOut, "Checking %s…\n", where)
+	fmt.Fprintf(ios.ErrOut, "Checking %s…\n", in.What())
 	rep := doctor.Run(ctx, in)
 	if ctx.Err() != nil {
 		return ErrInterrupted

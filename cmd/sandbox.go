@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/omsim"
 	"github.com/om-auth0/om-auth0/openmetadata"
@@ -115,6 +116,15 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 		DetectVersion: func(ctx context.Context, omURL string) (openmetadata.Version, error) {
 			return setup.DetectVersion(ctx, nil, omURL)
 		},
+		Check: func(ctx context.Context, in doctor.Inputs) doctor.Report {
+			if in.Config == nil || in.Config.Choices.OMURL != om.URL() {
+				// The simulated server's admin token is for it alone.
+				in.OMToken = ""
+			}
+			in.HTTPClient = srv.HTTPClient()
+			return doctor.Run(ctx, in)
+		},
+		OMAdminToken:  om.AdminToken(),
 		Accessible:    opts.Accessible,
 		RevealSecrets: opts.RevealSecrets,
 		Sandbox:       true,

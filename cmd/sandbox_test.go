@@ -6,10 +6,13 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/om-auth0/om-auth0/iostreams"
@@ -187,5 +190,86 @@ func TestSandboxInterruptedIsExit130(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "Nothing was created in Auth0.") {
 		t.Fatalf("stderr:\n%s", stderr)
+	}
+}
+
+// "Check it now?" after Done runs doctor against the simulated OpenMetadata
+// (over https too) with its admin token, which is never shown: the fresh
+// installation still signs in with basic auth, so om.provider fails with
+// the remedy of 2.0, and the run still ends with exit 0.
+func TestSandboxCheckIt(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{{"http", nil}, {"tls", []string{"--tls"}}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ios, _, _, stderr := iostreams.Test()
+			ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", "",
+				"y", // check it now
+				"",  // run the checks again: no
+			}
+			cmd := newSandboxCmd(ios)
+			cmd.SetArgs(append([]string{"--accessible", "--out", filepath.Join(t.TempDir(), "out")}, tc.args...))
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			if err := cmd.ExecuteContext(context.Background()); err != nil {
+				t.Fatalf("sandbox: %v (exit %d)\n%s", err, ExitCode(err), stderr)
+			}
+			out := stderr.String()
+			for _, want := range []string{"Check it now? [y/N]", "✗ om.provider", `the provider is "basic"`, "om-auth0 apply",
+				"✓ om.credential", "✓ auth0.discovery", "✓ auth0.app ", "the run ends with exit status 0"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q", want)
+				}
+			}
+			if strings.Contains(out, "Skipped for want of") {
+				t.Error("a check was skipped for want of a credential the sandbox has")
+			}
+			if tok := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`).FindString(out); tok != "" {
+				t.Errorf("a token is shown: %s", tok)
+			}
+			if t.Failed() {
+				t.Log(out)
+			}
+		})
+	}
+}
+
+// The simulated OpenMetadata's admin token goes to it alone: checking
+// another OpenMetadata URL sends no token there.
+func TestSandboxCheckKeepsTheTokenHome(t *testing.T) {
+	var mu sync.Mutex
+	var auth []string
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auth = append(auth, r.Header.Get("Authorization"))
+		mu.Unlock()
+		if r.URL.Path == "/api/v1/system/version" {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"version":"2.0.2"}`)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer other.Close()
+	ios, _, _, stderr := iostreams.Test()
+	ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", "", "y", ""}
+	cmd := newSandboxCmd(ios)
+	cmd.SetArgs([]string{"--accessible", "--out", filepath.Join(t.TempDir(), "out"), "--om-url", other.URL})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("sandbox: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(stderr.String(), "Skipped for want of an OpenMetadata admin credential") {
+		t.Errorf("the admin checks did not skip:\n%s", stderr)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(auth) < 2 {
+		t.Fatalf("the check did not reach the other OpenMetadata: %d requests", len(auth))
+	}
+	for _, a := range auth {
+		if a != "" {
+			t.Fatalf("the other OpenMetadata got Authorization %q", a)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/om-auth0/om-auth0/apply"
+	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
@@ -230,6 +231,10 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 			Config:        cfg,
 			Connect:       opts.Connect,
 			DetectVersion: detect,
+			Check: func(ctx context.Context, in doctor.Inputs) doctor.Report {
+				in.HTTPClient = opts.HTTPClient
+				return doctor.Run(ctx, in)
+			},
 			Accessible:    opts.Accessible,
 			Yes:           opts.Yes,
 			Force:         opts.Force,

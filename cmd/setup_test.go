@@ -59,7 +59,7 @@ func TestSetupRunsTheWizardWhenItCanPrompt(t *testing.T) {
 	}
 	c := got.Config
 	if c == nil || c.Connect.Domain.Host != "acme.us.auth0.com" || c.Choices.AppName != "From the file" ||
-		c.Choices.Version.String() != "1.6.4" || len(c.Admins) != 1 || !got.Yes || !got.Force || !got.Accessible || got.DetectVersion == nil || got.Connect == nil {
+		c.Choices.Version.String() != "1.6.4" || len(c.Admins) != 1 || !got.Yes || !got.Force || !got.Accessible || got.DetectVersion == nil || got.Connect == nil || got.Check == nil {
 		t.Fatalf("wizard options = %+v, config %+v", got, c)
 	}
 	if c.Choices.ServiceAccount != "" {

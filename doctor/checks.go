@@ -38,6 +38,8 @@ func (r *run) makeChecks() {
 
 func (r *run) answersCheck() {
 	switch {
+	case r.in.Source != "":
+		r.ok(IDAnswers, "the answers of %s", r.in.Source)
 	case r.in.AnswersPath != "":
 		r.ok(IDAnswers, "read %s", r.in.AnswersPath)
 	case r.in.AnswersMissing != "":

@@ -12,6 +12,7 @@ import (
 	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
@@ -28,6 +29,9 @@ type Inputs struct {
 	// AnswersMissing is the answers file looked for by default and not
 	// found; "" otherwise.
 	AnswersMissing string
+	// Source names where Config came from when it is not an answers file
+	// ("this setup run", for the wizard's check after Done); "" otherwise.
+	Source string
 	// Connect connects to the tenant; nil means steps.Connect over HTTPClient.
 	Connect setup.ConnectFunc
 	// OMToken is an OpenMetadata administrator's token; else
@@ -37,6 +41,18 @@ type Inputs struct {
 	// HTTPClient is the base client for OpenMetadata and the tenant's
 	// public documents; nil means a plain one.
 	HTTPClient *http.Client
+}
+
+// What names what a run checks: "OpenMetadata at URL and Auth0 tenant DOMAIN".
+func (in Inputs) What() string {
+	if in.Config == nil {
+		return "OpenMetadata"
+	}
+	tenant := ""
+	if d := in.Config.Connect.Domain; !d.IsZero() {
+		tenant = d.String()
+	}
+	return present.CheckSubject(in.Config.Choices.OMURL, tenant)
 }
 
 // Check ids, in the order a report lists them.

@@ -18,7 +18,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/om-auth0/om-auth0/present"
 )
 
 // Status is a check's outcome.
@@ -88,45 +91,55 @@ func (r Report) SkippedFor(needs string) []string {
 	return out
 }
 
-// marks are each status's sign: Unicode, and ASCII for NO_COLOR or a pipe.
-var marks = map[Status][2]string{
-	OK:   {"✓", "ok:"},
-	Warn: {"!", "warning:"},
-	Fail: {"✗", "FAILED:"},
-	Skip: {"-", "skipped:"},
+// mark is a status's sign, as present words the marks: ✓ ! ✗ -, or
+// ok: warning: FAILED: skipped: in ASCII.
+func mark(st *present.Styles, s Status) string {
+	switch s {
+	case OK:
+		return st.CheckMark()
+	case Warn:
+		return st.WarnMark()
+	case Fail:
+		return st.FailMark()
+	}
+	return st.SkipMark()
 }
 
-// Write prints the report for a person: one line per check, its fix below
-// it, then which checks were skipped for want of which credential and a
-// summary line.
-func Write(w io.Writer, r Report, ascii bool) {
+// Text words the report for a person, in st's styles and marks: one line
+// per check, its fix below it, then which checks were skipped for want of
+// which credential and a summary line. `om-auth0 doctor` prints it, and so
+// does the wizard's check after Done.
+func (r Report) Text(st *present.Styles) string {
+	var b strings.Builder
 	width := 0
 	for _, c := range r.Checks {
 		width = max(width, len(c.ID))
 	}
-	idx := 0
-	if ascii {
-		idx = 1
-	}
 	markWidth := 0
-	for _, m := range marks {
-		markWidth = max(markWidth, utf8.RuneCountInString(m[idx]))
+	for _, s := range []Status{OK, Warn, Fail, Skip} {
+		markWidth = max(markWidth, lipgloss.Width(mark(st, s)))
 	}
 	counts := map[Status]int{}
 	for _, c := range r.Checks {
 		counts[c.Status]++
-		mark := marks[c.Status][idx]
-		pad := strings.Repeat(" ", markWidth-utf8.RuneCountInString(mark))
-		fmt.Fprintf(w, "%s%s %-*s  %s\n", mark, pad, width, c.ID, c.Message)
+		m := mark(st, c.Status)
+		pad := strings.Repeat(" ", markWidth-lipgloss.Width(m))
+		fmt.Fprintf(&b, "%s%s %-*s  %s\n", m, pad, width, c.ID, c.Message)
 		if c.Fix != "" && c.Status != OK {
-			fmt.Fprintf(w, "%s  fix: %s\n", strings.Repeat(" ", markWidth+1+width), c.Fix)
+			fmt.Fprintf(&b, "%s  fix: %s\n", strings.Repeat(" ", markWidth+1+width), c.Fix)
 		}
 	}
 	if ids := r.SkippedFor(NeedsAuth0); len(ids) > 0 {
-		fmt.Fprintf(w, "\nSkipped for want of Auth0 credentials (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, or AUTH0_API_TOKEN): %s\n", strings.Join(ids, ", "))
+		fmt.Fprintf(&b, "\nSkipped for want of Auth0 credentials (AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET, or AUTH0_API_TOKEN): %s\n", strings.Join(ids, ", "))
 	}
 	if ids := r.SkippedFor(NeedsOMAdmin); len(ids) > 0 {
-		fmt.Fprintf(w, "\nSkipped for want of an OpenMetadata admin credential (--om-token or OM_ADMIN_TOKEN, or --om-admin-email with OM_ADMIN_PASSWORD): %s\n", strings.Join(ids, ", "))
+		fmt.Fprintf(&b, "\nSkipped for want of an OpenMetadata admin credential (om-auth0 doctor takes --om-token or OM_ADMIN_TOKEN, or --om-admin-email with OM_ADMIN_PASSWORD): %s\n", strings.Join(ids, ", "))
 	}
-	fmt.Fprintf(w, "\n%d ok, %d warnings, %d failed, %d skipped.\n", counts[OK], counts[Warn], counts[Fail], counts[Skip])
+	fmt.Fprintf(&b, "\n%d ok, %d warnings, %d failed, %d skipped.\n", counts[OK], counts[Warn], counts[Fail], counts[Skip])
+	return b.String()
+}
+
+// Write prints the report's Text without styles, its marks in ASCII when ascii is set.
+func Write(w io.Writer, r Report, ascii bool) {
+	fmt.Fprint(w, r.Text(present.Plain(ascii)))
 }

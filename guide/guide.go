@@ -16,6 +16,10 @@
 //   - Verification: a failed check is a failure of the run. The files are
 //     still written (the configuration is right; the tenant is what fails the
 //     check) and the run ends with exit status 1.
+//   - Done ends the run. After it, when OpenMetadata answered the version
+//     probe and the driver has a check (State.Check), the operator is offered
+//     doctor's read-only checks of what the run did; they are informational
+//     and leave the exit status as it is.
 package guide
 
 import (
@@ -112,6 +116,8 @@ const (
 	StepIngestForm             // ingestion-bot JWT (≥ 1.1)
 	StepIngestFiles            // workflowConfig preview, write
 	StepDone                   // summary
+	StepCheck                  // doctor's checks of what the run did (offered on Done)
+	StepChecked                // their results
 	NumSteps
 )
 
@@ -129,6 +135,8 @@ type Step struct {
 	// Writes says the step changes the tenant: it is never re-run by going
 	// back, and its spinner says so.
 	Writes bool
+	// Final says the run is over once the step is left.
+	Final bool
 }
 
 // Call is a step's Auth0 (or local) call. Its result is applied to the
@@ -194,8 +202,14 @@ var table = [NumSteps]Step{
 	StepIngestFiles: {Section: SectionIngest, Kind: KindFiles, Call: filesCall(StepIngestFiles),
 		Label: func(*State) string { return "Writing files…" }},
 
-	StepDone: {Section: SectionDone, Kind: KindInfo},
+	StepDone: {Section: SectionDone, Kind: KindInfo, Final: true},
+	// Offered on Done, never walked into: the drivers ask first.
+	StepCheck: {Section: SectionDone, Kind: KindWork, Call: checkCall, Skip: noCheck,
+		Label: func(s *State) string { return "Checking " + s.CheckRequest().What() + " (read-only)…" }},
+	StepChecked: {Section: SectionDone, Kind: KindInfo, Skip: noCheck, Final: true},
 }
+
+func noCheck(s *State) bool { return !s.CanCheck() }
 
 // Section is the section step id belongs to.
 func (id ID) Section() Section {
@@ -215,6 +229,9 @@ func (id ID) Kind() Kind {
 
 // Writes reports whether step id changes the tenant.
 func (id ID) Writes() bool { return id >= 0 && id < NumSteps && table[id].Writes }
+
+// Final reports whether the run is over once step id is left.
+func (id ID) Final() bool { return id < 0 || id >= NumSteps || table[id].Final }
 
 // State is one run's answers and what its steps found and did, shared by
 // the drivers: they read it to show a step and apply the steps' Results to it.
@@ -249,6 +266,13 @@ type State struct {
 
 	// RenderFiles renders every output file (tests substitute it).
 	RenderFiles func(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error)
+
+	// Check runs doctor's checks (doctor.Run, with the driver's HTTP
+	// client); nil: the check is not offered. OMToken is an OpenMetadata
+	// administrator's token for it: never written, never shown.
+	Check   func(ctx context.Context, req CheckRequest) CheckReport
+	OMToken string
+	Checked CheckReport // the last check's report; nil before one ran
 
 	preflightPassed string // the session and choices the last passed preflight was for
 }
@@ -450,6 +474,44 @@ func missingScopes(req steps.ConnectRequest, missing []string) *MissingScopesErr
 	return &MissingScopesError{Missing: missing, Hint: hint}
 }
 
+// CanCheck reports whether the check after Done is offered: the driver has
+// one, and OpenMetadata answered the version probe (so it is reachable from here).
+func (s *State) CanCheck() bool { return s.Check != nil && s.Detected != nil }
+
+// CheckRequest is what the check after Done checks: this run's answers,
+// over the session the run already has (no new connection), with the
+// OpenMetadata admin token when the driver has one.
+type CheckRequest struct {
+	Config  *setup.Config
+	Connect setup.ConnectFunc // the run's session
+	OMToken string
+}
+
+// What names what the check looks at.
+func (r CheckRequest) What() string {
+	tenant := ""
+	if d := r.Config.Connect.Domain; !d.IsZero() {
+		tenant = d.String()
+	}
+	return present.CheckSubject(r.Config.Choices.OMURL, tenant)
+}
+
+// CheckReport is the check's report (a doctor.Report), in the words both
+// drivers show.
+type CheckReport interface {
+	Text(st *present.Styles) string
+}
+
+// CheckRequest is the request of the check after Done, made now.
+func (s *State) CheckRequest() CheckRequest {
+	cfg := *s.Cfg
+	req := CheckRequest{Config: &cfg, OMToken: s.OMToken}
+	if r := s.Runner; r != nil {
+		req.Connect = func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return r, nil }
+	}
+	return req
+}
+
 // VerifyErr is the run's failure when a check failed, else nil.
 func (s *State) VerifyErr() error { return present.VerificationError(s.Verification) }
 
@@ -578,6 +640,8 @@ type (
 		Step  ID
 		Files []output.FileResult
 	}
+	// Checked is the report of the check after Done.
+	Checked struct{ Report CheckReport }
 )
 
 // Apply implements Result.
@@ -624,6 +688,9 @@ func (r Verified) Apply(s *State) { v := r.V; s.Verification = &v }
 
 // Apply implements Result.
 func (r FilesWritten) Apply(s *State) { s.Written[r.Step] = r.Files }
+
+// Apply implements Result.
+func (r Checked) Apply(s *State) { s.Checked = r.Report }
 
 // detectTimeout bounds the version probe: the OpenMetadata server may well
 // not be reachable from where om-auth0 runs.
@@ -733,6 +800,16 @@ func filesCall(id ID) func(s *State) Call {
 			written, err := output.Write(dir, files, output.Options{Force: force})
 			return FilesWritten{id, written}, err
 		}
+	}
+}
+
+func checkCall(s *State) Call {
+	check, req := s.Check, s.CheckRequest()
+	return func(ctx context.Context) (Result, error) {
+		if check == nil {
+			return nil, errors.New("check: no doctor configured")
+		}
+		return Checked{check(ctx, req)}, nil
 	}
 }
 

@@ -1,13 +1,17 @@
 package guide
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/steps/stepstest"
+	"github.com/om-auth0/om-auth0/tenant"
 )
 
 // TestStepOrder: every step belongs to a section, in order; only Auth0
@@ -127,5 +131,80 @@ func TestPreflightBeforeTheModeIsChosen(t *testing.T) {
 	var ms *MissingScopesError
 	if err := s.Preflight(); !errors.As(err, &ms) || ms.Missing[0] != "create:client_grants" {
 		t.Fatalf("separate: %v", err)
+	}
+}
+
+// fakeReport is a check's report.
+type fakeReport string
+
+func (r fakeReport) Text(*present.Styles) string { return string(r) }
+
+// TestCheckAfterDone: the check is offered only when the driver has one and
+// OpenMetadata answered its version probe; it checks a copy of this run's
+// answers over the session the run has (no new connection) with the admin
+// token, and its report is kept. Done and the results end the run; the
+// check itself does not.
+func TestCheckAfterDone(t *testing.T) {
+	v := openmetadata.Version{Major: 2, Minor: 0, Patch: 2}
+	for _, tt := range []struct {
+		name     string
+		check    bool
+		detected *openmetadata.Version
+		want     bool
+	}{
+		{"no check", false, &v, false},
+		{"not detected", true, nil, false},
+		{"detected", true, &v, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewState(&setup.Config{Choices: steps.Choices{OMURL: "https://om.acme.internal"}})
+			if tt.check {
+				s.Check = func(context.Context, CheckRequest) CheckReport { return fakeReport("") }
+			}
+			s.Detected = tt.detected
+			if got := s.CanCheck(); got != tt.want {
+				t.Fatalf("CanCheck = %v, want %v", got, tt.want)
+			}
+			if s.Skip(StepCheck) == tt.want || s.Skip(StepChecked) == tt.want {
+				t.Fatalf("the check's steps skipped = %v, %v; want %v", s.Skip(StepCheck), s.Skip(StepChecked), !tt.want)
+			}
+		})
+	}
+
+	r := stepstest.New()
+	s := NewState(&setup.Config{Choices: steps.Choices{OMURL: "https://om.acme.internal"}, Connect: steps.ConnectRequest{Domain: tenant.MustParse("acme.us.auth0.com")}})
+	s.Runner, s.Detected, s.OMToken = r, &v, "om-admin-token"
+	var got CheckRequest
+	s.Check = func(_ context.Context, req CheckRequest) CheckReport {
+		got = req
+		return fakeReport("✗ om.provider")
+	}
+	if l := s.Label(StepCheck); l != "Checking OpenMetadata at https://om.acme.internal and Auth0 tenant https://acme.us.auth0.com (read-only)…" {
+		t.Errorf("label %q", l)
+	}
+	res, err := s.Call(StepCheck)(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Apply(s)
+	if s.Checked == nil || s.Checked.Text(nil) != "✗ om.provider" {
+		t.Fatalf("report not kept: %v", s.Checked)
+	}
+	if got.OMToken != "om-admin-token" || got.Config == s.Cfg || got.Config.Choices.OMURL != "https://om.acme.internal" {
+		t.Errorf("request %+v", got)
+	}
+	if got.Connect == nil {
+		t.Fatal("the check connects again instead of using the run's session")
+	}
+	if runner, err := got.Connect(context.Background(), steps.ConnectRequest{}); err != nil || runner != steps.Runner(r) {
+		t.Errorf("Connect gave %v, %v; want the run's runner", runner, err)
+	}
+	if len(r.Calls()) != 0 {
+		t.Errorf("the check called Auth0 itself: %v", r.Calls())
+	}
+	for id, final := range map[ID]bool{StepIngestFiles: false, StepDone: true, StepCheck: false, StepChecked: true} {
+		if id.Final() != final {
+			t.Errorf("step %d final = %v, want %v", id, id.Final(), final)
+		}
 	}
 }

@@ -244,3 +244,13 @@ func MissingScopes(st *Styles, missing []string) string {
 		"  Applications; nothing is planned or changed until the credentials hold them.\n")
 	return b.String()
 }
+
+// CheckSubject names what doctor's checks look at: "OpenMetadata at URL and
+// Auth0 tenant DOMAIN", or without a tenant "OpenMetadata at URL".
+func CheckSubject(omURL, tenant string) string {
+	what := "OpenMetadata at " + omURL
+	if tenant != "" {
+		what += " and Auth0 tenant " + tenant
+	}
+	return what
+}

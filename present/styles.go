@@ -113,6 +113,9 @@ func (st *Styles) FailMark() string { return st.Fail.Render(st.pick("✗", "FAIL
 // WarnMark is a warning, or a change that breaks something: ! (warning:).
 func (st *Styles) WarnMark() string { return st.Warn.Render(st.pick("!", "warning:")) }
 
+// SkipMark is a check that did not run: - (skipped:).
+func (st *Styles) SkipMark() string { return st.Subtle.Render(st.pick("-", "skipped:")) }
+
 // Arrow joins a field's old value to its new one: → (->).
 func (st *Styles) Arrow() string { return st.pick("→", "->") }
 

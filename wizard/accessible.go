@@ -87,6 +87,9 @@ func (a *accessible) run() (*setup.Result, error) {
 			return nil, err
 		}
 		if s == guide.StepDone {
+			if err := a.offerCheck(); err != nil {
+				return nil, err
+			}
 			return f.result(), f.VerifyErr()
 		}
 		s = next
@@ -145,6 +148,40 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 		return a.files(s)
 	}
 	return f.Next(s), nil
+}
+
+// offerCheck asks whether to run doctor's checks of what the run did, when
+// they are offered, and prints their results; then whether to run them
+// again. The run is over: the end of input or Ctrl+C just ends the offer.
+func (a *accessible) offerCheck() error {
+	f := a.f
+	if f.CanCheck() {
+		a.println("\nom-auth0 can check " + f.CheckRequest().What() + " against each other now (read-only; the exit status stays as it is).")
+	}
+	for f.CanCheck() {
+		want := false
+		title := "Check it now?"
+		if f.Checked != nil {
+			title = "Run the checks again?"
+		}
+		err := a.ask(huh.NewForm(huh.NewGroup(huh.NewConfirm().Title(title).Value(&want))))
+		if err == nil && want {
+			for _, s := range []guide.ID{guide.StepCheck, guide.StepChecked} {
+				if _, err = a.step(s); err != nil {
+					break
+				}
+			}
+		}
+		switch {
+		case errors.Is(err, ErrAborted):
+			return nil
+		case err != nil:
+			return err
+		case !want:
+			return nil
+		}
+	}
+	return nil
 }
 
 // ask runs a form line by line. Ctrl+C (the context) or the end of input

@@ -8,6 +8,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/render"
@@ -77,6 +78,12 @@ func newFlow(opts Options) *flow {
 	}
 	st := guide.NewState(cfg)
 	st.Connect, st.DetectVersion, st.Yes, st.Force = opts.Connect, opts.DetectVersion, opts.Yes, opts.Force
+	if check := opts.Check; check != nil {
+		st.Check = func(ctx context.Context, req guide.CheckRequest) guide.CheckReport {
+			return check(ctx, doctor.Inputs{Config: req.Config, Connect: req.Connect, OMToken: req.OMToken, Source: "this setup run"})
+		}
+	}
+	st.OMToken = opts.OMAdminToken
 	st.PickApp = cfg.Choices.AppID != ""
 	f := &flow{State: st, opts: opts, d: &draft{}, revealed: map[string]bool{}, accessible: opts.Accessible}
 	c := cfg.Connect

@@ -47,6 +47,7 @@ type model struct {
 	formH  int // the rows the form was last given
 	picker *appPicker
 	prev   *preview
+	checks *checkView // the check's results after Done
 	spin   spinner.Model
 
 	busy    bool  // an Auth0 call is running
@@ -94,7 +95,7 @@ func (m *model) innerWidth() int { return max(m.width-2, 20) }
 
 // enter makes s the current step and starts it.
 func (m *model) enter(s guide.ID) tea.Cmd {
-	m.step, m.form, m.picker, m.prev = s, nil, nil, nil
+	m.step, m.form, m.picker, m.prev, m.checks = s, nil, nil, nil, nil
 	m.err, m.liveKey, m.liveErr = nil, "", ""
 	if s == guide.StepConnected {
 		// Preflight: missing scopes are an error to fix before any plan.
@@ -119,6 +120,10 @@ func (m *model) enter(s guide.ID) tea.Cmd {
 			return nil
 		}
 		m.prev = newPreview(s, tabs)
+	case guide.KindInfo:
+		if s == guide.StepChecked {
+			m.checks = newCheckView()
+		}
 	}
 	return nil
 }
@@ -203,6 +208,13 @@ func (m *model) layoutPreview() {
 	})
 }
 
+// layoutChecks fits the check's results to the screen as it is now.
+func (m *model) layoutChecks() {
+	if m.checks != nil && m.f.Checked != nil {
+		m.checks.layout(m.f.checkedIntro(m.st), m.f.Checked.Text(m.st), m.innerWidth(), m.contentHeight())
+	}
+}
+
 // tick starts the spinner unless it is already turning.
 func (m *model) tick() tea.Cmd {
 	if !m.animate || m.ticking {
@@ -227,7 +239,7 @@ func (m *model) runWork(s guide.ID) tea.Cmd {
 // advance leaves the current step for the next one.
 func (m *model) advance() tea.Cmd {
 	m.status = ""
-	if m.step == guide.StepDone {
+	if m.step.Final() {
 		m.finished = true
 		return tea.Quit
 	}
@@ -252,6 +264,7 @@ func (m *model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.fitForm()
 	m.layoutPreview()
+	m.layoutChecks()
 	return m, cmd
 }
 
@@ -355,15 +368,19 @@ var (
 	keyQuitQ   = key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit"))
 	keyRecheck = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run the checks"))
 	keyGoOn    = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue (the run ends with exit 1)"))
+	keyCheck   = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check it"))
+	keyFinish  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish"))
 )
 
 // key handles a key press for the current screen.
 func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, keyQuit) {
-		if m.step == guide.StepDone && m.err == nil {
-			// Nothing is left to interrupt: quitting here finishes, so the
-			// next steps are still printed and the exit status is 0.
-			return m.advance()
+		if m.step.Section() == guide.SectionDone && m.err == nil {
+			// Nothing is left to interrupt (a running check only reads):
+			// quitting here finishes, so the next steps are still printed
+			// and the exit status is the run's.
+			m.finished = true
+			return tea.Quit
 		}
 		return m.abort()
 	}
@@ -413,8 +430,16 @@ func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	switch {
-	case key.Matches(msg, keyNext), m.step == guide.StepDone && key.Matches(msg, keyQuitQ):
+	case m.step == guide.StepDone && key.Matches(msg, keyCheck) && m.f.CanCheck(),
+		m.step == guide.StepChecked && key.Matches(msg, keyRecheck):
+		return m.enter(guide.StepCheck)
+	case key.Matches(msg, keyNext), m.step.Final() && key.Matches(msg, keyQuitQ):
 		return m.advance()
+	case m.checks != nil:
+		// The check's results scroll with the arrows and page keys.
+		var cmd tea.Cmd
+		m.checks.vp, cmd = m.checks.vp.Update(msg)
+		return cmd
 	case key.Matches(msg, keyReveal) && m.step == guide.StepReady:
 		m.reveal = !m.reveal
 	case key.Matches(msg, keyBack):
@@ -655,6 +680,10 @@ func (m *model) body() string {
 		b.WriteString(m.prev.view(m.st))
 		return b.String()
 	case guide.KindInfo:
+		if m.checks != nil {
+			b.WriteString(m.checks.view())
+			break
+		}
 		b.WriteString(m.info())
 	}
 	if m.status != "" {
@@ -727,7 +756,15 @@ func (m *model) footer() string {
 		}
 		keys = append(keys, keyBack)
 	case m.step == guide.StepDone:
-		keys = append(keys, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish")))
+		keys = append(keys, keyFinish)
+		if m.f.CanCheck() {
+			keys = append(keys, keyCheck)
+		}
+	case m.step == guide.StepChecked:
+		keys = append(keys, keyFinish, keyRecheck)
+		if m.checks != nil && m.checks.canScroll() {
+			keys = append(keys, keyScroll)
+		}
 	case m.step == guide.StepVerified && m.f.VerifyErr() != nil:
 		keys = append(keys, keyRecheck, keyGoOn, keyQuitQ)
 	default:

@@ -178,12 +178,12 @@ func TestDeploymentPreviewWraps(t *testing.T) {
 
 // walkToDeployPreview answers every section up to the Deployment preview
 // (all targets, a confidential client so the Docker file holds a secret).
-func walkToDeployPreview(t *testing.T) *harness {
+func walkToDeployPreview(t *testing.T, opts ...harnessOption) *harness {
 	t.Helper()
 	t.Chdir(t.TempDir()) // the output folder appears on screen: keep it relative
 	cfg := completeConfig(t)
 	cfg.Out = "openmetadata-auth0"
-	h := newHarness(t, cfg)
+	h := newHarness(t, cfg, opts...)
 	h.expectStep(guide.StepConnected)
 	h.keys("enter", "enter")
 	h.expectStep(guide.StepServerForm)

@@ -96,6 +96,8 @@ func (f *flow) infoText(st *Styles, s guide.ID, reveal, revealKey bool) string {
 		return present.Verification(st, f.Verification)
 	case guide.StepDone:
 		return f.doneText(st)
+	case guide.StepChecked:
+		return f.checkedText(st)
 	}
 	return ""
 }

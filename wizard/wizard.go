@@ -7,6 +7,10 @@
 //
 //	res, err := wizard.Run(ctx, wizard.Options{IO: ios, Config: cfg, Connect: connect})
 //
+// When OpenMetadata answered the version probe, Done offers doctor's
+// read-only checks of what the run did (Options.Check); they do not change
+// the exit status.
+//
 // The UI draws on stderr, so stdout stays clean for --json. Both drivers walk
 // the guide's table (package guide), build the same huh forms (forms.go) and
 // make the same steps.Runner calls; only the presentation differs.
@@ -22,6 +26,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/setup"
@@ -50,6 +55,14 @@ type Options struct {
 	Force bool
 	// Sandbox says on every screen that the tenant is simulated and nothing real is created.
 	Sandbox bool
+	// Check runs doctor's read-only checks (doctor.Run, with the command's
+	// HTTP client), which Done offers ("c check it") when OpenMetadata
+	// answered the version probe; nil: not offered.
+	Check func(ctx context.Context, in doctor.Inputs) doctor.Report
+	// OMAdminToken is an OpenMetadata administrator's token for that check
+	// (the simulated server's, in the sandbox). It is never written to
+	// answers.yaml nor shown.
+	OMAdminToken string
 }
 
 // Run runs the wizard until Done and returns the run's result, with an
@@ -107,7 +120,12 @@ func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
 	// terminal's soft wrap breaks them anywhere, and a copy of the rows
 	// would run a part).
 	f.width = m.width
-	fmt.Fprint(w, f.doneText(m.st)+f.nextStepsText(m.st))
+	fmt.Fprint(w, f.doneText(m.st))
+	if f.Checked != nil {
+		// The check's results stay in the scrollback too.
+		fmt.Fprint(w, "\n"+f.checkedText(m.st))
+	}
+	fmt.Fprint(w, f.nextStepsText(m.st))
 	// A failed check fails the run (exit 1), though the files are written.
 	return f.result(), f.VerifyErr()
 }
