@@ -129,7 +129,7 @@ func (m *model) layoutForm() tea.Cmd {
 		return nil
 	}
 	m.formH = m.formHeight(m.step)
-	m.form.WithTheme(huh.ThemeFunc(formTheme)).WithShowHelp(false).WithShowErrors(false).
+	m.form.WithTheme(formTheme(m.ascii)).WithShowHelp(false).WithShowErrors(false).
 		WithWidth(m.innerWidth()).WithHeight(m.formH)
 	_, cmd := m.form.Update(tea.BackgroundColorMsg{Color: bgColor(m.isDark)})
 	return cmd
