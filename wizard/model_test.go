@@ -470,3 +470,81 @@ func TestMissingScopesAreNamedBeforeChanges(t *testing.T) {
 		t.Fatalf("calls %q before the scopes were there", h.runner.Calls())
 	}
 }
+
+// TestScopeFilterEsc: in the scope picker, esc first ends the typing of a
+// filter, then clears the filter, and only then goes back a section; the
+// footer says which one it does.
+func TestScopeFilterEsc(t *testing.T) {
+	h := newHarness(t, completeConfig(t))
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "up", "up", "enter", "enter")
+	h.expectStep(guide.StepScopes)
+	h.keys("/")
+	h.typ("read")
+	h.keys("enter")
+	if v := h.view(); strings.Contains(v, "update:clients") {
+		t.Fatalf("the filter %q did not apply:\n%s", "read", v)
+	}
+	if f := footerOf(h); !strings.Contains(f, "esc clear filter") || strings.Count(f, "esc") != 1 {
+		t.Fatalf("footer %q: esc clears the filter here", f)
+	}
+	h.keys("esc")
+	h.expectStep(guide.StepScopes)
+	h.expectView("update:clients", "read:users")
+	h.expectView("esc previous section")
+	h.keys("esc")
+	if h.m.step == guide.StepScopes {
+		t.Fatalf("esc without a filter stayed in the scope picker:\n%s", h.view())
+	}
+}
+
+// TestSelectKeys: a select moves only on the keys the footer names, stops
+// at its ends, and shift+tab leaves it even while its answer is invalid.
+func TestSelectKeys(t *testing.T) {
+	toClientType := func(t *testing.T, version string) *harness {
+		h := newHarness(t, completeConfig(t))
+		h.keys("enter", "enter", "ctrl+u")
+		h.typ(version)
+		h.keys("enter")
+		if k := h.m.form.GetFocusedField().GetKey(); k != "clientType" {
+			t.Fatalf("focused %q, want clientType", k)
+		}
+		return h
+	}
+	tests := []struct {
+		name    string
+		version string
+		keys    []string
+		want    string // the client type after the keys
+		focus   string // the focused field after the keys
+	}{
+		{"down stops at the last option", "1.6.4", []string{"down", "down"}, "confidential", "clientType"},
+		{"up stops at the first option", "1.6.4", []string{"up"}, "public", "clientType"},
+		{"letters typed into a select change nothing", "1.6.4", []string{"down", "j", "k", "g", "G", "h", "l", "1", "."}, "confidential", "clientType"},
+		{"shift+tab leaves an invalid answer for the version", "1.2.0", []string{"down", "enter", "shift+tab"}, "confidential", "version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := toClientType(t, tt.version)
+			h.keys(tt.keys...)
+			if got := h.m.f.d.clientType; got != tt.want {
+				t.Errorf("client type = %q, want %q", got, tt.want)
+			}
+			if k := h.m.form.GetFocusedField().GetKey(); k != tt.focus {
+				t.Errorf("focused %q, want %q:\n%s", k, tt.focus, h.view())
+			}
+		})
+	}
+
+	t.Run("the version fixed, the form goes on", func(t *testing.T) {
+		h := toClientType(t, "1.2.0")
+		h.keys("down", "enter")
+		h.expectView("✗ a confidential client needs OpenMetadata 1.5 or later")
+		h.keys("shift+tab", "ctrl+u")
+		h.typ("1.6.4")
+		h.keys("enter", "enter", "enter", "enter")
+		h.expectStep(guide.StepServiceForm)
+		if h.m.f.Cfg.Choices.ClientType != openmetadata.Confidential {
+			t.Fatalf("client type %q, want confidential", h.m.f.Cfg.Choices.ClientType)
+		}
+	})
+}
