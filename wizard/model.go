@@ -105,7 +105,9 @@ func (m *model) enter(s guide.ID) tea.Cmd {
 	}
 	switch s.Kind() {
 	case guide.KindForm, guide.KindConfirm:
-		m.form = m.f.form(s, m.formHeight(s))
+		// The key map once, before any key: setting it again resets what
+		// the fields enabled (a filter being typed would lose its enter).
+		m.form = m.f.form(s, m.formHeight(s)).WithKeyMap(formKeys)
 		return tea.Batch(m.layoutForm(), m.form.Init())
 	case guide.KindWork, guide.KindLoad:
 		m.busy = true
@@ -129,7 +131,7 @@ func (m *model) layoutForm() tea.Cmd {
 		return nil
 	}
 	m.formH = m.formHeight(m.step)
-	m.form.WithTheme(formTheme(m.ascii)).WithKeyMap(formKeys).WithShowHelp(false).WithShowErrors(false).
+	m.form.WithTheme(formTheme(m.ascii)).WithShowHelp(false).WithShowErrors(false).
 		WithWidth(m.innerWidth()).WithHeight(m.formH)
 	_, cmd := m.form.Update(tea.BackgroundColorMsg{Color: bgColor(m.isDark)})
 	return cmd

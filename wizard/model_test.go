@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
 	"github.com/om-auth0/om-auth0/guide"
@@ -480,7 +481,9 @@ func TestScopeFilterEsc(t *testing.T) {
 	h.expectStep(guide.StepScopes)
 	h.keys("/")
 	h.typ("read")
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30}) // a resize keeps the filter being typed
 	h.keys("enter")
+	h.expectStep(guide.StepScopes)
 	if v := h.view(); strings.Contains(v, "update:clients") {
 		t.Fatalf("the filter %q did not apply:\n%s", "read", v)
 	}
