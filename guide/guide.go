@@ -501,7 +501,7 @@ func (s *State) Summary() present.Summary {
 		Files:                 s.AllWritten(),
 		AnswersPath:           answers,
 		FailedChecks:          present.FailedChecks(s.Verification),
-		CheckCommand:          "om-auth0 doctor --om-url " + s.Cfg.Choices.OMURL + " --answers " + answers,
+		CheckCommand:          present.Command("doctor", "--om-url", s.Cfg.Choices.OMURL, "--answers", answers),
 	}
 }
 

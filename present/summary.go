@@ -84,8 +84,13 @@ func (s Summary) Text(st *Styles) string {
 			b.WriteString(pad + l + "\n")
 		}
 	}
-	if s.AnswersPath != "" {
-		row("Again", st.Code.Render("om-auth0 setup --answers "+s.AnswersPath))
+	switch {
+	case s.Sandbox:
+		// The simulated tenant is gone when the run ends: the answers would
+		// point at a tenant that no longer answers.
+		row("Again", st.Code.Render(Command("sandbox")))
+	case s.AnswersPath != "":
+		row("Again", st.Code.Render(Command("setup", "--answers", s.AnswersPath)))
 	}
 	if s.CheckCommand != "" {
 		row("Check", st.Code.Render(s.CheckCommand)+st.Subtle.Render(" (once OpenMetadata runs with these settings)"))
