@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -213,6 +214,31 @@ func TestSummaryAgain(t *testing.T) {
 			}
 		}
 		if strings.Contains(got, tt.not) {
+			t.Errorf("%s: says %q:\n%s", tt.name, tt.not, got)
+		}
+	}
+}
+
+// TestStopped: a stopped run names what it created in Auth0 and, once it
+// wrote files, those too.
+func TestStopped(t *testing.T) {
+	files := []output.FileResult{{Path: "out/docker/openmetadata_auth0.env", Status: output.Written}, {Path: "out/kubernetes/values-auth0.yaml", Status: output.Unchanged}}
+	for _, tt := range []struct {
+		name  string
+		files []output.FileResult
+		want  []string
+		not   string
+	}{
+		{"no files yet", nil, []string{"Already created in Auth0", `application "OM"`}, "written in"},
+		{"files written", files, []string{`application "OM"`, "Already written in out (1 written, 1 unchanged):", "docker/openmetadata_auth0.env  written", "kubernetes/values-auth0.yaml   unchanged"}, ""},
+	} {
+		got := Stopped(Plain(true), []string{`application "OM"`}, "out", tt.files)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: lacks %q:\n%s", tt.name, w, got)
+			}
+		}
+		if tt.not != "" && strings.Contains(got, tt.not) {
 			t.Errorf("%s: says %q:\n%s", tt.name, tt.not, got)
 		}
 	}

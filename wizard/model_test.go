@@ -551,3 +551,24 @@ func TestSelectKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestCtrlCAfterFilesWritten: a run stopped after it wrote files names them
+// beside what it created in Auth0.
+func TestCtrlCAfterFilesWritten(t *testing.T) {
+	h := walkToDeployPreview(t)
+	h.runner.SetCreated(`application "OpenMetadata" (client id uiClient9xYtQ2vQa)`)
+	if got := h.m.f.stoppedText(); strings.Contains(got, "written") {
+		t.Fatalf("files listed before any was written:\n%s", got)
+	}
+	h.keys("w")
+	h.keys("ctrl+c")
+	if !h.m.aborted {
+		t.Fatal("ctrl+c did not stop the wizard")
+	}
+	got := h.m.f.stoppedText()
+	for _, want := range []string{"uiClient9xYtQ2vQa", "Already written in openmetadata-auth0 (", "kubernetes/values-auth0.yaml"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
+	}
+}

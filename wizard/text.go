@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -257,8 +258,11 @@ func (f *flow) nextStepsText(st *Styles) string {
 	return present.NextSteps(st, next)
 }
 
-// createdText lists what a run that stopped early already created in Auth0.
-func createdText(created []string) string { return present.Created(plainStyles(), created) }
+// stoppedText lists what a run that stopped early already created in Auth0
+// and the files it already wrote.
+func (f *flow) stoppedText() string {
+	return present.Stopped(plainStyles(), f.Created(context.Background()), f.Cfg.Out, f.AllWritten())
+}
 
 // plural is "1 file", "2 files".
 func plural(n int, noun string) string {
