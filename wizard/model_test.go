@@ -67,7 +67,8 @@ func TestWalkEverySection(t *testing.T) {
 		`+ create application "OpenMetadata Ingestion Bot"`, `+ create client grant "https://acme.us.auth0.com/api/v2/"`, "Nothing else changes.")
 	h.keys("enter")
 	h.expectStep(guide.StepReady)
-	h.expectView("Application ready (created)", "Client ID      uiClient9xYtQ2vQa", "Service account ready (created)", mask)
+	h.expectView("Application ready (created)", "Client ID      uiClient9xYtQ2vQa", "Service account ready (created)", mask,
+		"its credentials to service-account.yaml (mode 0600)")
 	if strings.Contains(h.view(), "bot-secret-YmFyYmF6") || strings.Contains(h.view(), "ui-secret-Zm9vYmFy") {
 		t.Fatal("a client secret is shown before it is revealed, or a public SPA's is shown at all")
 	}

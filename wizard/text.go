@@ -11,6 +11,7 @@ import (
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/present"
+	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -113,6 +114,10 @@ func (f *flow) readyText(st *Styles, reveal, revealKey bool) string {
 	}
 	if f.SA != nil && f.SA.App != nil && f.SA.Mode == steps.Separate {
 		b.WriteString(appText(st, "Service account", f.SA.App, f.SAPlan.AsPlan(), true, reveal, revealKey))
+		if f.SA.App.ClientSecret != "" && f.Cfg.Choices.Version.Band() != openmetadata.BandLegacy {
+			b.WriteString("  " + st.Subtle.Render("OpenMetadata does not use it (ingestion signs in with the ingestion-bot's JWT); Ingestion writes its credentials to "+
+				render.ServiceAccountPath+" (mode 0600) for your own scripts.") + "\n")
+		}
 	}
 	if f.SA != nil && f.SA.Mode == steps.Same {
 		b.WriteString("  " + st.Subtle.Render("It is also the service account (client credentials).") + "\n")
