@@ -8,8 +8,10 @@ import (
 
 	"github.com/om-auth0/om-auth0/cmd"
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/present"
 )
 
 func main() {
+	present.Program = present.ProgramName(os.Args[0])
 	os.Exit(cmd.Main(os.Args[1:], iostreams.System()))
 }

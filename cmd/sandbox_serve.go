@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/om-auth0/om-auth0/iostreams"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/sandbox"
 )
 
@@ -54,8 +55,8 @@ This is a simulation: nothing real is created.`,
 			if _, err := fmt.Fprintln(ios.ErrOut, "This is a simulation; nothing real is created. Press Ctrl+C to stop."); err != nil {
 				return err
 			}
-			if _, err := fmt.Fprintf(ios.Out, "Domain:        %s\nClient ID:     %s\nClient Secret: %s\nOpenMetadata:  %s (simulated %s)\nOM token:      %s\n\nAUTH0_DOMAIN=%s AUTH0_CLIENT_ID=%s AUTH0_CLIENT_SECRET=%s om-auth0 setup\n",
-				srv.URL(), id, secret, om.URL(), om.Version(), om.AdminToken(), srv.URL(), id, secret); err != nil {
+			if _, err := fmt.Fprintf(ios.Out, "Domain:        %s\nClient ID:     %s\nClient Secret: %s\nOpenMetadata:  %s (simulated %s)\nOM token:      %s\n\nAUTH0_DOMAIN=%s AUTH0_CLIENT_ID=%s AUTH0_CLIENT_SECRET=%s %s\n",
+				srv.URL(), id, secret, om.URL(), om.Version(), om.AdminToken(), srv.URL(), id, secret, present.Invocation("setup")); err != nil {
 				return err
 			}
 			<-cmd.Context().Done()

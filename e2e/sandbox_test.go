@@ -171,7 +171,7 @@ func TestSandboxWizard(t *testing.T) {
 	// buttons stay on screen, so the created resources show without their
 	// fields (--dry-run and a taller terminal show them).
 	save("confirm-plan", p.wait("About to change tenant", `+ create application "OpenMetadata"`, `+ create application "OpenMetadata Ingestion Bot"`,
-		"+ create client grant", "Nothing else changes.", "taller terminal", "Create in Auth0?", "Create     Back"))
+		"+ create client grant", "Nothing else changes.", "taller terminal", "Create in Auth0?", "[Create]      Back"))
 	p.keys("Enter")
 	// The public SPA keeps no secret; the service account's is masked until r.
 	ready := p.wait("Application ready (created)", "Service account ready (created)", "●●●●●●●●", "r reveal")
@@ -211,11 +211,14 @@ func TestSandboxWizard(t *testing.T) {
 	p.keys("Enter")
 	save("ingestion-preview", p.wait("ingestion/workflow-config.yaml  mode 0", "authProvider: openmetadata"))
 	p.keys("Enter")
-	p.wait(": 2 written (files with a secret")
+	p.wait(": 3 written (files with a secret")
 	p.keys("Enter")
 
-	done := p.wait("Auth0 SSO for OpenMetadata is set up on tenant", "✓ Done", "om-auth0 setup --answers "+filepath.Join(out, "answers.yaml"))
+	done := p.wait("Auth0 SSO for OpenMetadata is set up on tenant", "✓ Done", "Again     om-auth0 sandbox")
 	save("done", done)
+	if strings.Contains(done, "setup --answers") {
+		t.Errorf("the Done screen of a sandbox run offers the answers, whose simulated tenant is gone when it ends:\n%s", done)
+	}
 	for _, created := range []string{`application "OpenMetadata"`, `application "OpenMetadata Ingestion Bot"`, "Management API grant"} {
 		if !strings.Contains(done, created) {
 			t.Errorf("the Done screen does not list %s as created", created)
@@ -391,7 +394,7 @@ func checkFiles(t *testing.T, out, statePath string) {
 
 	secrets := []string{st.Clients[ui].ClientSecret, st.Clients[bot].ClientSecret}
 	want := []string{"docker/openmetadata_auth0.env", "bare-metal/openmetadata-auth0.yaml", "kubernetes/values-auth0.yaml",
-		"ingestion/workflow-config.yaml", "answers.yaml"}
+		"ingestion/workflow-config.yaml", "service-account.yaml", "answers.yaml"}
 	for _, rel := range want {
 		path := filepath.Join(out, rel)
 		data, err := os.ReadFile(path)
@@ -409,6 +412,11 @@ func checkFiles(t *testing.T, out, statePath string) {
 		if !strings.Contains(string(data), st.Clients[ui].ClientID) && strings.HasPrefix(rel, "docker") {
 			t.Errorf("%s does not name the UI application's client id", rel)
 		}
+	}
+	// OpenMetadata 1.6 does not use the service account: its credentials are kept in their own file.
+	if sa, _ := os.ReadFile(filepath.Join(out, "service-account.yaml")); !strings.Contains(string(sa), "clientId: "+st.Clients[bot].ClientID) ||
+		!strings.Contains(string(sa), "clientSecret: "+st.Clients[bot].ClientSecret) {
+		t.Errorf("service-account.yaml lacks the service account's credentials:\n%s", sa)
 	}
 	answers, _ := os.ReadFile(filepath.Join(out, "answers.yaml"))
 	for _, line := range []string{"om_url: " + omURL, "om_version: 1.6.4", "service_account: separate", "- read:clients", "principal_domain: acme.com", "- alice"} {

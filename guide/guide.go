@@ -569,7 +569,7 @@ func (s *State) Summary() present.Summary {
 		Files:                 s.AllWritten(),
 		AnswersPath:           answers,
 		FailedChecks:          present.FailedChecks(s.Verification),
-		CheckCommand:          render.CommandLine("om-auth0", "doctor", "--om-url", s.Cfg.Choices.OMURL, "--answers", answers),
+		CheckCommand:          present.Invocation("doctor", "--om-url", s.Cfg.Choices.OMURL, "--answers", answers),
 	}
 }
 

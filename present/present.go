@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -178,6 +179,21 @@ func Created(st *Styles, created []string) string {
 		b.WriteString("  " + st.Bullet() + " " + c + "\n")
 	}
 	return b.String()
+}
+
+// Stopped is what a run that stopped early leaves behind: what it had
+// created in Auth0 (Created) and the files it had written in out, each with
+// what was done with it.
+func Stopped(st *Styles, created []string, out string, files []output.FileResult) string {
+	text := Created(st, created)
+	if len(files) == 0 {
+		return text
+	}
+	text += fmt.Sprintf("Already written in %s (%s):\n", out, output.Summary(files))
+	for _, l := range output.Lines(out, files) {
+		text += "  " + l + "\n"
+	}
+	return text
 }
 
 // Verification is the checklist of named checks: each failed one with what

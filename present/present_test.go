@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -166,6 +167,79 @@ func TestSummary(t *testing.T) {
 			if !strings.Contains(got, w) {
 				t.Errorf("%s: lacks %q:\n%s", tt.name, w, got)
 			}
+		}
+	}
+}
+
+// TestProgramName: printed commands run the binary as it was invoked; a
+// binary `go run` built in a temporary folder is run again with `go run .`.
+func TestProgramName(t *testing.T) {
+	for _, tt := range []struct{ arg0, want string }{
+		{"/tmp/go-build2863516781/b001/exe/om-auth0", "go run ."},
+		{"/home/ann/.cache/tmp/go-build123/b001/exe/main", "go run ."},
+		{"/usr/local/bin/om-auth0", "om-auth0"},
+		{"./om-auth0", "om-auth0"},
+		{"/opt/sso/om-auth0-linux-amd64", "om-auth0-linux-amd64"},
+		{"/srv/exe/om-auth0", "om-auth0"}, // a folder named exe is not go run's
+		{"", "om-auth0"},
+	} {
+		if got := ProgramName(tt.arg0); got != tt.want {
+			t.Errorf("ProgramName(%q) = %q, want %q", tt.arg0, got, tt.want)
+		}
+	}
+}
+
+// TestSummaryAgain: the Again and Check rows name the program as invoked,
+// and a sandbox run is run again with the sandbox, whose tenant the answers
+// would no longer find.
+func TestSummaryAgain(t *testing.T) {
+	defer func(p string) { Program = p }(Program)
+	Program = "go run ."
+	base := Summary{Tenant: "127.0.0.1:4000", Out: "out", AnswersPath: "out/answers.yaml", CheckCommand: Invocation("doctor", "--answers", "out/answers.yaml")}
+	for _, tt := range []struct {
+		name    string
+		sandbox bool
+		want    []string
+		not     string
+	}{
+		{"tenant", false, []string{"Again     go run . setup --answers out/answers.yaml", "Check     go run . doctor --answers out/answers.yaml"}, "om-auth0"},
+		{"sandbox", true, []string{"Again     go run . sandbox"}, "setup --answers"},
+	} {
+		s := base
+		s.Sandbox = tt.sandbox
+		got := s.Text(Plain(true))
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: lacks %q:\n%s", tt.name, w, got)
+			}
+		}
+		if strings.Contains(got, tt.not) {
+			t.Errorf("%s: says %q:\n%s", tt.name, tt.not, got)
+		}
+	}
+}
+
+// TestStopped: a stopped run names what it created in Auth0 and, once it
+// wrote files, those too.
+func TestStopped(t *testing.T) {
+	files := []output.FileResult{{Path: "out/docker/openmetadata_auth0.env", Status: output.Written}, {Path: "out/kubernetes/values-auth0.yaml", Status: output.Unchanged}}
+	for _, tt := range []struct {
+		name  string
+		files []output.FileResult
+		want  []string
+		not   string
+	}{
+		{"no files yet", nil, []string{"Already created in Auth0", `application "OM"`}, "written in"},
+		{"files written", files, []string{`application "OM"`, "Already written in out (1 written, 1 unchanged):", "docker/openmetadata_auth0.env  written", "kubernetes/values-auth0.yaml   unchanged"}, ""},
+	} {
+		got := Stopped(Plain(true), []string{`application "OM"`}, "out", tt.files)
+		for _, w := range tt.want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s: lacks %q:\n%s", tt.name, w, got)
+			}
+		}
+		if tt.not != "" && strings.Contains(got, tt.not) {
+			t.Errorf("%s: says %q:\n%s", tt.name, tt.not, got)
 		}
 	}
 }

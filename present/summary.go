@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/om-auth0/om-auth0/output"
-	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -100,8 +99,13 @@ func (s Summary) Text(st *Styles) string {
 			}
 		}
 	}
-	if s.AnswersPath != "" {
-		command("Again", render.CommandLine("om-auth0", "setup", "--answers", s.AnswersPath))
+	switch {
+	case s.Sandbox:
+		// The simulated tenant is gone when the run ends: the answers would
+		// point at a tenant that no longer answers.
+		command("Again", Invocation("sandbox"))
+	case s.AnswersPath != "":
+		command("Again", Invocation("setup", "--answers", s.AnswersPath))
 	}
 	if s.CheckCommand != "" {
 		command("Check", s.CheckCommand)

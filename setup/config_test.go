@@ -74,3 +74,56 @@ func TestAbsDir(t *testing.T) {
 		}
 	}
 }
+
+// TestFilesServiceAccountCredentials: on OpenMetadata 1.1+ no configuration
+// file holds the separate service account's credentials, so the run writes
+// them in their own 0600 file; where a configuration file holds them (≤ 1.0)
+// or there is no separate account, there is none.
+func TestFilesServiceAccountCredentials(t *testing.T) {
+	bot := &steps.App{ClientID: "botClient7Hq", ClientSecret: "bot-secret-YmFy", Name: "OpenMetadata Ingestion Bot"}
+	grant := &steps.Grant{Scopes: []string{"read:clients"}}
+	tests := []struct {
+		name    string
+		version openmetadata.Version
+		sa      *steps.ServiceAccount
+		want    bool
+	}{
+		{"separate on 1.6", openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, &steps.ServiceAccount{Mode: steps.Separate, App: bot, Grant: grant}, true},
+		{"separate without a grant", openmetadata.Newest, &steps.ServiceAccount{Mode: steps.Separate, App: bot}, true},
+		{"separate on 1.0: in the workflowConfig", openmetadata.Version{Major: 1, Minor: 0, Patch: 2}, &steps.ServiceAccount{Mode: steps.Separate, App: bot, Grant: grant}, false},
+		{"separate, secret unknown", openmetadata.Newest, &steps.ServiceAccount{Mode: steps.Separate, App: &steps.App{ClientID: "botClient7Hq"}}, false},
+		{"same: the UI application", openmetadata.Newest, &steps.ServiceAccount{Mode: steps.Same, App: bot}, false},
+		{"skipped", openmetadata.Newest, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &Config{
+				Connect: steps.ConnectRequest{Domain: tenant.MustParse("acme.us.auth0.com")},
+				Choices: steps.Choices{OMURL: "https://om.acme.internal", Version: tt.version, ClientType: openmetadata.Public},
+				Admins:  []string{"jane"}, PrincipalDomain: "acme.com", Targets: []openmetadata.Target{render.Docker},
+			}
+			files, err := cfg.Files(&steps.App{ClientID: "uiClient9x"}, tt.sa)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var found *openmetadata.File
+			for i := range files {
+				if files[i].Path == render.ServiceAccountPath {
+					found = &files[i]
+				}
+			}
+			if (found != nil) != tt.want {
+				t.Fatalf("%s written: %v, want %v", render.ServiceAccountPath, found != nil, tt.want)
+			}
+			if found == nil {
+				return
+			}
+			if !found.Secret || !strings.Contains(string(found.Data), "clientSecret: bot-secret-YmFy") || !strings.Contains(string(found.Data), "clientId: botClient7Hq") {
+				t.Errorf("not secret, or the credentials are missing:\n%s", found.Data)
+			}
+			if files[len(files)-1].Path != AnswersFile {
+				t.Errorf("answers.yaml is not last: %s", files[len(files)-1].Path)
+			}
+		})
+	}
+}

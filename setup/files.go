@@ -15,11 +15,28 @@ import (
 const AnswersFile = "answers.yaml"
 
 // Files renders every output file of the run: the chosen targets'
-// configuration, the ingestion workflowConfig and answers.yaml.
+// configuration, the ingestion workflowConfig, on OpenMetadata 1.1+ the
+// separate service account's credentials (no other file holds them there),
+// and answers.yaml.
 func (c *Config) Files(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.File, error) {
-	files, err := render.Render(c.RenderInput(ui, sa), c.Targets)
+	in := c.RenderInput(ui, sa)
+	files, err := render.Render(in, c.Targets)
 	if err != nil {
 		return nil, fmt.Errorf("render configuration: %w", err)
+	}
+	// An existing application read without read:client_keys has no secret
+	// known to this run: there is nothing to keep then.
+	if sa != nil && sa.Mode == steps.Separate && sa.App != nil && sa.App.ClientSecret != "" &&
+		c.Choices.Version.Band() != openmetadata.BandLegacy {
+		var scopes []string
+		if sa.Grant != nil {
+			scopes = sa.Grant.Scopes
+		}
+		f, err := render.ServiceAccountFile(in, sa.App.Name, scopes)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
 	}
 	ans, err := answers.Marshal(c.Answers())
 	if err != nil {

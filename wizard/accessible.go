@@ -59,7 +59,7 @@ func runAccessible(ctx context.Context, f *flow) (*setup.Result, error) {
 	}
 	res, err := a.run()
 	if errors.Is(err, ErrAborted) {
-		a.println(createdText(f.Created(context.Background())))
+		a.println(f.stoppedText())
 	}
 	return res, err
 }
@@ -225,7 +225,7 @@ func (a *accessible) failed(s guide.ID, err error) (guide.ID, error) {
 	case "back":
 		return a.f.Retreat(s), nil
 	case "quit":
-		a.println(createdText(a.f.Created(context.Background())))
+		a.println(a.f.stoppedText())
 		return s, err
 	}
 	return a.f.Retry(s, err), nil

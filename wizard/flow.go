@@ -61,9 +61,10 @@ type flow struct {
 	nextSteps func(in render.Input, t openmetadata.Target, dir string) string
 
 	// Form plumbing: live validators, secret inputs and which ones show
-	// their text, by field key.
+	// their text, and the option values of each select in order, by field key.
 	validators map[string]func(string) error
 	secrets    map[string]*huh.Input
+	choices    map[string][]string
 	revealed   map[string]bool
 	accessible bool
 	// width is the cells a line of text may use, to break commands at: the

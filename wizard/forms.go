@@ -22,6 +22,7 @@ import (
 func (f *flow) form(s guide.ID, height int) *huh.Form {
 	f.validators = map[string]func(string) error{}
 	f.secrets = map[string]*huh.Input{}
+	f.choices = map[string][]string{}
 	d := f.d
 	var fields []huh.Field
 	switch s {
@@ -145,6 +146,9 @@ func (f *flow) secret(key, title, desc string, v *string, validate func(string) 
 // choose is a select over options; v holds the default.
 func (f *flow) choose(key, title, desc string, v *string, opts ...huh.Option[string]) *huh.Select[string] {
 	sel := huh.NewSelect[string]().Key(key).Options(opts...).Value(v)
+	for _, o := range opts {
+		f.choices[key] = append(f.choices[key], o.Value)
+	}
 	if f.accessible {
 		def := ""
 		for _, o := range opts {

@@ -106,7 +106,9 @@ func (m *model) enter(s guide.ID) tea.Cmd {
 	}
 	switch s.Kind() {
 	case guide.KindForm, guide.KindConfirm:
-		m.form = m.f.form(s, m.formHeight(s))
+		// The key map once, before any key: setting it again resets what
+		// the fields enabled (a filter being typed would lose its enter).
+		m.form = m.f.form(s, m.formHeight(s)).WithKeyMap(formKeys)
 		return tea.Batch(m.layoutForm(), m.form.Init())
 	case guide.KindWork, guide.KindLoad:
 		m.busy = true
@@ -134,7 +136,7 @@ func (m *model) layoutForm() tea.Cmd {
 		return nil
 	}
 	m.formH = m.formHeight(m.step)
-	m.form.WithTheme(huh.ThemeFunc(formTheme)).WithShowHelp(false).WithShowErrors(false).
+	m.form.WithTheme(formTheme(m.ascii)).WithShowHelp(false).WithShowErrors(false).
 		WithWidth(m.innerWidth()).WithHeight(m.formH)
 	_, cmd := m.form.Update(tea.BackgroundColorMsg{Color: bgColor(m.isDark)})
 	return cmd
@@ -448,14 +450,33 @@ func (m *model) key(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// formKeys is huh's key map without the letters that move a select: the
+// operator typing into a select (believing the text field above focused)
+// would silently change the answer; g and G jump to the first and last.
+var formKeys = func() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	km.Select.Up = key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up"))
+	km.Select.Down = key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down"))
+	km.Select.GotoTop = key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "go to start"))
+	km.Select.GotoBottom = key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "go to end"))
+	return km
+}()
+
+// fieldTakes reports whether the focused field has a use for msg right
+// now: esc sets or clears a select's filter before it goes back a section.
+func fieldTakes(field huh.Field, msg tea.KeyPressMsg) bool {
+	for _, b := range field.KeyBinds() {
+		if key.Matches(msg, b) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 	field := m.form.GetFocusedField()
-	filtering := false
-	if fl, ok := field.(interface{ GetFiltering() bool }); ok {
-		filtering = fl.GetFiltering()
-	}
 	switch {
-	case msg.String() == "esc" && !filtering:
+	case msg.String() == "esc" && !fieldTakes(field, msg):
 		if m.step.Kind() == guide.KindConfirm {
 			return m.enter(m.f.Retreat(m.step))
 		}
@@ -473,11 +494,47 @@ func (m *model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	before, _ := field.GetValue().(string)
-	cmd := m.forward(msg)
+	var cmd tea.Cmd
+	if sel, ok := field.(*huh.Select[string]); ok {
+		cmd = m.selectKey(sel, msg)
+	} else {
+		cmd = m.forward(msg)
+	}
 	if m.form == nil || m.step.Kind() != guide.KindForm {
 		return cmd
 	}
 	m.checkLive(field.GetKey(), before)
+	return cmd
+}
+
+// selectKey hands a key to a select, with two differences from huh's own
+// handling: shift+tab goes back even while the answer is invalid, as the fix
+// may be the field above (the version a client type needs; the form checks
+// the answer again when it is submitted), and ↑↓ stop at the first and last
+// option instead of wrapping around to a different answer unnoticed.
+func (m *model) selectKey(sel *huh.Select[string], msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, formKeys.Select.Prev) {
+		if !fieldTakes(sel, msg) {
+			return nil // the first field: there is nothing above
+		}
+		return m.forward(huh.PrevField())
+	}
+	down, up := key.Matches(msg, formKeys.Select.Down), key.Matches(msg, formKeys.Select.Up)
+	if !down && !up {
+		return m.forward(msg)
+	}
+	order := m.f.choices[sel.GetKey()]
+	before, _ := sel.Hovered()
+	cmd := m.forward(msg)
+	after, _ := sel.Hovered()
+	i, j := slices.Index(order, before), slices.Index(order, after)
+	if (down && j < i) || (up && j > i) {
+		back := tea.KeyPressMsg{Code: tea.KeyUp}
+		if up {
+			back = tea.KeyPressMsg{Code: tea.KeyDown}
+		}
+		return tea.Batch(cmd, m.forward(back))
+	}
 	return cmd
 }
 
@@ -731,9 +788,10 @@ func (m *model) footer() string {
 		if _, ok := m.f.secrets[m.form.GetFocusedField().GetKey()]; ok {
 			keys = append(keys, keySecret)
 		}
+		escTaken := fieldTakes(m.form.GetFocusedField(), tea.KeyPressMsg{Code: tea.KeyEscape})
 		if m.step.Kind() == guide.KindConfirm {
 			keys = append(keys, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")))
-		} else if _, ok := m.f.Back(m.step); ok {
+		} else if _, ok := m.f.Back(m.step); ok && !escTaken {
 			keys = append(keys, keyBack)
 		}
 	case m.step.Kind() == guide.KindPick:

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
 	"github.com/om-auth0/om-auth0/guide"
@@ -66,7 +67,8 @@ func TestWalkEverySection(t *testing.T) {
 		`+ create application "OpenMetadata Ingestion Bot"`, `+ create client grant "https://acme.us.auth0.com/api/v2/"`, "Nothing else changes.")
 	h.keys("enter")
 	h.expectStep(guide.StepReady)
-	h.expectView("Application ready (created)", "Client ID      uiClient9xYtQ2vQa", "Service account ready (created)", mask)
+	h.expectView("Application ready (created)", "Client ID      uiClient9xYtQ2vQa", "Service account ready (created)", mask,
+		"its credentials to service-account.yaml (mode 0600)")
 	if strings.Contains(h.view(), "bot-secret-YmFyYmF6") || strings.Contains(h.view(), "ui-secret-Zm9vYmFy") {
 		t.Fatal("a client secret is shown before it is revealed, or a public SPA's is shown at all")
 	}
@@ -468,5 +470,106 @@ func TestMissingScopesAreNamedBeforeChanges(t *testing.T) {
 	}
 	if slices.ContainsFunc(h.runner.Calls(), func(c string) bool { return strings.HasPrefix(c, "Plan") || strings.HasPrefix(c, "Apply") }) {
 		t.Fatalf("calls %q before the scopes were there", h.runner.Calls())
+	}
+}
+
+// TestScopeFilterEsc: in the scope picker, esc first ends the typing of a
+// filter, then clears the filter, and only then goes back a section; the
+// footer says which one it does.
+func TestScopeFilterEsc(t *testing.T) {
+	h := newHarness(t, completeConfig(t))
+	h.keys("enter", "enter", "enter", "enter", "enter", "enter", "up", "up", "enter", "enter")
+	h.expectStep(guide.StepScopes)
+	h.keys("/")
+	h.typ("read")
+	h.send(tea.WindowSizeMsg{Width: 100, Height: 30}) // a resize keeps the filter being typed
+	h.keys("enter")
+	h.expectStep(guide.StepScopes)
+	if v := h.view(); strings.Contains(v, "update:clients") {
+		t.Fatalf("the filter %q did not apply:\n%s", "read", v)
+	}
+	if f := footerOf(h); !strings.Contains(f, "esc clear filter") || strings.Count(f, "esc") != 1 {
+		t.Fatalf("footer %q: esc clears the filter here", f)
+	}
+	h.keys("esc")
+	h.expectStep(guide.StepScopes)
+	h.expectView("update:clients", "read:users")
+	h.expectView("esc previous section")
+	h.keys("esc")
+	if h.m.step == guide.StepScopes {
+		t.Fatalf("esc without a filter stayed in the scope picker:\n%s", h.view())
+	}
+}
+
+// TestSelectKeys: a select moves only on the keys the footer names, stops
+// at its ends, and shift+tab leaves it even while its answer is invalid.
+func TestSelectKeys(t *testing.T) {
+	toClientType := func(t *testing.T, version string) *harness {
+		h := newHarness(t, completeConfig(t))
+		h.keys("enter", "enter", "ctrl+u")
+		h.typ(version)
+		h.keys("enter")
+		if k := h.m.form.GetFocusedField().GetKey(); k != "clientType" {
+			t.Fatalf("focused %q, want clientType", k)
+		}
+		return h
+	}
+	tests := []struct {
+		name    string
+		version string
+		keys    []string
+		want    string // the client type after the keys
+		focus   string // the focused field after the keys
+	}{
+		{"down stops at the last option", "1.6.4", []string{"down", "down"}, "confidential", "clientType"},
+		{"up stops at the first option", "1.6.4", []string{"up"}, "public", "clientType"},
+		{"letters typed into a select change nothing", "1.6.4", []string{"down", "j", "k", "g", "G", "h", "l", "1", "."}, "confidential", "clientType"},
+		{"shift+tab leaves an invalid answer for the version", "1.2.0", []string{"down", "enter", "shift+tab"}, "confidential", "version"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := toClientType(t, tt.version)
+			h.keys(tt.keys...)
+			if got := h.m.f.d.clientType; got != tt.want {
+				t.Errorf("client type = %q, want %q", got, tt.want)
+			}
+			if k := h.m.form.GetFocusedField().GetKey(); k != tt.focus {
+				t.Errorf("focused %q, want %q:\n%s", k, tt.focus, h.view())
+			}
+		})
+	}
+
+	t.Run("the version fixed, the form goes on", func(t *testing.T) {
+		h := toClientType(t, "1.2.0")
+		h.keys("down", "enter")
+		h.expectView("✗ a confidential client needs OpenMetadata 1.5 or later")
+		h.keys("shift+tab", "ctrl+u")
+		h.typ("1.6.4")
+		h.keys("enter", "enter", "enter", "enter")
+		h.expectStep(guide.StepServiceForm)
+		if h.m.f.Cfg.Choices.ClientType != openmetadata.Confidential {
+			t.Fatalf("client type %q, want confidential", h.m.f.Cfg.Choices.ClientType)
+		}
+	})
+}
+
+// TestCtrlCAfterFilesWritten: a run stopped after it wrote files names them
+// beside what it created in Auth0.
+func TestCtrlCAfterFilesWritten(t *testing.T) {
+	h := walkToDeployPreview(t)
+	h.runner.SetCreated(`application "OpenMetadata" (client id uiClient9xYtQ2vQa)`)
+	if got := h.m.f.stoppedText(); strings.Contains(got, "written") {
+		t.Fatalf("files listed before any was written:\n%s", got)
+	}
+	h.keys("w")
+	h.keys("ctrl+c")
+	if !h.m.aborted {
+		t.Fatal("ctrl+c did not stop the wizard")
+	}
+	got := h.m.f.stoppedText()
+	for _, want := range []string{"uiClient9xYtQ2vQa", "Already written in openmetadata-auth0 (", "kubernetes/values-auth0.yaml"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q:\n%s", want, got)
+		}
 	}
 }

@@ -19,7 +19,22 @@ func plainStyles() *Styles { return present.Plain(false) }
 
 // formTheme is the huh theme of the embedded forms: Charm's colours with a
 // single blank line between fields so a section fits a 30-row terminal.
-func formTheme(isDark bool) *huh.Styles {
+// Without colour (ascii) a confirmation's focused button is told apart by
+// brackets, as its background is all that marks it otherwise.
+func formTheme(ascii bool) huh.ThemeFunc {
+	return func(isDark bool) *huh.Styles {
+		t := baseFormTheme(isDark)
+		if ascii {
+			for _, fs := range []*huh.FieldStyles{&t.Focused, &t.Blurred} {
+				fs.FocusedButton = fs.FocusedButton.Transform(func(s string) string { return "[" + s + "]" })
+				fs.BlurredButton = fs.BlurredButton.Transform(func(s string) string { return " " + s + " " })
+			}
+		}
+		return t
+	}
+}
+
+func baseFormTheme(isDark bool) *huh.Styles {
 	t := huh.ThemeCharm(isDark)
 	t.FieldSeparator = lipgloss.NewStyle().SetString("\n\n")
 	t.Focused.ErrorIndicator = t.Focused.ErrorIndicator.SetString(" ✗")

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/om-auth0/om-auth0/guide"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/present"
+	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/steps"
 )
 
@@ -114,6 +116,10 @@ func (f *flow) readyText(st *Styles, reveal, revealKey bool) string {
 	}
 	if f.SA != nil && f.SA.App != nil && f.SA.Mode == steps.Separate {
 		b.WriteString(appText(st, "Service account", f.SA.App, f.SAPlan.AsPlan(), true, reveal, revealKey))
+		if f.SA.App.ClientSecret != "" && f.Cfg.Choices.Version.Band() != openmetadata.BandLegacy {
+			b.WriteString("  " + st.Subtle.Render("OpenMetadata does not use it (ingestion signs in with the ingestion-bot's JWT); Ingestion writes its credentials to "+
+				render.ServiceAccountPath+" (mode 0600) for your own scripts.") + "\n")
+		}
 	}
 	if f.SA != nil && f.SA.Mode == steps.Same {
 		b.WriteString("  " + st.Subtle.Render("It is also the service account (client credentials).") + "\n")
@@ -236,6 +242,11 @@ func (f *flow) doneText(st *Styles) string { return f.summary().Text(st) }
 func (f *flow) summary() present.Summary {
 	sum := f.State.Summary()
 	sum.Sandbox = f.opts.Sandbox
+	if sum.Sandbox {
+		// The simulated tenant and OpenMetadata are gone when the run ends;
+		// the Done screen's "c check it" checks them while they run.
+		sum.CheckCommand = ""
+	}
 	sum.Width = f.width
 	return sum
 }
@@ -260,8 +271,11 @@ func (f *flow) nextStepsText(st *Styles) string {
 	return present.NextSteps(st, f.width, next)
 }
 
-// createdText lists what a run that stopped early already created in Auth0.
-func createdText(created []string) string { return present.Created(plainStyles(), created) }
+// stoppedText lists what a run that stopped early already created in Auth0
+// and the files it already wrote.
+func (f *flow) stoppedText() string {
+	return present.Stopped(plainStyles(), f.Created(context.Background()), f.Cfg.Out, f.AllWritten())
+}
 
 // plural is "1 file", "2 files".
 func plural(n int, noun string) string {

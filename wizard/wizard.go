@@ -105,15 +105,15 @@ func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
 	w := styledWriter(ios)
 	switch {
 	case g.crash != nil:
-		fmt.Fprint(w, createdText(f.Created(context.Background())))
+		fmt.Fprint(w, f.stoppedText())
 		return nil, g.crash
 	case m.aborted || errors.Is(err, tea.ErrInterrupted) || ctx.Err() != nil:
-		fmt.Fprint(w, createdText(f.Created(context.Background())))
+		fmt.Fprint(w, f.stoppedText())
 		return nil, ErrAborted
 	case err != nil:
 		return nil, fmt.Errorf("wizard: %w", err)
 	case m.quitErr != nil:
-		fmt.Fprint(w, createdText(f.Created(context.Background())))
+		fmt.Fprint(w, f.stoppedText())
 		return nil, m.quitErr
 	}
 	// At the terminal's width, commands broken between words only (a
