@@ -72,27 +72,3 @@ func writeNextSteps(w io.Writer, steps []string) {
 		fmt.Fprintf(w, "  - %s\n", s)
 	}
 }
-
-// printer writes progress lines, with Unicode marks or ASCII ones, as setup's do.
-type printer struct {
-	w     io.Writer
-	ascii bool
-}
-
-func newPrinter(w io.Writer, ascii bool) *printer {
-	if w == nil {
-		w = io.Discard
-	}
-	return &printer{w: w, ascii: ascii}
-}
-
-func (p *printer) line(fancy, plain, format string, a ...any) {
-	mark := fancy
-	if p.ascii {
-		mark = plain
-	}
-	fmt.Fprintf(p.w, mark+" "+format+"\n", a...)
-}
-
-func (p *printer) ok(format string, a ...any)   { p.line("✓", "ok:", format, a...) }
-func (p *printer) warn(format string, a ...any) { p.line("!", "warning:", format, a...) }

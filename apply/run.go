@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/om-auth0/om-auth0/omapi"
+	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
 )
 
@@ -87,16 +88,16 @@ func Run(ctx context.Context, in Inputs, opts RunOptions) (*Result, error) {
 }
 
 func run(ctx context.Context, in Inputs, opts RunOptions, res *Result) error {
-	pr := newPrinter(opts.Progress, opts.ASCII)
+	pr := present.NewProgress(opts.Progress, opts.ASCII)
 	s, p, err := Prepare(ctx, in)
 	if err != nil {
 		return err
 	}
 	res.OMURL, res.OMVersion, res.ClientID, res.Changes, res.Notes = p.OMURL, p.OMVersion, p.App.ClientID, p.Fields, p.Notes
-	pr.ok("OpenMetadata %s at %s; Auth0 application %q (client id %s)", p.OMVersion, p.OMURL, omapi.Clean(p.App.Name), p.App.ClientID)
+	pr.OK("OpenMetadata %s at %s; Auth0 application %q (client id %s)", p.OMVersion, p.OMURL, omapi.Clean(p.App.Name), p.App.ClientID)
 	WritePlan(opts.Report, opts.ASCII, p)
 	if !p.Changes() && !opts.Force {
-		pr.ok("OpenMetadata already has these settings: nothing to store")
+		pr.OK("OpenMetadata already has these settings: nothing to store")
 		return nil
 	}
 
@@ -114,12 +115,12 @@ func run(ctx context.Context, in Inputs, opts RunOptions, res *Result) error {
 		if !opts.Force {
 			return verr
 		}
-		pr.warn("%s; storing them anyway (--force)", verr.summary())
+		pr.Warn("%s; storing them anyway (--force)", verr.summary())
 	} else {
-		pr.ok("OpenMetadata's validation passed")
+		pr.OK("OpenMetadata's validation passed")
 	}
 	if opts.DryRun {
-		pr.ok("dry run: nothing was stored")
+		pr.OK("dry run: nothing was stored")
 		return nil
 	}
 	if opts.Confirm != nil {
@@ -138,11 +139,11 @@ func run(ctx context.Context, in Inputs, opts RunOptions, res *Result) error {
 		}
 		return err
 	}
-	pr.ok("stored the SSO settings in OpenMetadata at %s", p.OMURL)
+	pr.OK("stored the SSO settings in OpenMetadata at %s", p.OMURL)
 	if out.ReadBack != "" {
-		pr.warn("%s", out.ReadBack)
+		pr.Warn("%s", out.ReadBack)
 	} else {
-		pr.ok("read them back: OpenMetadata runs with the planned settings")
+		pr.OK("read them back: OpenMetadata runs with the planned settings")
 	}
 	writeNextSteps(opts.Report, out.NextSteps)
 	return nil

@@ -89,7 +89,7 @@ func Remove(ctx context.Context, cfg *setup.Config, connect RemoveConnectFunc, o
 }
 
 func remove(ctx context.Context, cfg *setup.Config, connect RemoveConnectFunc, opts RemoveOptions, res *RemoveResult) error {
-	p := newPrinter(opts.Progress, opts.ASCII)
+	p := present.NewProgress(opts.Progress, opts.ASCII)
 	omURL, err := openmetadata.CheckURL(cfg.Choices.OMURL)
 	if err != nil {
 		return &setup.InputError{Err: fmt.Errorf("--om-url: %w", err)}
@@ -103,7 +103,7 @@ func remove(ctx context.Context, cfg *setup.Config, connect RemoveConnectFunc, o
 	if _, res.TenantName = r.Tenant(); res.TenantName != "" {
 		label += " (" + res.TenantName + ")"
 	}
-	p.ok("connected to tenant %s", label)
+	p.OK("connected to tenant %s", label)
 	if missing := r.MissingRemoveScopes(); len(missing) > 0 {
 		// The same explanation as setup's, naming where to grant them.
 		return missingScopes(cfg.Connect, missing)
@@ -118,7 +118,7 @@ func remove(ctx context.Context, cfg *setup.Config, connect RemoveConnectFunc, o
 		res.Plan = []steps.Change{}
 	}
 	for _, k := range plan.Kept {
-		p.warn("%s", k)
+		p.Warn("%s", k)
 	}
 	w := opts.Report
 	if w == nil {
@@ -130,7 +130,7 @@ func remove(ctx context.Context, cfg *setup.Config, connect RemoveConnectFunc, o
 	}
 	writeRemovePlan(w, res.Tenant, omURL, plan.Changes, opts.DryRun)
 	if opts.DryRun {
-		p.ok("planned %d deletion(s); this is a dry run, so nothing was deleted", len(plan.Changes))
+		p.OK("planned %d deletion(s); this is a dry run, so nothing was deleted", len(plan.Changes))
 		return nil
 	}
 	if !opts.Yes {
@@ -155,7 +155,7 @@ func remove(ctx context.Context, cfg *setup.Config, connect RemoveConnectFunc, o
 	for _, c := range done {
 		what := removedText(c)
 		deleted = append(deleted, what)
-		p.ok("deleted %s", what)
+		p.OK("deleted %s", what)
 	}
 	if err != nil {
 		return &RemoveError{Err: err, Deleted: deleted}

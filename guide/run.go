@@ -52,7 +52,7 @@ type Options struct {
 func Run(ctx context.Context, cfg *setup.Config, connect setup.ConnectFunc, opts Options) (*setup.Result, error) {
 	st := NewState(cfg)
 	st.Connect, st.Yes, st.Force = connect, opts.Yes, opts.Force
-	s := &run{st: st, opts: opts, p: newPrinter(opts.Progress, opts.ASCII)}
+	s := &run{st: st, opts: opts, p: present.NewProgress(opts.Progress, opts.ASCII)}
 	err := s.do(ctx)
 	var input *setup.InputError
 	var se *steps.Error
@@ -79,7 +79,7 @@ func Run(ctx context.Context, cfg *setup.Config, connect setup.ConnectFunc, opts
 type run struct {
 	st   *State
 	opts Options
-	p    *printer
+	p    *present.Progress
 
 	// What a dry run reports: the applications as the plans leave them, and the files it would write.
 	dryUI    *steps.App
@@ -142,28 +142,28 @@ func (s *run) info(id ID) error {
 		if st.TenantName != "" {
 			label += " (" + st.TenantName + ")"
 		}
-		s.p.ok("connected to tenant %s", label)
+		s.p.OK("connected to tenant %s", label)
 		return st.Preflight()
 	case StepReady:
-		s.p.ok("%s", appLine(st.UIPlan.AsPlan(), st.UI, s.opts.RevealSecrets))
+		s.p.OK("%s", appLine(st.UIPlan.AsPlan(), st.UI, s.opts.RevealSecrets))
 		s.secretWarning(st.UI)
 		if g := st.UI.ManagementGrant; g != nil {
-			s.p.ok("%s, as OpenMetadata's validator asks", grantLine(st.UIPlan.AsPlan(), g))
+			s.p.OK("%s, as OpenMetadata's validator asks", grantLine(st.UIPlan.AsPlan(), g))
 		}
 		s.serviceAccountLines()
 	case StepVerified:
 		for _, ch := range st.Verification.Checks {
 			if ch.OK {
-				s.p.ok("verified: %s", ch.Name)
+				s.p.OK("verified: %s", ch.Name)
 			} else {
-				s.p.fail("verification failed: %s: %s", ch.Name, ch.Detail)
+				s.p.Fail("verification failed: %s: %s", ch.Name, ch.Detail)
 			}
 		}
 	case StepDone:
 		files := st.AllWritten()
-		s.p.ok("files in %s: %s", st.Cfg.Out, output.Summary(files))
+		s.p.OK("files in %s: %s", st.Cfg.Out, output.Summary(files))
 		if output.KeptAdvice(files) != "" {
-			s.p.warn("files changed outside om-auth0 were kept; om-auth0's version is beside each as %s (see below)", output.NewSuffix)
+			s.p.Warn("files changed outside om-auth0 were kept; om-auth0's version is beside each as %s (see below)", output.NewSuffix)
 		}
 		s.report()
 		return st.VerifyErr()
@@ -183,11 +183,11 @@ func (s *run) complete(ctx context.Context) error {
 		switch {
 		case err == nil:
 			detected = v
-			s.p.ok("OpenMetadata at %s is version %s", omURL, v)
+			s.p.OK("OpenMetadata at %s is version %s", omURL, v)
 		case ctx.Err() != nil:
 			return ctx.Err()
 		default:
-			s.p.warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, openmetadata.Newest)
+			s.p.Warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, openmetadata.Newest)
 		}
 	}
 	if err := cfg.Complete(detected); err != nil {
@@ -212,7 +212,7 @@ func (s *run) placeholders() (*steps.App, *steps.ServiceAccount) {
 // secretWarning says when a secret the configuration needs could not be read.
 func (s *run) secretWarning(app *steps.App) {
 	if app != nil && app.SecretUnavailable != "" {
-		s.p.warn("the client secret of %q is unavailable (%s): the files hold a placeholder for it", app.Name, app.SecretUnavailable)
+		s.p.Warn("the client secret of %q is unavailable (%s): the files hold a placeholder for it", app.Name, app.SecretUnavailable)
 	}
 }
 
@@ -231,8 +231,8 @@ func (s *run) dryRun() error {
 	}
 	s.dryFiles = output.Planned(st.Cfg.Out, files)
 	plan := st.Plan()
-	s.p.ok("planned %d change(s) to Auth0 and %d file(s); this is a dry run, so nothing was changed or written", countWrites(plan), len(files))
-	writePlan(s.opts.Report, s.p.st, st.Cfg, plan, files)
+	s.p.OK("planned %d change(s) to Auth0 and %d file(s); this is a dry run, so nothing was changed or written", countWrites(plan), len(files))
+	writePlan(s.opts.Report, s.p.St, st.Cfg, plan, files)
 	return nil
 }
 
@@ -258,17 +258,17 @@ func (s *run) serviceAccountLines() {
 		if v.Band() == openmetadata.BandLegacy {
 			instead = " instead of an Auth0 service account"
 		}
-		s.p.ok("service account skipped: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT%s", v, instead)
+		s.p.OK("service account skipped: OpenMetadata %s ingestion signs in with the ingestion-bot's JWT%s", v, instead)
 		return
 	}
 	if sa.Mode == steps.Separate {
-		s.p.ok("service account %s", appLine(p, sa.App, s.opts.RevealSecrets))
+		s.p.OK("service account %s", appLine(p, sa.App, s.opts.RevealSecrets))
 	} else {
-		s.p.ok("service account is application %q (client id %s), %s", sa.App.Name, sa.App.ClientID, present.Outcome(p, steps.Application, sa.App.Name, false))
+		s.p.OK("service account is application %q (client id %s), %s", sa.App.Name, sa.App.ClientID, present.Outcome(p, steps.Application, sa.App.Name, false))
 	}
 	s.secretWarning(sa.App)
 	if g := sa.Grant; g != nil {
-		s.p.ok("%s", grantLine(p, g))
+		s.p.OK("%s", grantLine(p, g))
 	}
 }
 
@@ -300,8 +300,8 @@ func (s *run) report() {
 	st := s.st
 	sum := st.Summary()
 	sum.Width = s.opts.Width
-	fmt.Fprint(w, sum.Text(s.p.st))
-	fmt.Fprint(w, present.NextSteps(s.p.st, s.opts.Width, setup.NextSteps(st.Cfg.RenderInput(st.UI, st.SA), st.Cfg.Out, st.Cfg.Targets)))
+	fmt.Fprint(w, sum.Text(s.p.St))
+	fmt.Fprint(w, present.NextSteps(s.p.St, s.opts.Width, setup.NextSteps(st.Cfg.RenderInput(st.UI, st.SA), st.Cfg.Out, st.Cfg.Targets)))
 }
 
 // writePlan writes a dry run's plan: each change to Auth0, then each file.
@@ -323,24 +323,3 @@ func writePlan(w io.Writer, st *present.Styles, cfg *setup.Config, changes []ste
 		fmt.Fprintf(w, "  %-*s  %04o\n", width, f.Path, f.Mode())
 	}
 }
-
-// printer writes progress lines, with Unicode marks or ASCII ones.
-type printer struct {
-	w  io.Writer
-	st *present.Styles
-}
-
-func newPrinter(w io.Writer, ascii bool) *printer {
-	if w == nil {
-		w = io.Discard
-	}
-	return &printer{w: w, st: present.Plain(ascii)}
-}
-
-func (p *printer) line(mark, format string, a ...any) {
-	fmt.Fprintf(p.w, mark+" "+format+"\n", a...)
-}
-
-func (p *printer) ok(format string, a ...any)   { p.line(p.st.CheckMark(), format, a...) }
-func (p *printer) fail(format string, a ...any) { p.line(p.st.FailMark(), format, a...) }
-func (p *printer) warn(format string, a ...any) { p.line(p.st.WarnMark(), format, a...) }
