@@ -116,14 +116,7 @@ func NewCmdApply(ios *iostreams.IOStreams, runF func(context.Context, *ApplyOpti
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
-	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default: the answers', else "+setup.DefaultOMURL+") [$OM_URL]")
-	f.StringVar(&opts.AnswersPath, "answers", "", "the answers file of the setup run (default answers.yaml in --out)")
-	f.StringVar(&a.Out, "out", "", "the output folder of the setup run (default "+setup.DefaultOut+")")
-	addDomainFlag(f, a)
-	f.StringVar(&a.ClientID, "client-id", "", "Management API application's client id [$AUTH0_CLIENT_ID]")
-	f.StringVar(&sec.ClientSecret, "client-secret", "", "its client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
-	f.StringVar(&sec.APIToken, "api-token", "", "a Management API token instead; - reads stdin [$AUTH0_API_TOKEN]")
-	addOMCredentialFlags(f, &opts.OMToken, &opts.OMAdminEmail)
+	addDeploymentFlags(f, a, sec, &opts.AnswersPath, &opts.OMToken, &opts.OMAdminEmail)
 	f.BoolVar(&opts.NoInput, "no-input", false, "never prompt (then --yes is needed to store); on when stdin is not a terminal")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "show the plan and OpenMetadata's validation; store nothing")
 	f.BoolVar(&opts.Yes, "yes", false, "store without asking for confirmation")

@@ -110,14 +110,7 @@ func NewCmdDoctor(ios *iostreams.IOStreams, runF func(context.Context, *DoctorOp
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
-	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default: the answers', else "+setup.DefaultOMURL+") [$OM_URL]")
-	f.StringVar(&opts.AnswersPath, "answers", "", "the answers file of the setup run (default answers.yaml in --out)")
-	f.StringVar(&a.Out, "out", "", "the output folder of the setup run (default "+setup.DefaultOut+")")
-	addDomainFlag(f, a)
-	f.StringVar(&a.ClientID, "client-id", "", "Management API application's client id [$AUTH0_CLIENT_ID]")
-	f.StringVar(&sec.ClientSecret, "client-secret", "", "its client secret, or - to read it from stdin [$AUTH0_CLIENT_SECRET]")
-	f.StringVar(&sec.APIToken, "api-token", "", "a Management API token instead; - reads stdin [$AUTH0_API_TOKEN]")
-	addOMCredentialFlags(f, &opts.OMToken, &opts.OMAdminEmail)
+	addDeploymentFlags(f, a, sec, &opts.AnswersPath, &opts.OMToken, &opts.OMAdminEmail)
 	f.BoolVar(&opts.JSON, "json", false, "write the report to stdout as JSON")
 	_ = cmd.MarkFlagFilename("answers", "yaml", "yml")
 	_ = cmd.MarkFlagDirname("out")

@@ -31,6 +31,19 @@ func addCredentialFlags(f *pflag.FlagSet, a *answers.Answers, sec *answers.Secre
 	f.StringVar(&sec.APIToken, "api-token", "", "Management API token, instead of client credentials; - reads stdin [$AUTH0_API_TOKEN]")
 }
 
+// addDeploymentFlags defines the flags of the commands that act on what a
+// setup run made (doctor, apply): where OpenMetadata runs, the setup run's
+// answers and output folder, the tenant and its credentials, and an
+// OpenMetadata admin credential.
+func addDeploymentFlags(f *pflag.FlagSet, a *answers.Answers, sec *answers.Secrets, answersPath, omToken, omAdminEmail *string) {
+	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default: the answers', else "+setup.DefaultOMURL+") [$OM_URL]")
+	f.StringVar(answersPath, "answers", "", "the answers file of the setup run (default answers.yaml in --out)")
+	f.StringVar(&a.Out, "out", "", "the output folder of the setup run (default "+setup.DefaultOut+")")
+	addDomainFlag(f, a)
+	addCredentialFlags(f, a, sec)
+	addOMCredentialFlags(f, omToken, omAdminEmail)
+}
+
 // addOMURLFlag defines --om-url.
 func addOMURLFlag(f *pflag.FlagSet, a *answers.Answers) {
 	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default "+setup.DefaultOMURL+") [$OM_URL]")
