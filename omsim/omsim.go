@@ -105,6 +105,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/om-auth0/om-auth0/internal/simfault"
 	"github.com/om-auth0/om-auth0/sandbox"
 )
 
@@ -180,7 +181,7 @@ type Server struct {
 	adminToken string
 
 	logMu  sync.Mutex
-	faults []*pendingFault
+	faults simfault.Queue[Fault]
 	log    []Request
 
 	closeOnce sync.Once

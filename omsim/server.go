@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/om-auth0/om-auth0/internal/simfault"
 )
 
 // Request is one entry of the request log.
@@ -46,34 +48,10 @@ type Fault struct {
 	Latency time.Duration
 }
 
-type pendingFault struct {
-	Fault
-	seen int
-}
-
-func (f *Fault) matches(r *http.Request) bool {
-	if f.Method != "" && !strings.EqualFold(f.Method, r.Method) {
-		return false
-	}
-	switch {
-	case f.Path == "":
-		return true
-	case strings.HasSuffix(f.Path, "*"):
-		return strings.HasPrefix(r.URL.Path, strings.TrimSuffix(f.Path, "*"))
-	default:
-		return r.URL.Path == f.Path
-	}
-}
-
 // InjectFault arms f. Each fault fires once; when several are due on the
 // same request, the earliest injected fires and the others wait.
 func (s *Server) InjectFault(f Fault) {
-	if f.Nth < 1 {
-		f.Nth = 1
-	}
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	s.faults = append(s.faults, &pendingFault{Fault: f})
+	s.faults.Arm(simfault.Match{Method: f.Method, Path: f.Path, Nth: f.Nth}, f)
 }
 
 // Requests returns the request log, oldest first.
@@ -91,22 +69,10 @@ func (s *Server) ResetRequests() {
 }
 
 func (s *Server) takeFault(r *http.Request) *Fault {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	due := -1
-	for i, f := range s.faults {
-		if f.matches(r) {
-			f.seen++
-			if due < 0 && f.seen >= f.Nth {
-				due = i
-			}
-		}
-	}
-	if due < 0 {
+	f, ok := s.faults.Take(r)
+	if !ok {
 		return nil
 	}
-	f := s.faults[due].Fault
-	s.faults = slices.Delete(s.faults, due, due+1)
 	return &f
 }
 

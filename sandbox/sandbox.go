@@ -47,6 +47,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/om-auth0/om-auth0/internal/simfault"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
@@ -121,7 +122,7 @@ type Server struct {
 	limiter *bucket // nil when unlimited
 
 	logMu  sync.Mutex
-	faults []*pendingFault
+	faults simfault.Queue[Fault]
 	log    []Request
 
 	// Streamed fault answers (BodyOversized, BodySlow): closed is done
