@@ -39,9 +39,10 @@ type Session struct {
 	run string
 
 	mu          sync.Mutex
-	apps        []remoteApp       // the listing of non-global applications; nil until read
-	mgmtScopes  []Scope           // the Management API's scopes; nil until read
-	grants      map[string]*Grant // "client_id audience" → grant (nil: none); entries are known answers
+	apps        []remoteApp              // the listing of non-global applications; nil until read
+	mgmtScopes  []Scope                  // the Management API's scopes; nil until read
+	grants      map[string]*Grant        // "client_id audience" → grant (nil: none); entries are known answers
+	grantReads  map[string]chan struct{} // "client_id audience" → closed when the grant read in flight ends
 	created     []string
 	createdApps map[string]bool // client ids this session created
 	lastUI      *App            // what the last ApplyUIApp returned

@@ -48,6 +48,18 @@ type Choices struct {
 	BotAppName     string   // separate service-account application name
 	Scopes         []string // Management API scopes for the service account
 	AppNameGiven   bool     // AppName was asked for (--app-name): an application found by its marker under another name is renamed to it
+	// Recorded are the ids a previous run wrote to answers.yaml: the
+	// applications are read by id instead of listing the tenant, and used
+	// only while they carry om-auth0's marker for OMURL.
+	Recorded Recorded
+}
+
+// Recorded are the ids of what om-auth0 set up, as answers.yaml records
+// them (no secret). Empty ids are unknown.
+type Recorded struct {
+	UIAppID          string // the UI application (ui_app_id)
+	ServiceAccountID string // the separate service account (service_account_id)
+	GrantID          string // the service account's Management API grant (grant_id)
 }
 
 // App is an Auth0 application as the steps know it.
