@@ -18,8 +18,57 @@ import (
 // and a note saying why when the id is of no use — gone from the tenant, or
 // no longer carrying om-auth0's marker of role for omURL — and the caller
 // then finds or creates the application as if nothing was recorded.
+// A read prefetchRecorded started is taken instead of sending another.
 func (s *Session) readRecorded(ctx context.Context, key, id, role, omURL string, withSecret bool) (*remoteApp, string, error) {
 	id = strings.TrimSpace(id)
+	s.mu.Lock()
+	early := s.recordedReads[key+" "+id]
+	delete(s.recordedReads, key+" "+id) // taken once: a later plan reads the tenant again
+	s.mu.Unlock()
+	if early != nil {
+		select {
+		case <-early.done:
+			if early.err == nil {
+				if early.app == nil {
+					return nil, early.note, nil
+				}
+				return ptr(early.app.clone()), "", nil
+			}
+		case <-ctx.Done():
+		}
+		// Failed (perhaps for its own context) or not done: read again.
+	}
+	return s.fetchRecorded(ctx, key, id, role, omURL, withSecret)
+}
+
+// recordedRead is a read of a recorded application that a step started
+// for the next one (PlanUIApp for PlanServiceAccount's service account).
+type recordedRead struct {
+	done chan struct{}
+	app  *remoteApp
+	note string
+	err  error
+}
+
+// prefetchRecorded registers a read of the recorded application now, for
+// readRecorded to take, and returns the function that performs it.
+func (s *Session) prefetchRecorded(ctx context.Context, key, id, role, omURL string, withSecret bool) func() {
+	id = strings.TrimSpace(id)
+	r := &recordedRead{done: make(chan struct{})}
+	s.mu.Lock()
+	if s.recordedReads == nil {
+		s.recordedReads = map[string]*recordedRead{}
+	}
+	s.recordedReads[key+" "+id] = r
+	s.mu.Unlock()
+	return func() {
+		defer close(r.done)
+		r.app, r.note, r.err = s.fetchRecorded(ctx, key, id, role, omURL, withSecret)
+	}
+}
+
+// fetchRecorded is readRecorded's request.
+func (s *Session) fetchRecorded(ctx context.Context, key, id, role, omURL string, withSecret bool) (*remoteApp, string, error) {
 	if s.isSelf(id) {
 		return nil, recordedNote(key, id, "is the Management API application om-auth0 is connected with"), nil
 	}

@@ -52,6 +52,11 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	if c.mode() != Skip && len(cleanScopes(c.Scopes)) > 0 && c.Recorded.GrantID == "" {
 		bg.Go(func() { _, _ = s.ManagementAPIScopes(ctx) })
 	}
+	if id := strings.TrimSpace(c.Recorded.ServiceAccountID); c.mode() == Separate && id != "" {
+		// The recorded service account and its grant, for PlanServiceAccount.
+		bg.Go(s.prefetchRecorded(ctx, "service_account_id", id, RoleBot, omURL, s.has("read:client_keys")))
+		bg.Go(func() { _, _ = s.grantOf(ctx, id, s.domain.ManagementAudience()) })
+	}
 	// The validator's grant is read alongside the application's secret.
 	var (
 		grantRead crash.Group
