@@ -892,3 +892,42 @@ func TestAppNameRenamesTheMarkedApplication(t *testing.T) {
 		t.Errorf("a replay of the answers wrote %v: %v", tn.writes(), r)
 	}
 }
+
+// A replay whose recorded UI application was marked for another
+// OpenMetadata since does not use it: it says so, lists the tenant, creates
+// the application anew, leaves the other one alone and records the new id.
+func TestReplayWithRecordedAppMarkedElsewhere(t *testing.T) {
+	t.Parallel()
+	tn := newTenant(t)
+	dir := t.TempDir()
+	first := run(t, dir, tn.env(), "", "setup", "--json", "--om-url", omURL, "--om-version", "1.6.4",
+		"--target", "docker", "--admin", "alice", "--principal-domain", "example.com")
+	if first.code != 0 {
+		t.Fatalf("%v", first)
+	}
+	old := parseResult(t, first.stdout).UIApp.ClientID
+	tn.patchClient(t, old, `{"client_metadata":{"om_auth0_om_url":"https://staging.example.com"}}`)
+	answersFile := filepath.Join(dir, "openmetadata-auth0", "answers.yaml")
+
+	tn.ResetRequests()
+	replay := run(t, dir, []string{"AUTH0_CLIENT_SECRET=" + tn.secret}, "", "setup", "--yes", "--answers", answersFile)
+	if replay.code != 0 {
+		t.Fatalf("%v", replay)
+	}
+	if out := replay.stdout + replay.stderr; !strings.Contains(out, "ui_app_id in answers.yaml") ||
+		!strings.Contains(out, "no longer carries om-auth0's marker for "+omURL) {
+		t.Errorf("the replay does not say why the recorded application was not used:\n%s", out)
+	}
+	for _, w := range tn.writes() {
+		if strings.HasSuffix(w, "/"+old) {
+			t.Errorf("the replay changed the application marked for another OpenMetadata: %s", w)
+		}
+	}
+	saved, err := answers.Load(answersFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.UIAppID == "" || saved.UIAppID == old {
+		t.Errorf("answers.yaml records ui_app_id %q, want the new application's (not %q)", saved.UIAppID, old)
+	}
+}

@@ -184,6 +184,13 @@ func TestRecordedIDNotUsable(t *testing.T) {
 			if !strings.Contains(noted.Note, tc.wantNote) || !strings.Contains(noted.Note, "answers.yaml") {
 				t.Errorf("note %q, want it to say the recorded id %s", noted.Note, tc.wantNote)
 			}
+			rec := again.uiPlan.RecordedNote()
+			if tc.noteOnBot {
+				rec = again.saPlan.RecordedNote()
+			}
+			if rec == "" || !strings.Contains(noted.Note, rec) {
+				t.Errorf("RecordedNote() = %q, want the recorded id's part of the note %q", rec, noted.Note)
+			}
 			if other.Note != "" {
 				t.Errorf("the other plan line has a note: %q", other.Note)
 			}

@@ -210,6 +210,17 @@ func (p *UIPlan) App() *App {
 	return p.state.target.app(false)
 }
 
+// RecordedNote says why the UI application's id that answers.yaml
+// recorded was not used (gone, or no longer marked for this OpenMetadata);
+// empty when it was used or none was recorded. The plan line's Note says
+// it too.
+func (p *UIPlan) RecordedNote() string {
+	if p == nil || p.state == nil {
+		return ""
+	}
+	return p.state.note
+}
+
 // ServiceAccountPlan is PlanServiceAccount's plan for the ingestion bot's
 // service account and its Management API grant.
 type ServiceAccountPlan struct {
@@ -245,6 +256,14 @@ func (p *ServiceAccountPlan) App() *App {
 		app.ClientSecret = p.state.current.ClientSecret
 	}
 	return app
+}
+
+// RecordedNote is UIPlan.RecordedNote for the service account's id.
+func (p *ServiceAccountPlan) RecordedNote() string {
+	if p == nil || p.state == nil {
+		return ""
+	}
+	return p.state.note
 }
 
 // Grant is the Management API client grant a service-account plan ends
