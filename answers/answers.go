@@ -25,6 +25,12 @@ type Answers struct {
 	// 1.10+ (setup --apply); nil means not given. The OpenMetadata
 	// credential it needs is never stored.
 	Apply *bool `yaml:"apply,omitempty"`
+	// The ids of what the run set up, so that a re-run reads them by id
+	// instead of listing the tenant; each is used only while it carries
+	// om-auth0's marker for om_url.
+	UIAppID          string `yaml:"ui_app_id,omitempty"`          // the UI application (when app_id is not given)
+	ServiceAccountID string `yaml:"service_account_id,omitempty"` // the separate service account
+	GrantID          string `yaml:"grant_id,omitempty"`           // the service account's Management API grant
 }
 
 // Secrets are the answers never written to answers.yaml.

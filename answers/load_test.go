@@ -89,12 +89,16 @@ targets:
 admins: [Alice, bob]
 principal_domain:       # empty: not given
 out: ./x
+ui_app_id: ui-id
+service_account_id: bot-id
+grant_id: cgr_1
 `))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Answers{Domain: "acme.us.auth0.com", OMVersion: "1.10", ClientType: "confidential",
-		Scopes: []string{"read:clients", "read:users"}, Targets: []string{"docker"}, Admins: []string{"Alice", "bob"}, Out: "./x"}
+		Scopes: []string{"read:clients", "read:users"}, Targets: []string{"docker"}, Admins: []string{"Alice", "bob"}, Out: "./x",
+		UIAppID: "ui-id", ServiceAccountID: "bot-id", GrantID: "cgr_1"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Parse = %+v\nwant    %+v", got, want)
 	}
@@ -115,6 +119,7 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 		ClientType: "public", AppName: "OpenMetadata: prod", AppID: "abc", ServiceAccount: "separate",
 		BotAppName: "OpenMetadata Ingestion Bot", Scopes: []string{"read:clients"}, Targets: []string{"docker", "kubernetes"},
 		Admins: []string{"alice", "bob"}, PrincipalDomain: "acme.com", Out: "./openmetadata-auth0", Apply: new(true),
+		UIAppID: "ui-id", ServiceAccountID: "bot-id", GrantID: "cgr_1",
 	}
 	data, err := Marshal(a)
 	if err != nil {

@@ -419,7 +419,8 @@ func TestBadAnswersFile(t *testing.T) {
 	}
 }
 
-// answers.yaml with the secrets from the environment reproduces the run.
+// answers.yaml with the secrets from the environment reproduces the run,
+// reading the applications by the ids it recorded instead of listing the tenant.
 func TestAnswersRoundTrip(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t)
@@ -440,6 +441,11 @@ func TestAnswersRoundTrip(t *testing.T) {
 		AppName: "OpenMetadata", ServiceAccount: "separate", BotAppName: "Ingestion", Scopes: []string{"read:clients"},
 		Targets: []string{"docker", "kubernetes"}, Namespace: "default", Release: "openmetadata",
 		Admins: []string{"alice"}, PrincipalDomain: "example.com", Out: "./openmetadata-auth0"}
+	a := parseResult(t, first.stdout)
+	if a.ServiceAccount == nil || a.Grant == nil {
+		t.Fatalf("no service account in %+v", a)
+	}
+	want.UIAppID, want.ServiceAccountID, want.GrantID = a.UIApp.ClientID, a.ServiceAccount.ClientID, a.Grant.ID
 	if got, _ := json.Marshal(saved); string(got) != string(must(json.Marshal(want))) {
 		t.Errorf("answers.yaml = %s\nwant          %s", got, must(json.Marshal(want)))
 	}
@@ -454,10 +460,15 @@ func TestAnswersRoundTrip(t *testing.T) {
 	if w := tn.writes(); len(w) > 0 || tn.state(t) != state {
 		t.Errorf("the replay changed the tenant: %v", w)
 	}
+	for _, r := range tn.Requests() {
+		if r.Method == http.MethodGet && r.Path == "/api/v2/clients" {
+			t.Errorf("the replay listed the tenant's applications: %s?%s", r.Path, r.RawQuery)
+		}
+	}
 	if !maps.Equal(snapshot(t, out), files) {
 		t.Errorf("the replay wrote different files")
 	}
-	a, b := parseResult(t, first.stdout), parseResult(t, replay.stdout)
+	b := parseResult(t, replay.stdout)
 	if a.UIApp.ClientID != b.UIApp.ClientID || a.ServiceAccount == nil || b.ServiceAccount == nil ||
 		a.ServiceAccount.ClientID != b.ServiceAccount.ClientID || a.Grant.ID != b.Grant.ID || len(a.FileResults) != len(b.FileResults) {
 		t.Errorf("replay result differs:\n%+v\n%+v", a, b)
@@ -879,5 +890,44 @@ func TestAppNameRenamesTheMarkedApplication(t *testing.T) {
 	tn.ResetRequests()
 	if r := run(t, dir, tn.env(), "", "setup", "--no-input", "--answers", filepath.Join("out", "answers.yaml")); r.code != 0 || len(tn.writes()) > 0 {
 		t.Errorf("a replay of the answers wrote %v: %v", tn.writes(), r)
+	}
+}
+
+// A replay whose recorded UI application was marked for another
+// OpenMetadata since does not use it: it says so, lists the tenant, creates
+// the application anew, leaves the other one alone and records the new id.
+func TestReplayWithRecordedAppMarkedElsewhere(t *testing.T) {
+	t.Parallel()
+	tn := newTenant(t)
+	dir := t.TempDir()
+	first := run(t, dir, tn.env(), "", "setup", "--json", "--om-url", omURL, "--om-version", "1.6.4",
+		"--target", "docker", "--admin", "alice", "--principal-domain", "example.com")
+	if first.code != 0 {
+		t.Fatalf("%v", first)
+	}
+	old := parseResult(t, first.stdout).UIApp.ClientID
+	tn.patchClient(t, old, `{"client_metadata":{"om_auth0_om_url":"https://staging.example.com"}}`)
+	answersFile := filepath.Join(dir, "openmetadata-auth0", "answers.yaml")
+
+	tn.ResetRequests()
+	replay := run(t, dir, []string{"AUTH0_CLIENT_SECRET=" + tn.secret}, "", "setup", "--yes", "--answers", answersFile)
+	if replay.code != 0 {
+		t.Fatalf("%v", replay)
+	}
+	if out := replay.stdout + replay.stderr; !strings.Contains(out, "ui_app_id in answers.yaml") ||
+		!strings.Contains(out, "no longer carries om-auth0's marker for "+omURL) {
+		t.Errorf("the replay does not say why the recorded application was not used:\n%s", out)
+	}
+	for _, w := range tn.writes() {
+		if strings.HasSuffix(w, "/"+old) {
+			t.Errorf("the replay changed the application marked for another OpenMetadata: %s", w)
+		}
+	}
+	saved, err := answers.Load(answersFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.UIAppID == "" || saved.UIAppID == old {
+		t.Errorf("answers.yaml records ui_app_id %q, want the new application's (not %q)", saved.UIAppID, old)
 	}
 }

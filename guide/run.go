@@ -145,6 +145,12 @@ func (s *run) info(id ID) error {
 		s.p.OK("connected to tenant %s", label)
 		return st.Preflight()
 	case StepReady:
+		// Shown in the plan too, which --no-input does not print.
+		for _, note := range []string{st.UIPlan.RecordedNote(), st.SAPlan.RecordedNote()} {
+			if note != "" {
+				s.p.Warn("%s", note)
+			}
+		}
 		s.p.OK("%s", appLine(st.UIPlan.AsPlan(), st.UI, s.opts.RevealSecrets))
 		s.secretWarning(st.UI)
 		if g := st.UI.ManagementGrant; g != nil {

@@ -75,7 +75,8 @@ func clientAuthMethod(ui *steps.App, sa *steps.ServiceAccount) string {
 	return ""
 }
 
-// Answers is the replayable, secret-free form of the configuration.
+// Answers is the replayable, secret-free form of the configuration, with
+// the ids it was given (see RecordIDs for those a run ended with).
 func (c *Config) Answers() answers.Answers {
 	targets := make([]string, len(c.Targets))
 	for i, t := range c.Targets {
@@ -101,12 +102,37 @@ func (c *Config) Answers() answers.Answers {
 		PrincipalDomain: c.PrincipalDomain,
 		Out:             c.Out,
 		Apply:           applyAnswer(c.Apply),
+
+		UIAppID:          c.Choices.Recorded.UIAppID,
+		ServiceAccountID: c.Choices.Recorded.ServiceAccountID,
+		GrantID:          c.Choices.Recorded.GrantID,
 	}
 	// Only the Kubernetes files and commands use them.
 	if slices.Contains(c.Targets, render.Kubernetes) {
 		a.Namespace, a.Release = c.Namespace, c.Release
 	}
 	return a
+}
+
+// RecordIDs sets, in a, the ids of the applications and grant the run
+// ended with, for a re-run to read them by id. The UI application's id is
+// not recorded when app_id names it already; a service account in "same"
+// mode is the UI application.
+func RecordIDs(a *answers.Answers, ui *steps.App, sa *steps.ServiceAccount) {
+	if ui != nil && ui.ClientID != "" && a.AppID == "" {
+		a.UIAppID = ui.ClientID
+	}
+	if sa == nil {
+		return
+	}
+	a.ServiceAccountID = ""
+	if sa.Mode == steps.Separate && sa.App != nil && sa.App.ClientID != "" {
+		a.ServiceAccountID = sa.App.ClientID
+	}
+	a.GrantID = ""
+	if sa.Grant != nil {
+		a.GrantID = sa.Grant.ID
+	}
 }
 
 // applyAnswer records --apply only when chosen: a replay without it then

@@ -38,7 +38,9 @@ func (c *Config) Files(ui *steps.App, sa *steps.ServiceAccount) ([]openmetadata.
 		}
 		files = append(files, f)
 	}
-	ans, err := answers.Marshal(c.Answers())
+	a := c.Answers()
+	RecordIDs(&a, ui, sa)
+	ans, err := answers.Marshal(a)
 	if err != nil {
 		return nil, err
 	}

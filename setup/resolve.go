@@ -330,7 +330,28 @@ func Resolve(layers ...Layer) (*Config, []string, error) {
 			break
 		}
 	}
+	if cfg.Choices.Recorded, err = recorded(layers); err != nil {
+		return nil, nil, err
+	}
 	return cfg, cfg.Missing(), nil
+}
+
+// recorded are the ids the answers file recorded (no flag sets them). Each
+// goes into a Management API path, so it is checked like a client id.
+func recorded(layers []Layer) (steps.Recorded, error) {
+	for _, l := range layers {
+		if l.Source != FromFile {
+			continue
+		}
+		rec := steps.Recorded{UIAppID: l.Answers.UIAppID, ServiceAccountID: l.Answers.ServiceAccountID, GrantID: l.Answers.GrantID}
+		for _, id := range []struct{ key, v string }{{"ui_app_id", rec.UIAppID}, {"service_account_id", rec.ServiceAccountID}, {"grant_id", rec.GrantID}} {
+			if id.v != "" && CheckClientID(id.v) != nil {
+				return steps.Recorded{}, inputErrorf("%s in %s: %q is not an id om-auth0 records: delete the line, and om-auth0 finds the application by its marker", id.key, l.Path, id.v)
+			}
+		}
+		return rec, nil
+	}
+	return steps.Recorded{}, nil
 }
 
 // checkBotName checks the separate service account's name against the UI

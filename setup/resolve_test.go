@@ -439,3 +439,84 @@ func TestAppNameGiven(t *testing.T) {
 		})
 	}
 }
+
+// The ids answers.yaml records come from the answers file only, are
+// checked like client ids before any request, and are written back with
+// the ids the run ended with.
+func TestRecordedIDs(t *testing.T) {
+	base := answers.Answers{Domain: "acme.us.auth0.com", ClientID: "m2m", Admins: []string{"alice"}, PrincipalDomain: "acme.com"}
+	withIDs := func(ui, sa, grant string) answers.Answers {
+		a := base
+		a.UIAppID, a.ServiceAccountID, a.GrantID = ui, sa, grant
+		return a
+	}
+	for _, tt := range []struct {
+		name    string
+		layer   Layer
+		want    steps.Recorded
+		wantErr string
+	}{
+		{"from the file", Layer{Source: FromFile, Path: "a.yaml", Answers: withIDs("ui1", "bot1", "cgr_1")},
+			steps.Recorded{UIAppID: "ui1", ServiceAccountID: "bot1", GrantID: "cgr_1"}, ""},
+		{"not from flags", Layer{Source: FromFlags, Answers: withIDs("ui1", "bot1", "cgr_1")}, steps.Recorded{}, ""},
+		{"a path in an id", Layer{Source: FromFile, Path: "a.yaml", Answers: withIDs("../tenants", "", "")}, steps.Recorded{},
+			`ui_app_id in a.yaml: "../tenants" is not an id om-auth0 records: delete the line`},
+		{"a bad grant id", Layer{Source: FromFile, Path: "a.yaml", Answers: withIDs("", "", "cgr 1")}, steps.Recorded{},
+			`grant_id in a.yaml: "cgr 1" is not an id`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, _, err := Resolve(Layer{Secrets: answers.Secrets{ClientSecret: "s"}}, tt.layer)
+			if tt.wantErr != "" {
+				var ie *InputError
+				if !errors.As(err, &ie) || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want an input error with %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Choices.Recorded != tt.want {
+				t.Fatalf("Recorded = %+v, want %+v", cfg.Choices.Recorded, tt.want)
+			}
+		})
+	}
+}
+
+// RecordIDs writes the ids a run ended with over those it was given; the
+// UI application's only when app_id does not name it, the service account's
+// only for a separate one.
+func TestRecordIDs(t *testing.T) {
+	grant := &steps.Grant{ID: "cgr_new"}
+	for _, tt := range []struct {
+		name  string
+		given answers.Answers
+		ui    *steps.App
+		sa    *steps.ServiceAccount
+		want  answers.Answers
+	}{
+		{"separate", answers.Answers{UIAppID: "old", ServiceAccountID: "oldbot", GrantID: "cgr_old"},
+			&steps.App{ClientID: "ui"}, &steps.ServiceAccount{Mode: steps.Separate, App: &steps.App{ClientID: "bot"}, Grant: grant},
+			answers.Answers{UIAppID: "ui", ServiceAccountID: "bot", GrantID: "cgr_new"}},
+		{"same", answers.Answers{ServiceAccountID: "oldbot"},
+			&steps.App{ClientID: "ui"}, &steps.ServiceAccount{Mode: steps.Same, App: &steps.App{ClientID: "ui"}, Grant: grant},
+			answers.Answers{UIAppID: "ui", GrantID: "cgr_new"}},
+		{"skip", answers.Answers{ServiceAccountID: "oldbot", GrantID: "cgr_old"},
+			&steps.App{ClientID: "ui"}, &steps.ServiceAccount{Mode: steps.Skip},
+			answers.Answers{UIAppID: "ui"}},
+		{"app_id given", answers.Answers{AppID: "picked"},
+			&steps.App{ClientID: "picked"}, &steps.ServiceAccount{Mode: steps.Skip},
+			answers.Answers{AppID: "picked"}},
+		{"planned, not created yet (dry run)", answers.Answers{UIAppID: "old"},
+			&steps.App{}, nil,
+			answers.Answers{UIAppID: "old"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := tt.given
+			RecordIDs(&a, tt.ui, tt.sa)
+			if a.UIAppID != tt.want.UIAppID || a.ServiceAccountID != tt.want.ServiceAccountID || a.GrantID != tt.want.GrantID || a.AppID != tt.want.AppID {
+				t.Fatalf("got %+v, want %+v", a, tt.want)
+			}
+		})
+	}
+}

@@ -101,6 +101,16 @@ func fromManagement(c *management.Client) remoteApp {
 	return r
 }
 
+// clone is r with slices and metadata of its own.
+func (r remoteApp) clone() remoteApp {
+	r.GrantTypes = slices.Clone(r.GrantTypes)
+	r.Callbacks = slices.Clone(r.Callbacks)
+	r.WebOrigins = slices.Clone(r.WebOrigins)
+	r.LogoutURLs = slices.Clone(r.LogoutURLs)
+	r.Metadata = maps.Clone(r.Metadata)
+	return r
+}
+
 // merge applies what a PATCH or create answered on top of what was known.
 func (r remoteApp) merge(c *management.Client) remoteApp {
 	n := fromManagement(c)

@@ -2,6 +2,7 @@ package steps_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -13,43 +14,75 @@ import (
 
 // BenchmarkSetup reports, for a whole run (Connect, both sections, Verify),
 // the number of requests and the sequential round trips on the critical
-// path. Every request is delayed a little so that requests sent together
+// path, for each service-account mode on a tenant holding only the
+// Management API application (apps=0) and one holding 5,000 applications:
+//
+//   - fresh: nothing of om-auth0's in the tenant yet;
+//   - rerun: the same answers again, without the ids answers.yaml records
+//     (the applications are found in the listing);
+//   - rerun-answers: the same answers with the recorded ids, as a re-run
+//     from answers.yaml does (read by id, no listing).
+//
+// Every request is delayed a little so that requests sent together
 // overlap and share a depth (see depthTransport).
 func BenchmarkSetup(b *testing.B) {
-	for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
-		c := choices(openmetadata.Public, mode)
-		b.Run("fresh/"+string(mode), func(b *testing.B) {
-			var requests, roundtrips int
-			for b.Loop() {
-				b.StopTimer()
-				tt := newTenant(b, sandbox.WizardScopes)
-				d, opts := measured()
-				b.StartTimer()
-				runMeasured(b, tt, opts, c)
-				requests, roundtrips = d.counts()
+	for _, n := range []int{0, 5_000} {
+		for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
+			c := choices(openmetadata.Public, mode)
+			name := fmt.Sprintf("%s/apps=%d", mode, n)
+			tenant := func(tb sandbox.TB) *tenantUnderTest {
+				if n == 0 {
+					return newTenantWith(tb, sandbox.Options{RateLimit: -1, TenantName: "Acme"}, sandbox.WizardScopes)
+				}
+				return largeTenant(tb, n)
 			}
-			b.ReportMetric(float64(requests), "requests/op")
-			b.ReportMetric(float64(roundtrips), "roundtrips/op")
-		})
-		b.Run("rerun/"+string(mode), func(b *testing.B) {
-			tt := newTenant(b, sandbox.WizardScopes)
-			runSetup(b, tt.connect(b), c)
-			d, opts := measured()
-			var requests, roundtrips int
-			for b.Loop() {
-				d.reset()
-				tt.ResetRequests()
-				runMeasured(b, tt, opts, c)
-				requests, roundtrips = d.counts()
-				for _, r := range tt.Requests() {
-					if r.Method != http.MethodGet && r.Path != "/oauth/token" {
-						b.Fatalf("re-run wrote: %s %s", r.Method, r.Path)
+			b.Run("fresh/"+name, func(b *testing.B) {
+				d, opts := measured()
+				it := &iteration{B: b}
+				var requests, roundtrips int
+				for b.Loop() {
+					b.StopTimer()
+					tt := tenant(it)
+					d.reset()
+					b.StartTimer()
+					runMeasured(b, tt, opts, c)
+					requests, roundtrips = d.counts()
+					b.StopTimer()
+					it.end()
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(requests), "requests/op")
+				b.ReportMetric(float64(roundtrips), "roundtrips/op")
+			})
+			rerun := func(b *testing.B, fromAnswers bool) {
+				tt := tenant(b)
+				first := runSetup(b, tt.connect(b), c)
+				c := c
+				if fromAnswers {
+					c.Recorded = recordedOf(first)
+				}
+				d, opts := measured()
+				var requests, roundtrips int
+				for b.Loop() {
+					d.reset()
+					tt.ResetRequests()
+					runMeasured(b, tt, opts, c)
+					requests, roundtrips = d.counts()
+					for _, r := range tt.Requests() {
+						if r.Method != http.MethodGet && r.Path != "/oauth/token" {
+							b.Fatalf("re-run wrote: %s %s", r.Method, r.Path)
+						}
+					}
+					if l := listings(tt.Requests()); fromAnswers && len(l) > 0 {
+						b.Fatalf("re-run from answers listed the tenant: %v", l)
 					}
 				}
+				b.ReportMetric(float64(requests), "requests/op")
+				b.ReportMetric(float64(roundtrips), "roundtrips/op")
 			}
-			b.ReportMetric(float64(requests), "requests/op")
-			b.ReportMetric(float64(roundtrips), "roundtrips/op")
-		})
+			b.Run("rerun/"+name, func(b *testing.B) { rerun(b, false) })
+			b.Run("rerun-answers/"+name, func(b *testing.B) { rerun(b, true) })
+		}
 	}
 }
 

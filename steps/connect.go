@@ -38,14 +38,18 @@ type Session struct {
 	// them from those of a run at the same time.
 	run string
 
-	mu          sync.Mutex
-	apps        []remoteApp       // the listing of non-global applications; nil until read
-	mgmtScopes  []Scope           // the Management API's scopes; nil until read
-	grants      map[string]*Grant // "client_id audience" → grant (nil: none); entries are known answers
-	created     []string
-	createdApps map[string]bool // client ids this session created
-	lastUI      *App            // what the last ApplyUIApp returned
-	omURL       string          // the OpenMetadata URL the last plan was for
+	mu         sync.Mutex
+	apps       []remoteApp              // the listing of non-global applications; nil until read
+	mgmtScopes []Scope                  // the Management API's scopes; nil until read
+	grants     map[string]*Grant        // "client_id audience" → grant (nil: none); entries are known answers
+	grantReads map[string]chan struct{} // "client_id audience" → closed when the grant read in flight ends
+	// recordedReads are reads of recorded applications started ahead of
+	// their step, by "answers key id"; taken once.
+	recordedReads map[string]*recordedRead
+	created       []string
+	createdApps   map[string]bool // client ids this session created
+	lastUI        *App            // what the last ApplyUIApp returned
+	omURL         string          // the OpenMetadata URL the last plan was for
 	// grantsSeen are the grant ids the tenant held per "client_id audience"
 	// before this session wrote any ("" for none); grantsTried the keys
 	// this session sent a create for. Created compares them with the tenant.

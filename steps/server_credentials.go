@@ -25,6 +25,7 @@ type uiState struct {
 	needSecret bool
 	duplicates []remoteApp // applications with the same marker, to delete
 	grant      *grantPlan  // the Management API grant OpenMetadata's validator needs; nil: none
+	note       string      // why the recorded id was not used, if it was not
 }
 
 // PlanUIApp implements Runner. It finds the application by c.AppID, else by
@@ -48,8 +49,13 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 	// own, instead of one round trip later; their failures are reported there.
 	var bg crash.Group
 	defer bg.Wait()
-	if c.mode() != Skip {
+	if c.mode() != Skip && len(cleanScopes(c.Scopes)) > 0 && c.Recorded.GrantID == "" {
 		bg.Go(func() { _, _ = s.ManagementAPIScopes(ctx) })
+	}
+	if id := strings.TrimSpace(c.Recorded.ServiceAccountID); c.mode() == Separate && id != "" {
+		// The recorded service account and its grant, for PlanServiceAccount.
+		bg.Go(s.prefetchRecorded(ctx, "service_account_id", id, RoleBot, omURL, s.has("read:client_keys")))
+		bg.Go(func() { _, _ = s.grantOf(ctx, id, s.domain.ManagementAudience()) })
 	}
 	// The validator's grant is read alongside the application's secret.
 	var (
@@ -89,15 +95,15 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 		grant = []Change{st.grant.change(st.target)}
 	}
 	if st.current == nil {
-		ch := Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target), Reason: st.grantTypeReason()}
+		ch := Change{Action: Create, Resource: Application, Name: name, Fields: createFields(st.target), Reason: st.grantTypeReason(), Note: st.note}
 		return uiPlan(st, append([]Change{ch}, grant...)...), nil
 	}
-	note := ""
+	note := st.note
 	if cur := st.current; c.AppID == "" && cur.Name != name {
 		// Found by its marker (by name, it has this name): the one
 		// om-auth0 set up for this URL before, renamed since or created
 		// under another name. A name the operator gave renames it.
-		note = fmt.Sprintf("found by its marker: application %q (%s)", cur.Name, termtext.Clean(cur.ClientID))
+		note = joinNotes(note, fmt.Sprintf("found by its marker: application %q (%s)", cur.Name, termtext.Clean(cur.ClientID)))
 		if c.AppNameGiven {
 			st.target.Name = name
 		}
@@ -122,11 +128,33 @@ func (st *uiState) grantTypeReason() string {
 }
 
 // findUIApp sets st.current to the application c.AppID names, else to the
-// one found by marker or name (nil: it is created), with its secret when
+// one answers.yaml recorded while it carries the marker, else to the one
+// found by marker or name (nil: it is created), with its secret when
 // readSecret; readGrant starts the read of its grant as soon as its client
 // id is known.
 func (s *Session) findUIApp(ctx context.Context, st *uiState, name, omURL string, readSecret bool, readGrant func(clientID string)) error {
 	c := st.choices
+	if id := strings.TrimSpace(c.Recorded.UIAppID); c.AppID == "" && id != "" {
+		// The grant is read alongside, before the marker is confirmed:
+		// readGrant then takes that answer instead of asking again.
+		var spec crash.Group
+		if st.grant != nil && (!s.known || s.has("read:client_grants")) || c.mode() == Same {
+			spec.Go(func() { _, _ = s.grantOf(ctx, id, s.domain.ManagementAudience()) })
+		}
+		found, note, err := s.readRecorded(ctx, "ui_app_id", id, RoleUI, omURL, readSecret)
+		if err != nil {
+			spec.Wait()
+			return err
+		}
+		if found != nil {
+			readGrant(found.ClientID)
+			spec.Wait()
+			st.current = found
+			return nil
+		}
+		spec.Wait()
+		st.note = note
+	}
 	if c.AppID != "" {
 		readGrant(c.AppID)
 		fields := listFields

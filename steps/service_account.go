@@ -30,6 +30,7 @@ type saState struct {
 	grant grantPlan // the Management API grant, with the requested scopes
 
 	duplicates []remoteApp // bot applications with the same marker, to delete
+	note       string      // why the recorded id was not used, if it was not
 }
 
 // ManagementAPIScopes implements Runner. The scopes are read once per session.
@@ -92,12 +93,18 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 	s.omURL = omURL
 	s.mu.Unlock()
 
+	// The Management API's scopes are read only to check requested ones. A
+	// re-run from answers.yaml reads the grant first instead: scopes it
+	// already holds, Auth0 accepted, so the list is read only for others.
 	var defined []Scope
+	checkLater := c.Recorded.GrantID != ""
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(crash.Func(func() (err error) {
-		defined, err = s.ManagementAPIScopes(gctx)
-		return err
-	}))
+	if len(st.grant.scopes) > 0 && !checkLater {
+		g.Go(crash.Func(func() (err error) {
+			defined, err = s.ManagementAPIScopes(gctx)
+			return err
+		}))
+	}
 	lookupGrant := func(clientID string) {
 		g.Go(crash.Func(func() (err error) {
 			st.grant.existing, err = s.grantOf(gctx, clientID, st.grant.audience)
@@ -109,6 +116,24 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 		name := firstNonEmpty(strings.TrimSpace(c.BotAppName), defaultBotName)
 		st.needSecret = true
 		g.Go(crash.Func(func() error {
+			if id := strings.TrimSpace(c.Recorded.ServiceAccountID); id != "" {
+				// The grant is read alongside, before the marker is
+				// confirmed: lookupGrant then takes that answer.
+				var spec crash.Group
+				defer spec.Wait()
+				spec.Go(func() { _, _ = s.grantOf(gctx, id, st.grant.audience) })
+				found, note, err := s.readRecorded(gctx, "service_account_id", id, RoleBot, omURL, s.has("read:client_keys"))
+				if err != nil {
+					return err
+				}
+				if found != nil {
+					st.current = found
+					st.target = botTarget(omURL, name, found)
+					lookupGrant(found.ClientID)
+					return nil
+				}
+				st.note = note
+			}
 			apps, err := s.listApps(gctx, false)
 			if err != nil {
 				return err
@@ -148,14 +173,21 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	if err := checkScopes(st.grant.scopes, defined); err != nil {
-		return nil, err
+	if checkLater && len(st.grant.scopes) > 0 && !st.grant.holds(st.grant.scopes) {
+		if defined, err = s.ManagementAPIScopes(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(st.grant.scopes) > 0 && defined != nil {
+		if err := checkScopes(st.grant.scopes, defined); err != nil {
+			return nil, err
+		}
 	}
 
 	var changes []Change
 	switch {
 	case mode == Separate && st.current == nil:
-		changes = append(changes, Change{Action: Create, Resource: Application, Name: st.target.Name, Fields: createFields(st.target)})
+		changes = append(changes, Change{Action: Create, Resource: Application, Name: st.target.Name, Fields: createFields(st.target), Note: st.note})
 	default:
 		var d diff
 		if mode == Same {
@@ -163,7 +195,7 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 		} else {
 			d = diffApp(*st.current, st.target)
 		}
-		ch := Change{Action: Keep, Resource: Application, Name: st.current.Name}
+		ch := Change{Action: Keep, Resource: Application, Name: st.current.Name, Note: st.note}
 		if len(d.fields) > 0 {
 			ch.Action, ch.Fields = Update, d.fields
 			st.patch = &d.patch
@@ -265,6 +297,11 @@ func (g grantPlan) change(app remoteApp) Change {
 		ch.Action, ch.Fields = Update, []FieldChange{{Field: "scope", From: strings.Join(sortedUnique(g.existing.Scopes), " "), To: to}}
 	}
 	return ch
+}
+
+// holds reports whether the existing grant holds every one of scopes.
+func (g grantPlan) holds(scopes []string) bool {
+	return g.existing != nil && !slices.ContainsFunc(scopes, func(sc string) bool { return !slices.Contains(g.existing.Scopes, sc) })
 }
 
 // updatesScopes reports whether the existing grant's scopes are to be replaced.
@@ -392,7 +429,10 @@ func checkScopes(requested []string, defined []Scope) error {
 }
 
 // grantOf is the grant of (clientID, audience), if any: read once per
-// session, and known without a request for an application this session created.
+// session, and known without a request for an application this session
+// created. A caller that comes while the same read is in flight waits for
+// its answer instead of sending another; when that read failed, it reads
+// again itself (the failure may be the other caller's cancelled context).
 func (s *Session) grantOf(ctx context.Context, clientID, audience string) (*Grant, error) {
 	key := clientID + " " + audience
 	s.mu.Lock()
@@ -400,12 +440,44 @@ func (s *Session) grantOf(ctx context.Context, clientID, audience string) (*Gran
 	if !known && s.createdApps[clientID] {
 		known = true
 	}
+	inFlight := s.grantReads[key]
+	var mine chan struct{}
+	if !known && inFlight == nil {
+		mine = make(chan struct{})
+		if s.grantReads == nil {
+			s.grantReads = map[string]chan struct{}{}
+		}
+		s.grantReads[key] = mine
+	}
 	s.mu.Unlock()
 	if known {
 		if g == nil {
 			return nil, nil
 		}
 		return ptr(*g), nil
+	}
+	if inFlight != nil {
+		select {
+		case <-inFlight:
+		case <-ctx.Done():
+		}
+		s.mu.Lock()
+		g, known = s.grants[key]
+		s.mu.Unlock()
+		if known {
+			if g == nil {
+				return nil, nil
+			}
+			return ptr(*g), nil
+		}
+	}
+	if mine != nil {
+		defer func() {
+			s.mu.Lock()
+			delete(s.grantReads, key)
+			s.mu.Unlock()
+			close(mine)
+		}()
 	}
 	g, err := s.findGrant(ctx, clientID, audience)
 	if err != nil {

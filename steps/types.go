@@ -48,6 +48,18 @@ type Choices struct {
 	BotAppName     string   // separate service-account application name
 	Scopes         []string // Management API scopes for the service account
 	AppNameGiven   bool     // AppName was asked for (--app-name): an application found by its marker under another name is renamed to it
+	// Recorded are the ids a previous run wrote to answers.yaml: the
+	// applications are read by id instead of listing the tenant, and used
+	// only while they carry om-auth0's marker for OMURL.
+	Recorded Recorded
+}
+
+// Recorded are the ids of what om-auth0 set up, as answers.yaml records
+// them (no secret). Empty ids are unknown.
+type Recorded struct {
+	UIAppID          string // the UI application (ui_app_id)
+	ServiceAccountID string // the separate service account (service_account_id)
+	GrantID          string // the service account's Management API grant (grant_id)
 }
 
 // App is an Auth0 application as the steps know it.
@@ -198,6 +210,17 @@ func (p *UIPlan) App() *App {
 	return p.state.target.app(false)
 }
 
+// RecordedNote says why the UI application's id that answers.yaml
+// recorded was not used (gone, or no longer marked for this OpenMetadata);
+// empty when it was used or none was recorded. The plan line's Note says
+// it too.
+func (p *UIPlan) RecordedNote() string {
+	if p == nil || p.state == nil {
+		return ""
+	}
+	return p.state.note
+}
+
 // ServiceAccountPlan is PlanServiceAccount's plan for the ingestion bot's
 // service account and its Management API grant.
 type ServiceAccountPlan struct {
@@ -233,6 +256,14 @@ func (p *ServiceAccountPlan) App() *App {
 		app.ClientSecret = p.state.current.ClientSecret
 	}
 	return app
+}
+
+// RecordedNote is UIPlan.RecordedNote for the service account's id.
+func (p *ServiceAccountPlan) RecordedNote() string {
+	if p == nil || p.state == nil {
+		return ""
+	}
+	return p.state.note
 }
 
 // Grant is the Management API client grant a service-account plan ends
