@@ -130,8 +130,24 @@ func TestSandboxSmallTerminal(t *testing.T) {
 			t.Errorf("the Done screen does not list %s as created", created)
 		}
 	}
+	// The check's results fit too, and stay in the scrollback wrapped
+	// between words, like everything printed after the wizard ends.
+	p.keys("c")
+	save("checked", p.wait("Informational: whatever these checks find", "✗ om.provider", "r re-run the checks"))
 	p.keys("Enter")
 	p.wait("EXIT=0", "Next steps for ingestion:")
+	// -J joins the rows the terminal wrapped: a line wider than the
+	// terminal was printed without breaking it between words.
+	history := p.tmux("capture-pane", "-p", "-J", "-S", "-", "-t", p.target)
+	if i := strings.LastIndex(history, "Auth0 SSO for OpenMetadata is set up on tenant"); i < 0 {
+		t.Errorf("the printout after exit lacks the summary:\n%s", history)
+	} else {
+		for _, line := range strings.Split(history[i:], "\n") {
+			if w := utf8.RuneCountInString(strings.TrimRight(line, " ")); w > smallWidth {
+				t.Errorf("printed after exit, a line of %d cells the terminal wrapped: %q", w, line)
+			}
+		}
+	}
 }
 
 // buttons is a confirmation's two buttons, on the row under its question.
