@@ -63,6 +63,17 @@ func TestSandboxSmallTerminal(t *testing.T) {
 	p.wait("┃ Service account application name")
 	p.keys("Enter")
 	save("scope-picker", p.wait("184 scopes · 0 selected", "broad"))
+	// The longest scope rows fit, each on one row.
+	p.keys("/")
+	p.typ("passwords_checking_job")
+	p.keys("Enter")
+	long := p.wait("> [ ] create:passwords_checking_job", "[ ] delete:passwords_checking_job")
+	checkFits(t, "long scopes", long)
+	if rows := listRows(long, "> [ ] create:passwords_checking_job", "184 scopes"); len(rows) != 2 {
+		t.Errorf("the two long scopes take %d rows of the list, want 2: %q", len(rows), rows)
+	}
+	p.keys("Escape")
+	p.wait("> [ ] read:client_grants")
 	p.keys("/")
 	p.typ("read:clients")
 	p.wait("/read:clients")
@@ -152,6 +163,24 @@ func TestSandboxSmallTerminal(t *testing.T) {
 
 // buttons is a confirmation's two buttons, on the row under its question.
 var buttons = regexp.MustCompile(`┃ +Create +Back\n`)
+
+// listRows are the rows of screen with text in a field's list: from the
+// row holding first to the one before the row holding end (options, and
+// the rest of any that wrapped).
+func listRows(screen, first, end string) []string {
+	var rows []string
+	for _, row := range strings.Split(screen, "\n") {
+		switch {
+		case strings.Contains(row, end):
+			return rows
+		case len(rows) > 0 || strings.Contains(row, first):
+			if text := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(row), "┃")); text != "" {
+				rows = append(rows, row)
+			}
+		}
+	}
+	return rows
+}
 
 // rowWith is the first row of screen holding text.
 func rowWith(screen, text string) string {
