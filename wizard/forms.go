@@ -206,6 +206,11 @@ func (f *flow) confirm(p *steps.Plan) *huh.Confirm {
 	return c.Title(verb + " in Auth0?").Affirmative(verb).Negative("Back")
 }
 
+// scopeRowWidth is the most a scope's row may take: an 80-column terminal
+// less the margins and the field's "┃ > [ ] ". A wider option wraps onto a
+// row of its own, which the list does not count, and its end is lost.
+const scopeRowWidth = 80 - 2 - 8
+
 // scopePicker is the filterable MultiSelect over the Management API's
 // scopes. Nothing is selected unless the operator asked for scopes.
 func (f *flow) scopePicker(height int) *huh.MultiSelect[string] {
@@ -219,7 +224,7 @@ func (f *flow) scopePicker(height int) *huh.MultiSelect[string] {
 		if s.Broad() {
 			flag = "broad"
 		}
-		opts[i] = huh.NewOption(truncate(fmt.Sprintf("%-30s %-5s  %s", s.Value, flag, s.Description), 86), s.Value)
+		opts[i] = huh.NewOption(truncate(fmt.Sprintf("%-30s %-5s  %s", s.Value, flag, s.Description), scopeRowWidth), s.Value)
 	}
 	title := fmt.Sprintf("Authorize the Auth0 Management API for %q", name)
 	ms := huh.NewMultiSelect[string]().Key("scopes").Options(opts...).Value(&f.d.scopes).Filterable(true)

@@ -212,6 +212,11 @@ func (p *preview) layout(st *Styles, l previewLayout) {
 	}
 	if len(apply) > limit {
 		apply = apply[:max(limit-1, 0)]
+		// The rows of a command cut short (each ending in " \") would paste
+		// as a whole command without its last arguments: leave them out.
+		for len(apply) > 0 && strings.HasSuffix(strings.TrimRight(ansi.Strip(apply[len(apply)-1]), " "), `\`) {
+			apply = apply[:len(apply)-1]
+		}
 		if limit > 0 {
 			apply = append(apply, st.Subtle.Render(truncate(note, l.width)))
 		}

@@ -256,3 +256,26 @@ func TestPreviewStatusAlwaysShows(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewCutCommand: steps cut under the box never end in the first
+// rows of a command broken with " \", which would paste without the rest.
+func TestPreviewCutCommand(t *testing.T) {
+	st := plainStyles()
+	tests := []struct {
+		name, apply string
+		want        []string // the step rows shown, then the note
+	}{
+		{"command cut", "Start it:\n  docker compose \\\n      --env-file x.env \\\n      up -d\nThen sign in.",
+			[]string{"Start it:", "… all the steps show once the files are written"}},
+		{"command whole", "Start it:\n  docker compose up -d\nThen sign in.\nAnd check.\nDone.",
+			[]string{"Start it:", "  docker compose up -d", "Then sign in.", "… all the steps show once the files are written"}},
+	}
+	for _, tt := range tests {
+		p := newPreview(guide.StepDeployFiles, []fileTab{{name: "Docker", files: []openmetadata.File{longFile("s3cr3t-value")}, apply: tt.apply}})
+		p.layout(st, previewLayout{width: 60, height: 20})
+		got := strings.Split(strings.TrimRight(p.bottom, "\n"), "\n")
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: the steps under the box are %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

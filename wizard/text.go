@@ -308,6 +308,15 @@ func wrapLines(s string, width int) []string {
 			ind = 0
 		}
 		head, rest := ansi.Cut(line, 0, ind), ansi.Cut(line, ind, ansi.StringWidth(line))
+		// A word wider than the room after a row's label (a revealed secret,
+		// a long path) goes whole onto the next rows, under the label, rather
+		// than be broken in two: a copy of it must work.
+		if lead, long := leadingSpaces(line), longestWord(rest); ind > lead && long > width-ind && long <= width-lead-2 {
+			out = append(out, strings.TrimRight(head, " "))
+			ind = lead + 2
+			head = strings.Repeat(" ", ind)
+			rest = strings.TrimLeft(rest, " ")
+		}
 		for i, w := range wordWrap(rest, width-ind) {
 			if i > 0 {
 				head = strings.Repeat(" ", ind)
@@ -317,6 +326,21 @@ func wrapLines(s string, width int) []string {
 		}
 	}
 	return out
+}
+
+// leadingSpaces is the cells of the spaces s starts with.
+func leadingSpaces(s string) int {
+	plain := ansi.Strip(s)
+	return len(plain) - len(strings.TrimLeft(plain, " "))
+}
+
+// longestWord is the cells of the widest space-separated word of s.
+func longestWord(s string) int {
+	longest := 0
+	for _, word := range strings.Split(ansi.Strip(s), " ") {
+		longest = max(longest, ansi.StringWidth(word))
+	}
+	return longest
 }
 
 // wordWrap breaks s at spaces only (a command's "--values" stays whole),

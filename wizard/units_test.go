@@ -288,6 +288,9 @@ func TestWrapLines(t *testing.T) {
 		{"  plain words that go on and on", []string{"  plain words that go on and", "  on"}},
 		{"  helm upgrade --reuse-values --values x.yaml", []string{"  helm upgrade", "  --reuse-values --values", "  x.yaml"}},
 		{"  Key  aVeryLongTokenWithoutAnySpacesAtAll", []string{"  Key  aVeryLongTokenWithout", "       AnySpacesAtAll"}},
+		// A word that does not fit after its label but fits under it moves there whole.
+		{"  Secret  abcdefghijklmnopqrstu", []string{"  Secret", "    abcdefghijklmnopqrstu"}},
+		{"  Files   /a/very/long/path/x/ (6 written)", []string{"  Files", "    /a/very/long/path/x/ (6", "    written)"}},
 		{"  ✓ JWKS answers at https://acme.us.auth0.com/jwks", []string{"  ✓ JWKS answers at", "    https://acme.us.auth0.co", "    m/jwks"}},
 		{"  + create application \"OpenMetadata\"", []string{"  + create application", "    \"OpenMetadata\""}},
 	}

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
@@ -120,10 +121,18 @@ func runTUI(ctx context.Context, f *flow) (*setup.Result, error) {
 	// terminal's soft wrap breaks them anywhere, and a copy of the rows
 	// would run a part).
 	f.width = m.width
-	fmt.Fprint(w, f.doneText(m.st))
+	// The summary and the check's results wrapped between words as on
+	// screen (the terminal's wrap would break words).
+	wrapped := func(text string) string {
+		if f.width <= 0 {
+			return text
+		}
+		return strings.Join(wrapLines(text, f.width), "\n")
+	}
+	fmt.Fprint(w, wrapped(f.doneText(m.st)))
 	if f.Checked != nil {
 		// The check's results stay in the scrollback too.
-		fmt.Fprint(w, "\n"+f.checkedText(m.st))
+		fmt.Fprint(w, "\n"+wrapped(f.checkedText(m.st)))
 	}
 	fmt.Fprint(w, f.nextStepsText(m.st))
 	// A failed check fails the run (exit 1), though the files are written.
