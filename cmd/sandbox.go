@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/om-auth0/om-auth0/apply"
 	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/omsim"
@@ -123,6 +124,13 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 			}
 			in.HTTPClient = srv.HTTPClient()
 			return doctor.Run(ctx, in)
+		},
+		Apply: func(ctx context.Context, in apply.Inputs) (*apply.Session, *apply.Plan, error) {
+			if in.OMToken == om.AdminToken() && (in.Config == nil || in.Config.Choices.OMURL != om.URL()) {
+				in.OMToken = "" // for the simulated server alone, as the check's
+			}
+			in.HTTPClient = srv.HTTPClient()
+			return apply.Prepare(ctx, in)
 		},
 		OMAdminToken:  om.AdminToken(),
 		Accessible:    opts.Accessible,

@@ -181,7 +181,9 @@ func (f *flow) choose(key, title, desc string, v *string, opts ...huh.Option[str
 }
 
 func accessibleTitle(title, desc, def string, hasDef bool) string {
-	if desc != "" {
+	if desc != "" && strings.HasSuffix(title, "?") {
+		title += " " + desc
+	} else if desc != "" {
 		title += ". " + desc
 	}
 	if hasDef {

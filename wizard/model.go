@@ -341,11 +341,12 @@ func (m *model) formDone() tea.Cmd {
 			return m.advance()
 		}
 		to, err := m.f.declined(m.step)
-		cmd := m.enter(to)
 		if err != nil {
+			// The error view, over the step that failed: r runs it again.
 			m.err, m.errStep = err, to
+			return nil
 		}
-		return cmd
+		return m.enter(to)
 	}
 	if err := m.f.submit(m.step); err != nil {
 		cmd := m.enter(m.step)
