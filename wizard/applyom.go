@@ -59,13 +59,14 @@ func (a *applySession) Store(ctx context.Context) (*guide.ApplyOutcome, error) {
 
 // applyPlanText is the apply's plan and OpenMetadata's validation of it,
 // as both drivers show them before asking; fits (nil: anything fits) says
-// whether a text fits the screen, else the settings kept are left out.
+// whether a text fits the screen, else the settings kept are left out,
+// then the components that passed.
 func (f *flow) applyPlanText(st *Styles, fits func(string) bool) string {
 	if f.Applying == nil {
 		return ""
 	}
 	plan := strings.TrimRight(f.Applying.PlanText(st.ASCII), "\n")
-	text := plan + "\n" + f.validationText(st)
+	text := plan + "\n" + f.validationText(st, true)
 	if fits == nil || fits(text) {
 		return text
 	}
@@ -79,29 +80,43 @@ func (f *flow) applyPlanText(st *Styles, fits func(string) bool) string {
 		lines = append(lines, l)
 	}
 	lines = append(lines, st.Subtle.Render(fmt.Sprintf("    (%d settings that stay as they are not shown)", kept)))
-	return strings.Join(lines, "\n") + "\n" + f.validationText(st)
+	compact := strings.Join(lines, "\n") + "\n"
+	if text := compact + f.validationText(st, true); fits(text) {
+		return text
+	}
+	return compact + f.validationText(st, false)
 }
 
-// validationText is OpenMetadata's verdict on the plan, each component with its mark.
-func (f *flow) validationText(st *Styles) string {
+// validationText is OpenMetadata's verdict on the plan, each component
+// with its mark; passed components only when all is set.
+func (f *flow) validationText(st *Styles, all bool) string {
 	v := f.ApplyValidation
 	if v == nil {
 		return ""
 	}
 	var b strings.Builder
 	if v.Passed() {
-		fmt.Fprintf(&b, "%s OpenMetadata's validation passed\n", st.CheckMark())
+		fmt.Fprintf(&b, "%s OpenMetadata's validation passed", st.CheckMark())
 	} else {
-		fmt.Fprintf(&b, "%s OpenMetadata's validation FAILED\n", st.FailMark())
+		fmt.Fprintf(&b, "%s OpenMetadata's validation FAILED", st.FailMark())
 	}
+	var passed []string
+	var lines strings.Builder
 	for _, r := range v.Results {
-		mark := st.CheckMark()
-		if !strings.EqualFold(r.Status, "success") {
-			mark = st.FailMark()
+		mark := st.FailMark()
+		if strings.EqualFold(r.Status, "success") {
+			passed = append(passed, omapi.Clean(r.Component))
+			if !all {
+				continue
+			}
+			mark = st.CheckMark()
 		}
-		fmt.Fprintf(&b, "  %s %s: %s\n", mark, omapi.Clean(r.Component), omapi.Clean(r.Message))
+		fmt.Fprintf(&lines, "  %s %s: %s\n", mark, omapi.Clean(r.Component), omapi.Clean(r.Message))
 	}
-	return b.String()
+	if !all && len(passed) > 0 {
+		b.WriteString(" for " + strings.Join(passed, ", "))
+	}
+	return b.String() + "\n" + lines.String()
 }
 
 // appliedText is what the apply did: stored and read back, or nothing to
