@@ -69,7 +69,7 @@ var Sections = [NumSections]SectionText{
 	{"Service Account", "Service", "Create Service Account", "The guide's Ingestion Bot: an application that signs in with client credentials."},
 	{"Verify", "Verify", "Verify", "Real tokens and sign-in URLs, checked against the tenant."},
 	{"Deployment", "Deploy", "Deployment", "The configuration for where OpenMetadata runs."},
-	{"Apply to OpenMetadata", "Apply", "Apply to OpenMetadata", "OpenMetadata 1.10+ keeps its SSO settings in its database: store them over its admin API, validated, without a restart."},
+	{"Apply to OpenMetadata", "Apply", "Apply to OpenMetadata", "The settings stored in the running OpenMetadata (1.10+) over its API, without a restart."},
 	{"Ingestion", "Ingest", "Configure Ingestion", "The workflowConfig for the metadata CLI."},
 	{"Done", "Done", "Done", ""},
 }

@@ -79,12 +79,22 @@ func (f *flow) applyPlanText(st *Styles, fits func(string) bool) string {
 		}
 		lines = append(lines, l)
 	}
-	lines = append(lines, st.Subtle.Render(fmt.Sprintf("    (%d settings that stay as they are not shown)", kept)))
-	compact := strings.Join(lines, "\n") + "\n"
-	if text := compact + f.validationText(st, true); fits(text) {
-		return text
+	// The settings kept give way first, then the passed components, then
+	// the last rows of the plan: the question stays on screen.
+	for n := len(lines); n > 0; n-- {
+		note := fmt.Sprintf("    (not shown: %s kept as they are)", plural(kept, "setting"))
+		if n < len(lines) {
+			note = fmt.Sprintf("    (not shown: %s more, %s kept as they are; a taller terminal shows them)", plural(len(lines)-n, "row"), plural(kept, "setting"))
+		}
+		compact := strings.Join(lines[:n], "\n") + "\n" + st.Subtle.Render(note) + "\n"
+		if text := compact + f.validationText(st, true); n == len(lines) && fits(text) {
+			return text
+		}
+		if text := compact + f.validationText(st, false); fits(text) || n == 1 {
+			return text
+		}
 	}
-	return compact + f.validationText(st, false)
+	return text
 }
 
 // validationText is OpenMetadata's verdict on the plan, each component

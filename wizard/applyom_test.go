@@ -3,10 +3,13 @@ package wizard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/om-auth0/om-auth0/apply"
 	"github.com/om-auth0/om-auth0/guide"
@@ -322,4 +325,21 @@ func TestGoldenApplyPlan(t *testing.T) {
 	h.keys("enter")
 	h.expectStep(guide.StepApplyConfirm)
 	requireGolden(t, h.asciiView())
+}
+
+// TestApplyPlanFitsSmallScreens: on 80×24 a long plan gives way, never the
+// question and its buttons.
+func TestApplyPlanFitsSmallScreens(t *testing.T) {
+	seam := newApplySeam()
+	for i := range 12 {
+		seam.plan.Fields = append(seam.plan.Fields, apply.Field{Name: fmt.Sprintf("authenticationConfiguration.extra%d", i), Action: steps.Create, To: "value"})
+	}
+	h := walkToApply(t, seam, at20, withToken)
+	h.keys("enter")
+	h.expectStep(guide.StepApplyConfirm)
+	for _, size := range []tea.WindowSizeMsg{{Width: 100, Height: 30}, {Width: 80, Height: 24}} {
+		h.send(size)
+		h.expectView("Plan for OpenMetadata 2.0.2", "more, 1 setting kept as they are;",
+			"✓ OpenMetadata's validation passed for auth0-client, jwks", "Store these settings in OpenMetadata?", "[No]")
+	}
 }
