@@ -106,6 +106,12 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 		}
 		if err := f.submit(s); err != nil {
 			a.println("✗ " + err.Error())
+			if s == guide.StepApplyCreds {
+				// Asked again at once, a password prompt without a
+				// terminal would fail again, reading nothing: the choice
+				// of credential comes first.
+				return f.Retreat(s), nil
+			}
 			return s, nil
 		}
 	case guide.KindConfirm:

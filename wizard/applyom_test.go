@@ -13,6 +13,7 @@ import (
 
 	"github.com/om-auth0/om-auth0/apply"
 	"github.com/om-auth0/om-auth0/guide"
+	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/steps"
@@ -341,5 +342,80 @@ func TestApplyPlanFitsSmallScreens(t *testing.T) {
 		h.send(size)
 		h.expectView("Plan for OpenMetadata 2.0.2", "more, 1 setting kept as they are;",
 			"✓ OpenMetadata's validation passed for auth0-client, jwks", "Store these settings in OpenMetadata?", "[No]")
+	}
+}
+
+// TestAccessibleApply: the accessible prompts walk the same entries: the
+// choice, the credential (its answer never echoed), the plan and the
+// validation before "Store these settings in OpenMetadata? [y/N]"; a
+// failed validation declined is the failure's "What now?".
+func TestAccessibleApply(t *testing.T) {
+	const typed = "typed-om-token-dG9rZW4"
+	walk := []string{"https://om.acme.internal", "", "", "", "", "", "y", "", "1", "alice", "acme.com", ""}
+	for _, tt := range []struct {
+		name    string
+		token   string // the wizard's admin token
+		failed  bool
+		answers []string
+		calls   []string
+		want    []string
+		aborted bool
+	}{
+		{"stored", omAdminToken, false, []string{"", "y", ""}, []string{"prepare", "validate", "store"},
+			[]string{"== Apply to OpenMetadata ==", "Plan for OpenMetadata 2.0.2", "~ provider", "basic → auth0",
+				"✓ auth0-client: client credentials obtained", "Store these settings in OpenMetadata? [y/N]", "✓ Stored the SSO settings", "Restart OpenMetadata"}, false},
+		{"not now", omAdminToken, false, []string{"2", ""}, nil, []string{"Not now — show me the manual steps"}, false},
+		{"validation failed, declined, then not now", omAdminToken, true, []string{"", "", "2", "2", ""}, []string{"prepare", "validate"},
+			[]string{"✗ OpenMetadata's validation FAILED", "Store the settings anyway? [y/N]", "validation of the settings failed: auth0-client", "What now?"}, false},
+		// Without a terminal the token cannot be read: the choice of credential is asked again, never the same prompt in a loop.
+		{"no terminal for the token", "", false, []string{"", ""}, nil,
+			[]string{"OpenMetadata administrator.", "✗ an administrator's token is needed to apply"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			seam := newApplySeam()
+			if tt.failed {
+				seam.validation = omapi.Validation{Status: "failed", Results: []omapi.ValidationResult{
+					{Component: "auth0-client", Status: "failed", Message: "access denied"}}}
+			}
+			ios, _, _, errOut := iostreams.Test()
+			ios.In = &lineReader{lines: append(slices.Clone(walk), tt.answers...)}
+			runner := newFakeRunner()
+			f := newFlow(Options{IO: ios, Config: completeConfig(t), Accessible: true, OMAdminToken: tt.token,
+				Connect: func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+					return runner, runner.Record("Connect")
+				},
+				DetectVersion: func(context.Context, string) (openmetadata.Version, error) {
+					return openmetadata.Version{Major: 2, Minor: 0, Patch: 2}, nil
+				},
+			})
+			f.RenderFiles, f.nextSteps = fakeFiles(f.Cfg), fakeNextSteps
+			f.ApplyOM = seam.prepare
+			_, err := runAccessible(context.Background(), f)
+			out := errOut.String()
+			if tt.aborted {
+				if !errors.Is(err, ErrAborted) {
+					t.Fatalf("error %v, want the end of input:\n%s", err, out)
+				}
+			} else if err == nil || !strings.Contains(err.Error(), "verification failed") {
+				t.Fatalf("error %v, want the fake's failed verification:\n%s", err, out)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(out, want) {
+					t.Errorf("output lacks %q", want)
+				}
+			}
+			if strings.Contains(out, typed) {
+				t.Error("the token typed is echoed")
+			}
+			if got := seam.called(); !slices.Equal(got, tt.calls) {
+				t.Errorf("calls %v, want %v", got, tt.calls)
+			}
+			if !tt.aborted && !strings.Contains(out, "== Configure Ingestion ==") {
+				t.Error("the run did not go on to Ingestion")
+			}
+			if t.Failed() {
+				t.Log(out)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package wizard
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -210,11 +211,18 @@ func (f *flow) submit(s guide.ID) error {
 		cfg.Apply = d.applyChoice == applyNow
 		f.ResetApply()
 	case guide.StepApplyCreds:
+		// The fields refuse an empty answer; accessible prompts without a
+		// terminal cannot read a password, and leave it empty.
 		f.OMToken, f.OMAdminEmail, f.OMAdminPassword = "", "", ""
 		if d.omCred == omCredToken {
-			f.OMToken = strings.TrimSpace(d.omToken)
+			if f.OMToken = strings.TrimSpace(d.omToken); f.OMToken == "" {
+				return errors.New("an administrator's token is needed to apply (it is read from a terminal): enter it, or choose Not now")
+			}
 		} else {
 			f.OMAdminEmail, f.OMAdminPassword = strings.TrimSpace(d.omEmail), d.omPassword
+			if f.OMAdminEmail == "" || f.OMAdminPassword == "" {
+				return errors.New("an administrator's email and password are needed to apply (the password is read from a terminal): enter them, or choose Not now")
+			}
 		}
 		f.ResetApply()
 	case guide.StepIngestForm:
