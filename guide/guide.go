@@ -16,6 +16,10 @@
 //   - Verification: a failed check is a failure of the run. The files are
 //     still written (the configuration is right; the tenant is what fails the
 //     check) and the run ends with exit status 1.
+//   - Apply to OpenMetadata (1.10+, when the driver can apply: State.ApplyOM)
+//     plans against the server's settings, has OpenMetadata validate them,
+//     and stores them only once confirmed (a failed validation only when
+//     the operator stores anyway); Run leaves it to setup --apply.
 //   - Done ends the run. After it, when OpenMetadata answered the version
 //     probe and the driver has a check (State.Check), the operator is offered
 //     doctor's read-only checks of what the run did; they are informational
