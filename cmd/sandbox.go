@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/om-auth0/om-auth0/apply"
 	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/omsim"
@@ -29,7 +30,8 @@ type SandboxOptions struct {
 	// TLS serves the simulated tenant over https, the path real tenants take.
 	TLS bool
 	// StateFile, when set, receives the simulated tenant's applications and
-	// client grants as JSON when the wizard ends (hidden; for tests and demos).
+	// client grants, and the simulated OpenMetadata's stored SSO settings,
+	// as JSON when the wizard ends (hidden; for tests and demos).
 	StateFile string
 }
 
@@ -74,6 +76,8 @@ calls, the same files. Nothing real is created in Auth0; the files are real.`,
 type sandboxState struct {
 	Clients      []sandbox.ClientState `json:"clients"`
 	ClientGrants []sandbox.GrantState  `json:"client_grants"`
+	// OpenMetadata is the simulated OpenMetadata's stored SSO settings.
+	OpenMetadata *omsim.SecurityConfig `json:"openmetadata_settings,omitempty"`
 }
 
 func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
@@ -124,13 +128,20 @@ func sandboxRun(ctx context.Context, opts *SandboxOptions) error {
 			in.HTTPClient = srv.HTTPClient()
 			return doctor.Run(ctx, in)
 		},
+		Apply: func(ctx context.Context, in apply.Inputs) (*apply.Session, *apply.Plan, error) {
+			if in.OMToken == om.AdminToken() && (in.Config == nil || in.Config.Choices.OMURL != om.URL()) {
+				in.OMToken = "" // for the simulated server alone, as the check's
+			}
+			in.HTTPClient = srv.HTTPClient()
+			return apply.Prepare(ctx, in)
+		},
 		OMAdminToken:  om.AdminToken(),
 		Accessible:    opts.Accessible,
 		RevealSecrets: opts.RevealSecrets,
 		Sandbox:       true,
 	})
 	if opts.StateFile != "" {
-		if serr := writeSandboxState(opts.StateFile, srv); serr != nil && err == nil {
+		if serr := writeSandboxState(opts.StateFile, srv, om); serr != nil && err == nil {
 			err = serr
 		}
 	}
@@ -157,10 +168,11 @@ func startSandboxOpenMetadata(tenant *sandbox.Server) (*omsim.Server, error) {
 	return om, nil
 }
 
-// writeSandboxState dumps the tenant's applications and grants. They hold
-// (simulated) secrets, so the file is private.
-func writeSandboxState(path string, srv *sandbox.Server) error {
-	data, err := json.MarshalIndent(sandboxState{Clients: srv.Clients(), ClientGrants: srv.ClientGrants()}, "", "  ")
+// writeSandboxState dumps the tenant's applications and grants, and
+// OpenMetadata's settings. They hold (simulated) secrets, so the file is private.
+func writeSandboxState(path string, srv *sandbox.Server, om *omsim.Server) error {
+	settings := om.Settings()
+	data, err := json.MarshalIndent(sandboxState{Clients: srv.Clients(), ClientGrants: srv.ClientGrants(), OpenMetadata: &settings}, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode the sandbox state: %w", err)
 	}

@@ -95,8 +95,9 @@ func testSandboxAccessible(t *testing.T, args []string, authority string) {
 		"", // service account: skip (the default for 2.0)
 		"", // the plan: create the application
 		"1", "alice", "acme.com",
-		"", // write the Docker file
-		"", // write the ingestion files (the JWT prompt needs a terminal and is skipped)
+		"",  // write the Docker file
+		"2", // apply to OpenMetadata: not now
+		"",  // write the ingestion files (the JWT prompt needs a terminal and is skipped)
 	}
 	dir := t.TempDir()
 	out, state := filepath.Join(dir, "out"), filepath.Join(dir, "state.json")
@@ -156,7 +157,7 @@ func testSandboxAccessible(t *testing.T, args []string, authority string) {
 // beside the tenant, and detects its version.
 func TestSandboxUsesSimulatedOpenMetadata(t *testing.T) {
 	ios, _, _, stderr := iostreams.Test()
-	ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", ""}
+	ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", "2", ""}
 	out := filepath.Join(t.TempDir(), "out")
 	cmd := newSandboxCmd(ios)
 	cmd.SetArgs([]string{"--accessible", "--out", out})
@@ -204,7 +205,9 @@ func TestSandboxCheckIt(t *testing.T) {
 	}{{"http", nil}, {"tls", []string{"--tls"}}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ios, _, _, stderr := iostreams.Test()
-			ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", "",
+			ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "",
+				"2", // apply to OpenMetadata: not now
+				"",
 				"y", // check it now
 				"",  // run the checks again: no
 			}
@@ -252,7 +255,7 @@ func TestSandboxCheckKeepsTheTokenHome(t *testing.T) {
 	}))
 	defer other.Close()
 	ios, _, _, stderr := iostreams.Test()
-	ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", "", "y", ""}
+	ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "", "2", "", "y", ""}
 	cmd := newSandboxCmd(ios)
 	cmd.SetArgs([]string{"--accessible", "--out", filepath.Join(t.TempDir(), "out"), "--om-url", other.URL})
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
@@ -271,5 +274,49 @@ func TestSandboxCheckKeepsTheTokenHome(t *testing.T) {
 		if a != "" {
 			t.Fatalf("the other OpenMetadata got Authorization %q", a)
 		}
+	}
+}
+
+// "Apply to OpenMetadata" in the accessible prompts stores the settings in
+// the simulated OpenMetadata with its admin token (never shown), and the
+// check after Done then finds every check passing: om.provider is auth0.
+// answers.yaml records the choice, not the credential.
+func TestSandboxAccessibleApply(t *testing.T) {
+	ios, _, _, stderr := iostreams.Test()
+	ios.In = &answerLines{"", "", "", "", "", "", "", "1", "alice", "acme.com", "",
+		"",  // apply to OpenMetadata: now
+		"y", // store these settings
+		"",  // write the ingestion files
+		"y", // check it now
+		"",  // run the checks again: no
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	cmd := newSandboxCmd(ios)
+	cmd.SetArgs([]string{"--accessible", "--out", out})
+	cmd.SilenceUsage, cmd.SilenceErrors = true, true
+	if err := cmd.ExecuteContext(context.Background()); err != nil {
+		t.Fatalf("sandbox: %v (exit %d)\n%s", err, ExitCode(err), stderr)
+	}
+	text := stderr.String()
+	for _, want := range []string{"== Apply to OpenMetadata ==", "Plan for OpenMetadata " + sandboxOMVersion, "~ provider", "basic → auth0",
+		"✓ OpenMetadata's validation passed", "Store these settings in OpenMetadata? [y/N]",
+		"✓ Stored the SSO settings in OpenMetadata at", "✓ Read them back", `Browser sessions signed in with "basic" end now`,
+		"✓ om.provider", "the run ends with exit status 0"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if i := strings.Index(text, "Check it now?"); i < 0 || strings.Contains(text[i:], "✗") {
+		t.Errorf("a check failed after the apply")
+	}
+	if tok := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+`).FindString(text); tok != "" {
+		t.Errorf("a token is shown: %s", tok)
+	}
+	answers, err := os.ReadFile(filepath.Join(out, "answers.yaml"))
+	if err != nil || !strings.Contains(string(answers), "\napply: true\n") {
+		t.Errorf("answers.yaml does not record the apply (%v):\n%s", err, answers)
+	}
+	if t.Failed() {
+		t.Log(text)
 	}
 }

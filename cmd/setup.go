@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -235,6 +234,11 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 				in.HTTPClient = opts.HTTPClient
 				return doctor.Run(ctx, in)
 			},
+			Apply: func(ctx context.Context, in apply.Inputs) (*apply.Session, *apply.Plan, error) {
+				in.HTTPClient = opts.HTTPClient
+				return apply.Prepare(ctx, in)
+			},
+			OMAdminToken:  opts.OMToken,
 			Accessible:    opts.Accessible,
 			Yes:           opts.Yes,
 			Force:         opts.Force,
@@ -243,9 +247,6 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 		if errors.Is(err, context.Canceled) {
 			// The wizard has said what was created; Main says "Interrupted.".
 			return ErrInterrupted
-		}
-		if err == nil && cfg.Apply {
-			fmt.Fprintf(ios.ErrOut, "--apply: the wizard does not apply the settings yet; run om-auth0 apply --answers %s\n", filepath.Join(cfg.Out, setup.AnswersFile))
 		}
 		if opts.JSON && res != nil {
 			if jerr := writeJSON(ios.Out, res); jerr != nil && err == nil {

@@ -127,6 +127,12 @@ func TestSandboxSmallTerminal(t *testing.T) {
 	save("deployment-written", p.wait(": 3 written", "… the full steps are printed when the wizard finishes"))
 	p.keys("Enter")
 
+	// OpenMetadata 2.0.2 keeps its settings in its database: the wizard offers to apply them.
+	save("apply-choice", p.wait("┃ Apply the settings to OpenMetadata at", "> Apply now"))
+	p.keys("Down")
+	p.wait("> Not now")
+	p.keys("Enter")
+
 	save("ingestion-jwt", p.wait("┃ Ingestion-bot JWT (optional)", "Settings > Bots > ingestion-bot"))
 	p.keys("Enter")
 	save("ingestion-preview", p.wait("ingestion/workflow-config.yaml  mode 0600", "authProvider openmetadata"))

@@ -16,6 +16,10 @@
 //   - Verification: a failed check is a failure of the run. The files are
 //     still written (the configuration is right; the tenant is what fails the
 //     check) and the run ends with exit status 1.
+//   - Apply to OpenMetadata (1.10+, when the driver can apply: State.ApplyOM)
+//     plans against the server's settings, has OpenMetadata validate them,
+//     and stores them only once confirmed (a failed validation only when
+//     the operator stores anyway); Run leaves it to setup --apply.
 //   - Done ends the run. After it, when OpenMetadata answered the version
 //     probe and the driver has a check (State.Check), the operator is offered
 //     doctor's read-only checks of what the run did; they are informational
@@ -31,6 +35,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/present"
@@ -49,6 +54,7 @@ const (
 	SectionService
 	SectionVerify
 	SectionDeploy
+	SectionApply
 	SectionIngest
 	SectionDone
 	NumSections
@@ -66,8 +72,9 @@ var Sections = [NumSections]SectionText{
 	{"Server Credentials", "Server", "Create Server Credentials", "The application behind OpenMetadata's sign-in page."},
 	{"Service Account", "Service", "Create Service Account", "The guide's Ingestion Bot: an application that signs in with client credentials."},
 	{"Verify", "Verify", "Verify", "Real tokens and sign-in URLs, checked against the tenant."},
-	{"Deployment", "Deployment", "Deployment", "The configuration for where OpenMetadata runs."},
-	{"Ingestion", "Ingestion", "Configure Ingestion", "The workflowConfig for the metadata CLI."},
+	{"Deployment", "Deploy", "Deployment", "The configuration for where OpenMetadata runs."},
+	{"Apply to OpenMetadata", "Apply", "Apply to OpenMetadata", "The settings stored in the running OpenMetadata (1.10+) over its API, without a restart."},
+	{"Ingestion", "Ingest", "Configure Ingestion", "The workflowConfig for the metadata CLI."},
 	{"Done", "Done", "Done", ""},
 }
 
@@ -90,34 +97,42 @@ type ID int
 
 // The steps, in the guide's order.
 const (
-	StepConnectForm  ID = iota // domain, credentials kind
-	StepConnectCreds           // client id + secret, or API token
-	StepConnect                // Auth0: connect
-	StepConnected              // tenant, scopes held and missing (preflight)
-	StepOMURL                  // OpenMetadata URL
-	StepDetect                 // read {om}/api/v1/system/version
-	StepServerForm             // version, client type, application
-	StepLoadApps               // Auth0: list applications
-	StepPickApp                // filterable application list
-	StepPlanUI                 // Auth0: plan the UI application
-	StepServiceForm            // separate / same / skip
-	StepBotName                // separate service account's name
-	StepLoadScopes             // Auth0: the Management API's scopes
-	StepScopes                 // scope picker
-	StepPlanSA                 // Auth0: preflight again, then plan the service account
-	StepConfirm                // the whole plan: "About to change tenant …"
-	StepApplyUI                // Auth0: create / update the UI application
-	StepApplySA                // Auth0: service account + grant
-	StepReady                  // the applications' credentials
-	StepVerify                 // Auth0: the named checks
-	StepVerified               // their checklist
-	StepDeployForm             // targets, admins, principal domain
-	StepDeployFiles            // preview, write, how to apply
-	StepIngestForm             // ingestion-bot JWT (≥ 1.1)
-	StepIngestFiles            // workflowConfig preview, write
-	StepDone                   // summary
-	StepCheck                  // doctor's checks of what the run did (offered on Done)
-	StepChecked                // their results
+	StepConnectForm   ID = iota // domain, credentials kind
+	StepConnectCreds            // client id + secret, or API token
+	StepConnect                 // Auth0: connect
+	StepConnected               // tenant, scopes held and missing (preflight)
+	StepOMURL                   // OpenMetadata URL
+	StepDetect                  // read {om}/api/v1/system/version
+	StepServerForm              // version, client type, application
+	StepLoadApps                // Auth0: list applications
+	StepPickApp                 // filterable application list
+	StepPlanUI                  // Auth0: plan the UI application
+	StepServiceForm             // separate / same / skip
+	StepBotName                 // separate service account's name
+	StepLoadScopes              // Auth0: the Management API's scopes
+	StepScopes                  // scope picker
+	StepPlanSA                  // Auth0: preflight again, then plan the service account
+	StepConfirm                 // the whole plan: "About to change tenant …"
+	StepApplyUI                 // Auth0: create / update the UI application
+	StepApplySA                 // Auth0: service account + grant
+	StepReady                   // the applications' credentials
+	StepVerify                  // Auth0: the named checks
+	StepVerified                // their checklist
+	StepDeployForm              // targets, admins, principal domain
+	StepDeployFiles             // preview, write, how to apply
+	StepApplyForm               // apply to OpenMetadata now, or not now (1.10+)
+	StepApplyCredKind           // an admin's token, or basic sign-in (no credential given)
+	StepApplyCreds              // the token, or the admin's email and password
+	StepApplyPlan               // OpenMetadata: read the settings, plan field by field
+	StepApplyValidate           // OpenMetadata: its validator on the planned settings
+	StepApplyConfirm            // the plan and the validation, and a yes/no (default no)
+	StepApplyStore              // OpenMetadata: store the settings, read them back
+	StepApplied                 // what was stored, what still needs a restart
+	StepIngestForm              // ingestion-bot JWT (≥ 1.1)
+	StepIngestFiles             // workflowConfig preview, write
+	StepDone                    // summary
+	StepCheck                   // doctor's checks of what the run did (offered on Done)
+	StepChecked                 // their results
 	NumSteps
 )
 
@@ -197,6 +212,20 @@ var table = [NumSteps]Step{
 	StepDeployFiles: {Section: SectionDeploy, Kind: KindFiles, Call: filesCall(StepDeployFiles),
 		Label: func(*State) string { return "Writing files…" }},
 
+	StepApplyForm:     {Section: SectionApply, Kind: KindForm, Skip: noApply},
+	StepApplyCredKind: {Section: SectionApply, Kind: KindForm, Skip: func(s *State) bool { return notApplying(s) || !s.AskOMCredential }},
+	StepApplyCreds:    {Section: SectionApply, Kind: KindForm, Skip: func(s *State) bool { return notApplying(s) || !s.AskOMCredential }},
+	StepApplyPlan: {Section: SectionApply, Kind: KindWork, Call: applyPlanCall, Skip: notApplying,
+		Label: func(s *State) string { return "Reading OpenMetadata's SSO settings at " + s.Cfg.Choices.OMURL + "…" }},
+	StepApplyValidate: {Section: SectionApply, Kind: KindWork, Call: applyValidateCall, Skip: nothingToStore,
+		Label: func(*State) string { return "OpenMetadata is validating the planned settings (nothing is stored)…" }},
+	StepApplyConfirm: {Section: SectionApply, Kind: KindConfirm, Skip: nothingToStore},
+	StepApplyStore: {Section: SectionApply, Kind: KindWork, Writes: true, Call: applyStoreCall, Skip: nothingToStore,
+		Label: func(s *State) string {
+			return "Storing the SSO settings in OpenMetadata at " + s.Cfg.Choices.OMURL + ", then reading them back…"
+		}},
+	StepApplied: {Section: SectionApply, Kind: KindInfo, Skip: notApplying},
+
 	StepIngestForm: {Section: SectionIngest, Kind: KindForm,
 		Skip: func(s *State) bool { return s.Cfg.Choices.Version.Band() == openmetadata.BandLegacy }},
 	StepIngestFiles: {Section: SectionIngest, Kind: KindFiles, Call: filesCall(StepIngestFiles),
@@ -210,6 +239,14 @@ var table = [NumSteps]Step{
 }
 
 func noCheck(s *State) bool { return !s.CanCheck() }
+
+func noApply(s *State) bool     { return !s.CanApply() }
+func notApplying(s *State) bool { return !s.CanApply() || !s.Cfg.Apply }
+
+// nothingToStore: not applying, or the plan changes no setting.
+func nothingToStore(s *State) bool {
+	return notApplying(s) || s.Applying == nil || !s.Applying.Changes()
+}
 
 // Section is the section step id belongs to.
 func (id ID) Section() Section {
@@ -274,6 +311,19 @@ type State struct {
 	OMToken string
 	Checked CheckReport // the last check's report; nil before one ran
 
+	// ApplyOM prepares the apply of the settings to a running OpenMetadata
+	// 1.10+ (apply.Prepare, adapted by the driver); nil: not offered. The
+	// operator's choice is Cfg.Apply, recorded in answers.yaml.
+	ApplyOM func(ctx context.Context, req ApplyRequest) (ApplySession, error)
+	// AskOMCredential says the driver has no OpenMetadata admin credential:
+	// the section asks for one (OMToken, or OMAdminEmail and
+	// OMAdminPassword), never written, never shown.
+	AskOMCredential               bool
+	OMAdminEmail, OMAdminPassword string
+	Applying                      ApplySession      // the prepared apply and its plan
+	ApplyValidation               *omapi.Validation // OpenMetadata's verdict on the plan
+	ApplyOutcome                  *ApplyOutcome     // what the store did; nil before it ran
+
 	preflightPassed string // the session and choices the last passed preflight was for
 }
 
@@ -328,7 +378,13 @@ func (s *State) Back(id ID) (ID, bool) {
 	if sec == SectionConnect || sec == SectionDone {
 		return id, false
 	}
-	return s.rewind(s.Entry(sec - 1)), true
+	// A section whose steps are all skipped (Apply before 1.10) is passed over.
+	for p := sec - 1; p > SectionConnect; p-- {
+		if e := s.Entry(p); e.Section() == p {
+			return s.rewind(e), true
+		}
+	}
+	return s.rewind(s.Entry(SectionConnect)), true
 }
 
 // rewind is where going back to id lands. Once the UI application is
@@ -505,11 +561,80 @@ type CheckReport interface {
 // CheckRequest is the request of the check after Done, made now.
 func (s *State) CheckRequest() CheckRequest {
 	cfg := *s.Cfg
-	req := CheckRequest{Config: &cfg, OMToken: s.OMToken}
-	if r := s.Runner; r != nil {
-		req.Connect = func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return r, nil }
+	return CheckRequest{Config: &cfg, Connect: s.session(), OMToken: s.OMToken}
+}
+
+// session is the run's session with the tenant as a ConnectFunc (no new
+// connection); nil before one is open.
+func (s *State) session() setup.ConnectFunc {
+	r := s.Runner
+	if r == nil {
+		return nil
 	}
-	return req
+	return func(context.Context, steps.ConnectRequest) (steps.Runner, error) { return r, nil }
+}
+
+// CanApply reports whether the section "Apply to OpenMetadata" is offered:
+// the driver can apply, and the version keeps its SSO settings in the database.
+func (s *State) CanApply() bool {
+	return s.ApplyOM != nil && s.Cfg.Choices.Version.SettingsInDatabase()
+}
+
+// ApplyRequest is what the apply to OpenMetadata needs: this run's answers,
+// over the session the run already has, with the admin credential.
+type ApplyRequest struct {
+	Config                        *setup.Config
+	Connect                       setup.ConnectFunc // the run's session
+	OMToken                       string
+	OMAdminEmail, OMAdminPassword string
+}
+
+// ApplySession is a prepared apply (an apply.Session with its Plan): the
+// plan, OpenMetadata's validation of it, and the store with its read back.
+type ApplySession interface {
+	// PlanText is the plan for a person, secrets masked (ascii: no Unicode arrows).
+	PlanText(ascii bool) string
+	// Changes reports whether storing the plan changes a setting.
+	Changes() bool
+	Validate(ctx context.Context) (omapi.Validation, error)
+	// Store stores the settings with the real secret, then reads them back;
+	// the outcome is returned with an error that came after the store.
+	Store(ctx context.Context) (*ApplyOutcome, error)
+}
+
+// ApplyOutcome is what a store did (an apply.Outcome).
+type ApplyOutcome struct {
+	// Confirmed reports that the settings read back are the planned ones.
+	Confirmed bool
+	// ReadBack says how the settings were read back when not in full.
+	ReadBack string
+	// NextSteps are what still needs a restart, and what changed for users.
+	NextSteps []string
+}
+
+// ApplyRequest is the request of the apply, made now.
+func (s *State) ApplyRequest() ApplyRequest {
+	cfg := *s.Cfg
+	return ApplyRequest{Config: &cfg, Connect: s.session(), OMToken: s.OMToken, OMAdminEmail: s.OMAdminEmail, OMAdminPassword: s.OMAdminPassword}
+}
+
+// ResetApply forgets the prepared apply, as a changed answer makes it stale.
+func (s *State) ResetApply() { s.Applying, s.ApplyValidation, s.ApplyOutcome = nil, nil, nil }
+
+// ApplyValidationErr is the failure of OpenMetadata's validation of the
+// plan, nil when it passed or did not run.
+func (s *State) ApplyValidationErr() error {
+	v := s.ApplyValidation
+	if v == nil || v.Passed() {
+		return nil
+	}
+	problems := v.Problems()
+	if len(problems) == 0 {
+		problems = []string{fmt.Sprintf("its verdict is %q, not \"success\"", omapi.Clean(v.Status))}
+	}
+	return fmt.Errorf("OpenMetadata's validation of the settings failed: %s. Nothing was stored: fix what it names "+
+		"(in Auth0, or the answers) and validate again, or choose Not now and apply later with om-auth0 apply",
+		strings.Join(problems, "; "))
 }
 
 // VerifyErr is the run's failure when a check failed, else nil.
@@ -642,6 +767,12 @@ type (
 	}
 	// Checked is the report of the check after Done.
 	Checked struct{ Report CheckReport }
+	// ApplyPrepared is the prepared apply to OpenMetadata, with its plan.
+	ApplyPrepared struct{ Session ApplySession }
+	// ApplyValidated is OpenMetadata's validation of the plan.
+	ApplyValidated struct{ V omapi.Validation }
+	// ApplyStored is what storing the settings did.
+	ApplyStored struct{ Outcome *ApplyOutcome }
 )
 
 // Apply implements Result.
@@ -691,6 +822,15 @@ func (r FilesWritten) Apply(s *State) { s.Written[r.Step] = r.Files }
 
 // Apply implements Result.
 func (r Checked) Apply(s *State) { s.Checked = r.Report }
+
+// Apply implements Result.
+func (r ApplyPrepared) Apply(s *State) { s.ResetApply(); s.Applying = r.Session }
+
+// Apply implements Result.
+func (r ApplyValidated) Apply(s *State) { v := r.V; s.ApplyValidation = &v }
+
+// Apply implements Result.
+func (r ApplyStored) Apply(s *State) { s.ApplyOutcome = r.Outcome }
 
 // detectTimeout bounds the version probe: the OpenMetadata server may well
 // not be reachable from where om-auth0 runs.
@@ -810,6 +950,42 @@ func checkCall(s *State) Call {
 			return nil, errors.New("check: no doctor configured")
 		}
 		return Checked{check(ctx, req)}, nil
+	}
+}
+
+func applyPlanCall(s *State) Call {
+	prepare, req := s.ApplyOM, s.ApplyRequest()
+	return func(ctx context.Context) (Result, error) {
+		if prepare == nil {
+			return nil, errors.New("apply: no OpenMetadata client configured")
+		}
+		sess, err := prepare(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return ApplyPrepared{sess}, nil
+	}
+}
+
+func applyValidateCall(s *State) Call {
+	sess := s.Applying
+	return func(ctx context.Context) (Result, error) {
+		if sess == nil {
+			return nil, errors.New("apply: no plan to validate")
+		}
+		v, err := sess.Validate(ctx)
+		return ApplyValidated{v}, err
+	}
+}
+
+func applyStoreCall(s *State) Call {
+	sess := s.Applying
+	return func(ctx context.Context) (Result, error) {
+		if sess == nil {
+			return nil, errors.New("apply: no plan to store")
+		}
+		out, err := sess.Store(ctx)
+		return ApplyStored{out}, err
 	}
 }
 

@@ -3,9 +3,11 @@ package guide
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
@@ -206,5 +208,98 @@ func TestCheckAfterDone(t *testing.T) {
 		if id.Final() != final {
 			t.Errorf("step %d final = %v, want %v", id, id.Final(), final)
 		}
+	}
+}
+
+// fakeApply is a prepared apply that changes a setting or not.
+type fakeApply struct{ changes bool }
+
+func (fakeApply) PlanText(bool) string { return "plan" }
+func (a fakeApply) Changes() bool      { return a.changes }
+func (fakeApply) Validate(context.Context) (omapi.Validation, error) {
+	return omapi.Validation{Status: "success"}, nil
+}
+func (fakeApply) Store(context.Context) (*ApplyOutcome, error) {
+	return &ApplyOutcome{Confirmed: true}, nil
+}
+
+// TestApplySteps: "Apply to OpenMetadata" is walked on 1.10+ with an
+// apply only; its credential steps only when the driver has none; its
+// validation, confirmation and store only for a plan that changes a
+// setting; validation, confirmation and store come after the plan, in that order.
+func TestApplySteps(t *testing.T) {
+	if !(StepDeployFiles < StepApplyForm && StepApplyPlan < StepApplyValidate && StepApplyValidate < StepApplyConfirm &&
+		StepApplyConfirm < StepApplyStore && StepApplyStore < StepApplied && StepApplied < StepIngestForm) {
+		t.Fatal("the apply must be planned, validated and confirmed before it stores, between Deployment and Ingestion")
+	}
+	prepare := func(context.Context, ApplyRequest) (ApplySession, error) { return fakeApply{}, nil }
+	all := []ID{StepApplyForm, StepApplyCredKind, StepApplyCreds, StepApplyPlan, StepApplyValidate, StepApplyConfirm, StepApplyStore, StepApplied}
+	for _, tt := range []struct {
+		name     string
+		version  string
+		apply    bool // the driver can apply
+		chosen   bool // the operator chose Apply now
+		ask      bool // no admin credential
+		prepared *fakeApply
+		walked   []ID
+	}{
+		{"1.6", "1.6.4", true, true, false, nil, nil},
+		{"no apply", "2.0.2", false, true, false, nil, nil},
+		{"not now", "2.0.2", true, false, true, nil, []ID{StepApplyForm}},
+		{"now, with a token", "2.0.2", true, true, false, nil, []ID{StepApplyForm, StepApplyPlan, StepApplied}},
+		{"now, asked", "1.10.0", true, true, true, nil, []ID{StepApplyForm, StepApplyCredKind, StepApplyCreds, StepApplyPlan, StepApplied}},
+		{"planned, a change", "2.0.2", true, true, false, &fakeApply{true},
+			[]ID{StepApplyForm, StepApplyPlan, StepApplyValidate, StepApplyConfirm, StepApplyStore, StepApplied}},
+		{"planned, nothing to change", "2.0.2", true, true, false, &fakeApply{false}, []ID{StepApplyForm, StepApplyPlan, StepApplied}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := openmetadata.ParseVersion(tt.version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := NewState(&setup.Config{Choices: steps.Choices{Version: v}, Apply: tt.chosen})
+			st.AskOMCredential = tt.ask
+			if tt.apply {
+				st.ApplyOM = prepare
+			}
+			want := tt.walked
+			if tt.prepared != nil {
+				st.Applying = *tt.prepared
+			}
+			var got []ID
+			for _, id := range all {
+				if !st.Skip(id) {
+					got = append(got, id)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("walked %v, want %v", got, want)
+			}
+			// Back from Ingestion lands on the section's question, or passes over it.
+			back, _ := st.Back(StepIngestForm)
+			if len(want) > 0 && back != StepApplyForm || len(want) == 0 && back != StepDeployForm {
+				t.Errorf("back from Ingestion lands on %d", back)
+			}
+		})
+	}
+}
+
+// TestApplyValidationErr names each problem OpenMetadata's validation
+// found, and says nothing was stored; a passed one is no error.
+func TestApplyValidationErr(t *testing.T) {
+	st := NewState(&setup.Config{})
+	if st.ApplyValidationErr() != nil {
+		t.Fatal("an error before any validation")
+	}
+	st.ApplyValidation = &omapi.Validation{Status: "success"}
+	if st.ApplyValidationErr() != nil {
+		t.Fatal("an error for a passed validation")
+	}
+	st.ApplyValidation = &omapi.Validation{Status: "failed", Results: []omapi.ValidationResult{
+		{Component: "oidc", Status: "failed", Message: "discovery unreachable"}, {Component: "jwks", Status: "success"}}}
+	err := st.ApplyValidationErr()
+	if err == nil || !strings.Contains(err.Error(), "oidc") || !strings.Contains(err.Error(), "discovery unreachable") ||
+		strings.Contains(err.Error(), "jwks") || !strings.Contains(err.Error(), "Nothing was stored") {
+		t.Fatalf("error %v", err)
 	}
 }

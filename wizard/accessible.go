@@ -106,15 +106,29 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 		}
 		if err := f.submit(s); err != nil {
 			a.println("✗ " + err.Error())
+			if s == guide.StepApplyCreds {
+				// Asked again at once, a password prompt without a
+				// terminal would fail again, reading nothing: the choice
+				// of credential comes first.
+				return f.Retreat(s), nil
+			}
 			return s, nil
 		}
 	case guide.KindConfirm:
-		a.println(present.Plan(a.st, f.Cfg.Connect.Domain.Host, f.Plan()))
+		if s == guide.StepApplyConfirm {
+			a.println(f.applyPlanText(a.st, nil))
+		} else {
+			a.println(present.Plan(a.st, f.Cfg.Connect.Domain.Host, f.Plan()))
+		}
 		if err := a.ask(f.form(s, 0)); err != nil {
 			return s, err
 		}
 		if !f.d.confirmed {
-			return f.Retreat(s), nil
+			to, err := f.declined(s)
+			if err != nil {
+				return a.failed(to, err)
+			}
+			return to, nil
 		}
 	case guide.KindWork, guide.KindLoad:
 		a.println(f.Label(s))

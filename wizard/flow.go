@@ -3,6 +3,7 @@ package wizard
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -39,6 +40,8 @@ type draft struct {
 	target, admins, principalDomain string
 
 	jwt string
+
+	applyChoice, omCred, omToken, omEmail, omPassword string
 
 	confirmed bool
 }
@@ -85,6 +88,10 @@ func newFlow(opts Options) *flow {
 		}
 	}
 	st.OMToken = opts.OMAdminToken
+	st.AskOMCredential = opts.OMAdminToken == ""
+	if opts.Apply != nil {
+		st.ApplyOM = applyPrepare(opts.Apply)
+	}
 	st.PickApp = cfg.Choices.AppID != ""
 	f := &flow{State: st, opts: opts, d: &draft{}, revealed: map[string]bool{}, accessible: opts.Accessible}
 	c := cfg.Connect
@@ -125,6 +132,7 @@ func newFlow(opts Options) *flow {
 	d.admins = strings.Join(cfg.Admins, ", ")
 	d.principalDomain = cfg.PrincipalDomain
 	d.jwt = cfg.IngestionJWT
+	d.applyChoice, d.omCred = applyNow, omCredToken
 	return f
 }
 
@@ -199,6 +207,24 @@ func (f *flow) submit(s guide.ID) error {
 			cfg.Admins, cfg.PrincipalDomain = admins, dom
 			d.principalDomain = dom // shown when the form comes back
 		}
+	case guide.StepApplyForm:
+		cfg.Apply = d.applyChoice == applyNow
+		f.ResetApply()
+	case guide.StepApplyCreds:
+		// The fields refuse an empty answer; accessible prompts without a
+		// terminal cannot read a password, and leave it empty.
+		f.OMToken, f.OMAdminEmail, f.OMAdminPassword = "", "", ""
+		if d.omCred == omCredToken {
+			if f.OMToken = strings.TrimSpace(d.omToken); f.OMToken == "" {
+				return errors.New("an administrator's token is needed to apply (it is read from a terminal): enter it, or choose Not now")
+			}
+		} else {
+			f.OMAdminEmail, f.OMAdminPassword = strings.TrimSpace(d.omEmail), d.omPassword
+			if f.OMAdminEmail == "" || f.OMAdminPassword == "" {
+				return errors.New("an administrator's email and password are needed to apply (the password is read from a terminal): enter them, or choose Not now")
+			}
+		}
+		f.ResetApply()
 	case guide.StepIngestForm:
 		cfg.IngestionJWT = strings.TrimSpace(d.jwt)
 	case guide.StepConfirm:
@@ -228,7 +254,7 @@ func (f *flow) secretValues() []string {
 	if f.SA != nil && f.SA.App != nil {
 		s = append(s, f.SA.App.ClientSecret)
 	}
-	s = append(s, f.Cfg.IngestionJWT, f.Cfg.Connect.ClientSecret, f.Cfg.Connect.APIToken)
+	s = append(s, f.Cfg.IngestionJWT, f.Cfg.Connect.ClientSecret, f.Cfg.Connect.APIToken, f.OMToken, f.OMAdminPassword)
 	return s
 }
 

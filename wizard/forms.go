@@ -103,6 +103,25 @@ func (f *flow) form(s guide.ID, height int) *huh.Form {
 				f.input("admins", "Admin principals", "OpenMetadata's admins, comma separated: emails like john.doe@acme.com, or the part before @.", &d.admins, validPrincipals),
 				dom)
 		}
+	case guide.StepApplyForm:
+		fields = append(fields, f.choose("applyChoice", "Apply the settings to OpenMetadata at "+f.Cfg.Choices.OMURL+" now?",
+			"om-auth0 shows the plan and OpenMetadata's validation of it, and asks before it stores anything.", &d.applyChoice,
+			huh.NewOption("Apply now", applyNow),
+			huh.NewOption("Not now — show me the manual steps", applyNotNow)))
+	case guide.StepApplyCredKind:
+		fields = append(fields, f.choose("omCred", "OpenMetadata administrator", "The credential goes to "+f.Cfg.Choices.OMURL+" only; it is never written.", &d.omCred,
+			huh.NewOption("A personal access token of an administrator (recommended)", omCredToken),
+			huh.NewOption("Basic sign-in: an administrator's email and password (while the provider is basic)", omCredBasic)))
+	case guide.StepApplyCreds:
+		if d.omCred == omCredToken {
+			fields = append(fields, f.secret("omToken", "Administrator's token", "In OpenMetadata: Settings > Users > your profile > Access Token.", &d.omToken, nonEmpty("the token")))
+			break
+		}
+		fields = append(fields,
+			f.input("omEmail", "Administrator's email", "", &d.omEmail, nonEmpty("the email")),
+			f.secret("omPassword", "Password", "", &d.omPassword, nonEmpty("the password")))
+	case guide.StepApplyConfirm:
+		fields = append(fields, f.confirmApply())
 	case guide.StepIngestForm:
 		fields = append(fields, f.secret("jwt", "Ingestion-bot JWT (optional)",
 			"In OpenMetadata: Settings > Bots > ingestion-bot > copy the token. Leave empty to write a placeholder.", &d.jwt, validJWT))
@@ -162,7 +181,9 @@ func (f *flow) choose(key, title, desc string, v *string, opts ...huh.Option[str
 }
 
 func accessibleTitle(title, desc, def string, hasDef bool) string {
-	if desc != "" {
+	if desc != "" && strings.HasSuffix(title, "?") {
+		title += " " + desc
+	} else if desc != "" {
 		title += ". " + desc
 	}
 	if hasDef {
@@ -210,6 +231,17 @@ func (f *flow) confirm(p *steps.Plan) *huh.Confirm {
 // less the margins and the field's "┃ > [ ] ". A wider option wraps onto a
 // row of its own, which the list does not count, and its end is lost.
 const scopeRowWidth = 80 - 2 - 8
+
+// confirmApply asks before the settings are stored in OpenMetadata: No is
+// the default, as storing them ends the sessions of the old provider.
+func (f *flow) confirmApply() *huh.Confirm {
+	f.d.confirmed = false
+	c := huh.NewConfirm().Key("confirm").Value(&f.d.confirmed)
+	if f.ApplyValidationErr() != nil {
+		return c.Title("OpenMetadata's validation failed. Store the settings anyway?").Affirmative("Store anyway").Negative("No")
+	}
+	return c.Title("Store these settings in OpenMetadata?").Affirmative("Store").Negative("No")
+}
 
 // scopePicker is the filterable MultiSelect over the Management API's
 // scopes. Nothing is selected unless the operator asked for scopes.

@@ -340,7 +340,13 @@ func (m *model) formDone() tea.Cmd {
 		if m.f.d.confirmed {
 			return m.advance()
 		}
-		return m.enter(m.f.Retreat(m.step))
+		to, err := m.f.declined(m.step)
+		if err != nil {
+			// The error view, over the step that failed: r runs it again.
+			m.err, m.errStep = err, to
+			return nil
+		}
+		return m.enter(to)
 	}
 	if err := m.f.submit(m.step); err != nil {
 		cmd := m.enter(m.step)
@@ -698,6 +704,9 @@ func (m *model) intro(s guide.ID) string {
 		fits := func(text string) bool { return m.rows(strings.TrimRight(text, "\n")) <= m.contentHeight()-5 }
 		plan := strings.TrimRight(present.PlanWithin(m.st, f.Cfg.Connect.Domain.Host, f.Plan(), fits), "\n")
 		return plan
+	case guide.StepApplyConfirm:
+		fits := func(text string) bool { return m.rows(strings.TrimRight(text, "\n")) <= m.contentHeight()-5 }
+		return strings.TrimRight(f.applyPlanText(m.st, fits), "\n")
 	}
 	return ""
 }
@@ -724,7 +733,11 @@ func (m *model) body() string {
 		}
 	case guide.KindWork, guide.KindLoad:
 		if m.step.Writes() {
-			b.WriteString(m.st.Subtle.Render("Auth0 is being changed; ctrl+c stops, and what is done stays done.") + "\n")
+			what := "Auth0 is"
+			if m.step.Section() == guide.SectionApply {
+				what = "OpenMetadata's SSO settings are"
+			}
+			b.WriteString(m.st.Subtle.Render(what+" being changed; ctrl+c stops, and what is done stays done.") + "\n")
 		}
 		b.WriteString(m.spin.View() + m.f.Label(m.step) + "\n")
 	case guide.KindPick:

@@ -73,15 +73,17 @@ func TestFooterAt80Columns(t *testing.T) {
 }
 
 // TestHeaderFitsNarrowScreens: the title keeps the tenant whole and the
-// checklist names every section at 80 columns.
+// checklist names every section at 80 columns, in short names below the
+// width of the full ones.
 func TestHeaderFitsNarrowScreens(t *testing.T) {
 	h := newHarness(t, completeConfig(t), func(_ *harness, o *Options) { o.Sandbox = true })
 	for _, tt := range []struct {
 		width            int
 		title, checklist string
 	}{
-		{100, "om-auth0 · Auth0 SSO for OpenMetadata", "● Connect  ○ Server Credentials  ○ Service Account  ○ Verify  ○ Deployment  ○ Ingestion  ○ Done"},
-		{80, "om-auth0 ", "● Connect  ○ Server  ○ Service  ○ Verify  ○ Deployment  ○ Ingestion  ○ Done"},
+		{130, "om-auth0 · Auth0 SSO for OpenMetadata", "● Connect  ○ Server Credentials  ○ Service Account  ○ Verify  ○ Deployment  ○ Apply to OpenMetadata  ○ Ingestion  ○ Done"},
+		{100, "om-auth0 · Auth0 SSO for OpenMetadata", "● Connect  ○ Server  ○ Service  ○ Verify  ○ Deploy  ○ Apply  ○ Ingest  ○ Done"},
+		{80, "om-auth0 ", "● Connect  ○ Server  ○ Service  ○ Verify  ○ Deploy  ○ Apply  ○ Ingest  ○ Done"},
 	} {
 		h.send(tea.WindowSizeMsg{Width: tt.width, Height: 24})
 		lines := strings.Split(h.view(), "\n")

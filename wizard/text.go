@@ -100,6 +100,8 @@ func (f *flow) infoText(st *Styles, s guide.ID, reveal, revealKey bool) string {
 		return f.doneText(st)
 	case guide.StepChecked:
 		return f.checkedText(st)
+	case guide.StepApplied:
+		return f.appliedText(st)
 	}
 	return ""
 }

@@ -1,11 +1,16 @@
 // Package wizard is om-auth0's interactive setup: the sections of
 // OpenMetadata's "Auth0 SSO" guide (Connect, Create Server Credentials,
-// Create Service Account, Deployment, Configure Ingestion, Done) as a
-// terminal UI, or as line-by-line prompts for screen readers.
+// Create Service Account, Deployment, Apply to OpenMetadata, Configure
+// Ingestion, Done) as a terminal UI, or as line-by-line prompts for screen
+// readers.
 //
 // The setup command calls Run when it can prompt:
 //
 //	res, err := wizard.Run(ctx, wizard.Options{IO: ios, Config: cfg, Connect: connect})
+//
+// On OpenMetadata 1.10+, "Apply to OpenMetadata" stores the settings in the
+// running server over its admin API (Options.Apply) after Deployment: plan,
+// OpenMetadata's validation, a confirmation, the store and its read back.
 //
 // When OpenMetadata answered the version probe, Done offers doctor's
 // read-only checks of what the run did (Options.Check); they do not change
@@ -27,6 +32,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/om-auth0/om-auth0/apply"
 	"github.com/om-auth0/om-auth0/doctor"
 	"github.com/om-auth0/om-auth0/iostreams"
 	"github.com/om-auth0/om-auth0/openmetadata"
@@ -64,6 +70,12 @@ type Options struct {
 	// (the simulated server's, in the sandbox). It is never written to
 	// answers.yaml nor shown.
 	OMAdminToken string
+	// Apply prepares the apply of the settings to a running OpenMetadata
+	// 1.10+ (apply.Prepare, with the command's HTTP client), which the
+	// section "Apply to OpenMetadata" offers after Deployment; nil: not
+	// offered. Without OMAdminToken the section asks for an administrator's
+	// token or basic sign-in, entered masked and never written.
+	Apply func(ctx context.Context, in apply.Inputs) (*apply.Session, *apply.Plan, error)
 }
 
 // Run runs the wizard until Done and returns the run's result, with an
