@@ -125,7 +125,9 @@ func GetJSON(ctx context.Context, client *http.Client, url string, v any) error 
 		if errors.As(err, &body) {
 			return body
 		}
-		return fmt.Errorf("no answer: %s", termtext.Clean(RootCause(err))) // a certificate's names are server text
+		// A certificate's names are server text: printed cleaned, while
+		// callers can still tell a refused connection from a timeout.
+		return &noAnswer{msg: "no answer: " + termtext.Clean(RootCause(err)), err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -148,3 +150,13 @@ func RootCause(err error) string {
 		err = next
 	}
 }
+
+// noAnswer is a request that got no answer: its message cleaned for
+// printing, its cause kept for errors.Is and errors.As.
+type noAnswer struct {
+	msg string
+	err error
+}
+
+func (e *noAnswer) Error() string { return e.msg }
+func (e *noAnswer) Unwrap() error { return e.err }

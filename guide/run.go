@@ -193,7 +193,7 @@ func (s *run) complete(ctx context.Context) error {
 		case ctx.Err() != nil:
 			return ctx.Err()
 		default:
-			s.p.Warn("could not read OpenMetadata's version (%v): configuring for %s, the newest; give --om-version to choose", err, openmetadata.Newest)
+			s.p.Warn("could not read OpenMetadata's version (%s): configuring for %s, the newest; give --om-version to choose", present.ProbeProblem(err), openmetadata.Newest)
 		}
 	}
 	if err := cfg.Complete(detected); err != nil {

@@ -121,7 +121,7 @@ func TestAccessibleDetectNoteOnce(t *testing.T) {
 		}, "", "detected 1.6.4 from /api/v1/system/version"},
 		{"unreadable", func(context.Context, string) (openmetadata.Version, error) {
 			return openmetadata.Version{}, errors.New("connection refused")
-		}, "1.6.4", "could not read /api/v1/system/version: give the version"},
+		}, "1.6.4", "could not read /api/v1/system/version (connection refused): give the version"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

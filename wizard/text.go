@@ -56,7 +56,7 @@ func (f *flow) detectNote() string {
 	case f.Detected != nil:
 		return "detected " + f.Detected.String() + " from /api/v1/system/version"
 	case f.DetectErr != nil:
-		return "could not read /api/v1/system/version: give the version"
+		return "could not read /api/v1/system/version (" + present.ProbeProblem(f.DetectErr) + "): give the version"
 	}
 	return ""
 }
