@@ -45,6 +45,7 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 		st.grant = &grantPlan{audience: s.domain.ManagementAudience(), scopes: []string{}, keepScopes: true, reason: validatorReason}
 	}
 
+	s.startPublicReads(ctx)
 	// Reads the service-account step will need run alongside this step's
 	// own, instead of one round trip later; their failures are reported there.
 	var bg crash.Group
