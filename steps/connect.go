@@ -63,7 +63,7 @@ type Session struct {
 	// leaves running (nil when none runs); Tenant waits for it.
 	nameRead *crash.Group
 	// public is the read of the tenant's discovery document and JWKS that
-	// the first PlanUIApp starts, so that Verify finds them read (nil until
+	// the first ApplyUIApp starts, so that Verify finds them read (nil until
 	// started). They need no token and change only when the tenant's keys
 	// rotate; Verify reads again what failed or lacks the token's key.
 	public       *crash.Group

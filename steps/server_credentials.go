@@ -45,7 +45,6 @@ func (s *Session) PlanUIApp(ctx context.Context, c Choices) (*UIPlan, error) {
 		st.grant = &grantPlan{audience: s.domain.ManagementAudience(), scopes: []string{}, keepScopes: true, reason: validatorReason}
 	}
 
-	s.startPublicReads(ctx)
 	// Reads the service-account step will need run alongside this step's
 	// own, instead of one round trip later; their failures are reported there.
 	var bg crash.Group
@@ -210,6 +209,9 @@ func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
 		return nil, &Error{Op: "apply the application plan", Meaning: "the plan was not made by PlanUIApp", Hint: "plan again"}
 	}
 	st := p.state
+	// Only a run that applies goes on to Verify (doctor and --dry-run
+	// plan, and check the tenant's keys their own way).
+	s.startPublicReads(ctx)
 	var (
 		r       remoteApp
 		created bool

@@ -84,16 +84,6 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	if sa != nil && sa.Mode != Skip {
 		bot = sa.App
 	}
-	read := s.publicRead()
-	if ui != nil && (!read || s.discoveryErr != nil) {
-		wg.Go(func() { discoveryErr = s.checkDiscovery(ctx) })
-	}
-	readKeys := read && s.keysErr == nil
-	if (ui != nil || bot != nil) && !readKeys {
-		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
-	} else if readKeys {
-		keys = s.keys
-	}
 	validator := ui != nil && c.validatorToken()
 	if validator && ui.ClientSecret != "" {
 		// StyleLegacyOM: the validator, too, joins the form unescaped.
@@ -107,6 +97,18 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 		if legacy {
 			wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, auth0http.StyleLegacyOM) })
 		}
+	}
+	// After the token requests are sent: the public reads ApplyUIApp
+	// started may still be on their way.
+	read := s.publicRead()
+	if ui != nil && (!read || s.discoveryErr != nil) {
+		wg.Go(func() { discoveryErr = s.checkDiscovery(ctx) })
+	}
+	readKeys := read && s.keysErr == nil
+	if (ui != nil || bot != nil) && !readKeys {
+		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
+	} else if readKeys {
+		keys = s.keys
 	}
 	wg.Wait()
 
@@ -207,7 +209,7 @@ func (s *Session) tokenCheckError(app *App, err error) error {
 
 // startPublicReads reads the tenant's discovery document and JWKS in the
 // background, once per session, for Verify: they need no token, so they
-// need not wait for the run's last step.
+// need not wait for the run's last step. ApplyUIApp starts them.
 func (s *Session) startPublicReads(ctx context.Context) {
 	s.publicOnce.Do(func() {
 		g := new(crash.Group)
