@@ -78,8 +78,10 @@ type Session struct {
 const tenantNameTimeout = 5 * time.Second
 
 // Connect gets a Management API token for the request (client credentials
-// or an API token), reads the scopes it carries and, when allowed, the
-// tenant's friendly name.
+// or an API token), reads the scopes it carries and, when allowed, starts
+// reading the tenant's friendly name, which Tenant waits for. An API
+// token's name is read before Connect returns: nothing else has checked
+// the token yet.
 func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, error) {
 	const opName = "connect to Auth0"
 	if req.Domain.IsZero() {
