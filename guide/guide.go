@@ -846,6 +846,9 @@ func connectCall(s *State) Call {
 		if err != nil {
 			return nil, err
 		}
+		// The tenant's name may still be on its way: wait for it here, not
+		// in Apply, which the wizard runs on its UI goroutine.
+		r.Tenant()
 		return Connected{r}, nil
 	}
 }

@@ -167,6 +167,7 @@ func TestListAppsFallsBackToCheckpoints(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			s.Tenant() // Connect's read of the tenant's name ends before the log is reset
 			tt.ResetRequests()
 			apps, err := s.ListApps(context.Background())
 			if err != nil {

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/auth0/go-auth0/management"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 	"github.com/om-auth0/om-auth0/termtext"
@@ -56,11 +58,30 @@ type Session struct {
 	grantsSeen  map[string]string
 	grantsTried map[string]bool
 	triedCreate bool // a create was sent: Created must read the tenant
+
+	// nameRead is the read of the tenant's friendly name that Connect
+	// leaves running (nil when none runs); Tenant waits for it.
+	nameRead *crash.Group
+	// public is the read of the tenant's discovery document and JWKS that
+	// the first ApplyUIApp starts, so that Verify finds them read (nil until
+	// started). They need no token and change only when the tenant's keys
+	// rotate; Verify reads again what failed or lacks the token's key.
+	public       *crash.Group
+	publicOnce   sync.Once
+	discoveryErr error
+	keys         map[string]*rsa.PublicKey
+	keysErr      error
 }
 
+// tenantNameTimeout bounds the read of the tenant's friendly name, which
+// only decorates: a slow answer costs the name, never the run.
+const tenantNameTimeout = 5 * time.Second
+
 // Connect gets a Management API token for the request (client credentials
-// or an API token), reads the scopes it carries and, when allowed, the
-// tenant's friendly name.
+// or an API token), reads the scopes it carries and, when allowed, starts
+// reading the tenant's friendly name, which Tenant waits for. An API
+// token's name is read before Connect returns: nothing else has checked
+// the token yet.
 func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, error) {
 	const opName = "connect to Auth0"
 	if req.Domain.IsZero() {
@@ -113,25 +134,49 @@ func Connect(ctx context.Context, req ConnectRequest, opts Options) (*Session, e
 	s.m = m
 
 	if s.has("read:tenant_settings") {
-		var t *management.Tenant
-		err := s.do(ctx, op{Name: "read the tenant's settings", Scope: "read:tenant_settings"}, func(ctx context.Context) (err error) {
-			t, err = s.m.Tenant.Read(ctx, management.IncludeFields("friendly_name"))
-			return err
-		})
-		var (
-			redirect *auth0http.RedirectError
-			body     *auth0http.BodyError
-		)
-		switch {
-		case err == nil:
-			s.name = termtext.Clean(t.GetFriendlyName())
-		case isStatus(err, http.StatusUnauthorized), contextError(err) != nil,
-			errors.As(err, &redirect), errors.As(err, &body): // something else answers for the tenant
+		if !s.apiToken {
+			// The token request has already vouched for the credentials
+			// and the tenant (a redirect is refused on every request), so
+			// the name, which only decorates, arrives in the background.
+			s.nameRead = new(crash.Group)
+			s.nameRead.Go(func() {
+				ctx, cancel := context.WithTimeout(ctx, tenantNameTimeout)
+				defer cancel()
+				_ = s.readTenantName(ctx)
+			})
+			return s, nil
+		}
+		// Nothing has checked an API token yet: its first use fails early
+		// on a refused token or on something else answering for the tenant.
+		if err := s.readTenantName(ctx); err != nil {
 			return nil, err
 		}
-		// Any other failure only costs the friendly name.
 	}
 	return s, nil
+}
+
+// readTenantName reads the tenant's friendly name into s.name. It returns
+// the errors that say something other than the tenant answers (401, a
+// redirect, a body that is not the tenant's) or that the context ended; any
+// other failure only costs the name.
+func (s *Session) readTenantName(ctx context.Context) error {
+	var t *management.Tenant
+	err := s.do(ctx, op{Name: "read the tenant's settings", Scope: "read:tenant_settings"}, func(ctx context.Context) (err error) {
+		t, err = s.m.Tenant.Read(ctx, management.IncludeFields("friendly_name"))
+		return err
+	})
+	var (
+		redirect *auth0http.RedirectError
+		body     *auth0http.BodyError
+	)
+	switch {
+	case err == nil:
+		s.name = termtext.Clean(t.GetFriendlyName())
+	case isStatus(err, http.StatusUnauthorized), contextError(err) != nil,
+		errors.As(err, &redirect), errors.As(err, &body): // something else answers for the tenant
+		return err
+	}
+	return nil
 }
 
 // readScopes takes the granted scopes from the token's claims. An API token
@@ -170,8 +215,14 @@ func (s *Session) readScopes(token string, granted []string) error {
 	return nil
 }
 
-// Tenant implements Runner.
-func (s *Session) Tenant() (tenant.Domain, string) { return s.domain, s.name }
+// Tenant implements Runner. It waits for the read of the friendly name that
+// Connect left running, at most tenantNameTimeout after Connect.
+func (s *Session) Tenant() (tenant.Domain, string) {
+	if s.nameRead != nil {
+		s.nameRead.Wait()
+	}
+	return s.domain, s.name
+}
 
 // GrantedScopes implements Runner.
 func (s *Session) GrantedScopes() []string { return slices.Clone(s.scopes) }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/auth0/go-auth0/management"
 
+	"github.com/om-auth0/om-auth0/auth0http"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
@@ -50,7 +51,22 @@ func (tt *tenantUnderTest) connect(t testing.TB) *steps.Session {
 	if err != nil {
 		t.Fatalf("Connect: %v", err)
 	}
+	// Connect leaves the tenant's name read running; waiting for it here
+	// keeps it out of the request logs the tests look at next.
+	s.Tenant()
 	return s
+}
+
+// apiTokenReq is tt.req as a Management API token, the way an operator who
+// pastes one connects (Connect then reads the tenant's name before it returns).
+func (tt *tenantUnderTest) apiTokenReq(t testing.TB) steps.ConnectRequest {
+	t.Helper()
+	tr, err := auth0http.RequestToken(context.Background(), http.DefaultClient, tt.Domain().TokenURL(),
+		tt.Domain().ManagementAudience(), tt.req.ClientID, tt.req.ClientSecret, auth0http.StyleForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return steps.ConnectRequest{Domain: tt.Domain(), APIToken: tr.AccessToken}
 }
 
 // admin is a go-auth0 client on the tenant, for arranging states the steps

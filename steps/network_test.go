@@ -44,7 +44,10 @@ func TestNoCredentialFollowsARedirect(t *testing.T) {
 		"token with Basic, 302": {[]sandbox.Fault{redirect("POST", "/oauth/token", 302)}, connect},
 		"token form fallback after Basic is refused, 307": {[]sandbox.Fault{
 			{Method: "POST", Path: "/oauth/token", Status: http.StatusUnauthorized}, redirect("POST", "/oauth/token", 307)}, connect},
-		"tenant settings, 301": {[]sandbox.Fault{redirect("GET", "/api/v2/tenants/settings", 301)}, connect},
+		"tenant settings, 301": {[]sandbox.Fault{redirect("GET", "/api/v2/tenants/settings", 301)}, func(t *testing.T, tt *tenantUnderTest) error {
+			_, err := steps.Connect(context.Background(), tt.apiTokenReq(t), testOptions())
+			return err
+		}},
 		"list applications, 307": {[]sandbox.Fault{redirect("GET", "/api/v2/clients", 307)}, connected(func(s *steps.Session) error {
 			_, err := s.ListApps(context.Background())
 			return err
@@ -99,6 +102,23 @@ func TestNoCredentialFollowsARedirect(t *testing.T) {
 			}
 		}
 		wantNothingCaught(t, catcher, r.sa.App.ClientSecret)
+	})
+
+	// With client credentials the token request has vouched for the tenant
+	// and the tenant's name is read in the background: a redirect there
+	// costs the name only, and is not followed.
+	t.Run("tenant settings in the background, 301", func(t *testing.T) {
+		tt := newTenant(t, sandbox.WizardScopes)
+		catcher := sandbox.NewTestCatcher(t)
+		tt.InjectFault(sandbox.Fault{Method: "GET", Path: "/api/v2/tenants/settings", Redirect: 301, RedirectTo: catcher.URL()})
+		s, err := steps.Connect(context.Background(), tt.req, testOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, name := s.Tenant(); name != "" {
+			t.Errorf("tenant name %q after a redirect, want none", name)
+		}
+		wantNothingCaught(t, catcher, tt.req.ClientSecret)
 	})
 }
 
@@ -162,7 +182,7 @@ func TestUnusableAnswersAreAuth0Errors(t *testing.T) {
 			return err
 		}},
 		"tenant settings": {"GET", "/api/v2/tenants/settings", func(t *testing.T, tt *tenantUnderTest) error {
-			_, err := steps.Connect(context.Background(), tt.req, testOptions())
+			_, err := steps.Connect(context.Background(), tt.apiTokenReq(t), testOptions())
 			return err
 		}},
 		"application list": {"GET", "/api/v2/clients", func(t *testing.T, tt *tenantUnderTest) error {

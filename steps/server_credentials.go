@@ -209,6 +209,9 @@ func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
 		return nil, &Error{Op: "apply the application plan", Meaning: "the plan was not made by PlanUIApp", Hint: "plan again"}
 	}
 	st := p.state
+	// Only a run that applies goes on to Verify (doctor and --dry-run
+	// plan, and check the tenant's keys their own way).
+	s.startPublicReads(ctx)
 	var (
 		r       remoteApp
 		created bool

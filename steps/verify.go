@@ -84,12 +84,6 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	if sa != nil && sa.Mode != Skip {
 		bot = sa.App
 	}
-	if ui != nil {
-		wg.Go(func() { discoveryErr = s.checkDiscovery(ctx) })
-	}
-	if ui != nil || bot != nil {
-		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
-	}
 	validator := ui != nil && c.validatorToken()
 	if validator && ui.ClientSecret != "" {
 		// StyleLegacyOM: the validator, too, joins the form unescaped.
@@ -103,6 +97,18 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 		if legacy {
 			wg.Go(func() { form, formErr = s.requestToken(ctx, bot.ClientID, bot.ClientSecret, auth0http.StyleLegacyOM) })
 		}
+	}
+	// After the token requests are sent: the public reads ApplyUIApp
+	// started may still be on their way.
+	read := s.publicRead()
+	if ui != nil && (!read || s.discoveryErr != nil) {
+		wg.Go(func() { discoveryErr = s.checkDiscovery(ctx) })
+	}
+	readKeys := read && s.keysErr == nil
+	if (ui != nil || bot != nil) && !readKeys {
+		wg.Go(func() { keys, keysErr = s.fetchJWKS(ctx) })
+	} else if readKeys {
+		keys = s.keys
 	}
 	wg.Wait()
 
@@ -155,6 +161,15 @@ func (s *Session) Verify(ctx context.Context, c Choices, ui *App, sa *ServiceAcc
 	if sigErr == nil {
 		sigErr = auth0http.CheckSignature(token, keys)
 	}
+	if sigErr != nil && readKeys {
+		// The keys were read before the run's writes: a key rotated
+		// since then is only in the tenant's JWKS now.
+		if keys, keysErr = s.fetchJWKS(ctx); keysErr != nil {
+			sigErr = keysErr
+		} else {
+			sigErr = auth0http.CheckSignature(token, keys)
+		}
+	}
 	claims, claimsErr := auth0http.DecodeClaims(token)
 	scopeErr := claimsErr
 	if claimsErr == nil {
@@ -190,6 +205,34 @@ func (s *Session) tokenCheckError(app *App, err error) error {
 		return errors.New(msg)
 	}
 	return e
+}
+
+// startPublicReads reads the tenant's discovery document and JWKS in the
+// background, once per session, for Verify: they need no token, so they
+// need not wait for the run's last step. ApplyUIApp starts them.
+func (s *Session) startPublicReads(ctx context.Context) {
+	s.publicOnce.Do(func() {
+		g := new(crash.Group)
+		g.Go(func() { s.discoveryErr = s.checkDiscovery(ctx) })
+		g.Go(func() { s.keys, s.keysErr = s.fetchJWKS(ctx) })
+		s.mu.Lock()
+		s.public = g
+		s.mu.Unlock()
+	})
+}
+
+// publicRead waits for the reads startPublicReads started and reports
+// whether there were any; their outcome is in s.discoveryErr, s.keys and
+// s.keysErr.
+func (s *Session) publicRead() bool {
+	s.mu.Lock()
+	g := s.public
+	s.mu.Unlock()
+	if g == nil {
+		return false
+	}
+	g.Wait()
+	return true
 }
 
 // checkDiscovery is CheckTenantDiscovery for the session's tenant.

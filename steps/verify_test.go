@@ -2,8 +2,16 @@ package steps_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"math/big"
 	"net/http"
 	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/om-auth0/om-auth0/openmetadata"
@@ -62,6 +70,64 @@ func TestVerifyFormBodyTokenOnlyForLegacyIngestion(t *testing.T) {
 			}
 			if tokens != want || !v.OK() {
 				t.Errorf("Verify sent %d token requests, want %d; checks %+v", tokens, want, v.Checks)
+			}
+		})
+	}
+}
+
+// firstAnswer answers the first request to path with body, and passes the
+// rest on; it counts the requests to path.
+type firstAnswer struct {
+	base       http.RoundTripper
+	path, body string
+	seen       atomic.Int32
+}
+
+func (f *firstAnswer) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Path != f.path || f.seen.Add(1) > 1 {
+		return f.base.RoundTrip(req)
+	}
+	return &http.Response{StatusCode: 200, Status: "200 OK", Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(f.body)), ContentLength: int64(len(f.body)), Request: req}, nil
+}
+
+// Verify uses the discovery document and JWKS that ApplyUIApp read ahead,
+// but reads again what failed then, and the JWKS when the service
+// account's token was signed with a key the earlier answer lacked (a key
+// rotated during the run): the run passes, with one read more.
+func TestVerifyReadsAgainWhatTheEarlyReadMissed(t *testing.T) {
+	t.Parallel()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	retired := fmt.Sprintf(`{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"retired","n":%q,"e":%q}]}`,
+		b64(key.N.Bytes()), b64(big.NewInt(int64(key.E)).Bytes()))
+	tests := map[string]struct{ path, body string }{
+		"JWKS without the token's key": {"/.well-known/jwks.json", retired},
+		"JWKS that is not JSON":        {"/.well-known/jwks.json", "<html>"},
+		"discovery naming no issuer":   {"/.well-known/openid-configuration", "{}"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tt := newTenant(t, sandbox.WizardScopes)
+			f := &firstAnswer{base: http.DefaultTransport, path: tc.path, body: tc.body}
+			opts := testOptions()
+			opts.HTTPClient = &http.Client{Transport: f}
+			s, err := steps.Connect(context.Background(), tt.req, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := runSetup(t, s, choices(openmetadata.Public, steps.Separate))
+			for _, c := range r.verification.Checks {
+				if !c.OK {
+					t.Errorf("check %q failed: %s", c.Name, c.Detail)
+				}
+			}
+			if n := f.seen.Load(); n != 2 {
+				t.Errorf("%s read %d times, want 2 (ahead, and again in Verify)", tc.path, n)
 			}
 		})
 	}
