@@ -2,6 +2,9 @@ package doctor
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/om-auth0/om-auth0/present"
@@ -61,7 +64,12 @@ func TestInputsSource(t *testing.T) {
 		Connect: steps.ConnectRequest{Domain: tenant.MustParse("http://127.0.0.1:1")},
 		Choices: steps.Choices{OMURL: "http://127.0.0.1:1"},
 	}
-	in := Inputs{Config: cfg, Source: "this setup run"}
+	// Every request is answered 404 at once: the test is about the answers
+	// check, and a refused connection would be retried with real waits.
+	notFound := roundTripper(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusNotFound, Header: http.Header{}, Body: io.NopCloser(strings.NewReader("")), Request: r}, nil
+	})
+	in := Inputs{Config: cfg, Source: "this setup run", HTTPClient: &http.Client{Transport: notFound}}
 	if got, want := in.What(), "OpenMetadata at http://127.0.0.1:1 and Auth0 tenant http://127.0.0.1:1"; got != want {
 		t.Errorf("What() = %q, want %q", got, want)
 	}
@@ -70,3 +78,7 @@ func TestInputsSource(t *testing.T) {
 		t.Errorf("answers check = %+v", c)
 	}
 }
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
