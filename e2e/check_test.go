@@ -22,35 +22,7 @@ func TestSandboxCheckIt(t *testing.T) {
 	p := startPane(t, 100, 30, []string{"NO_COLOR=1", "TERM=xterm-256color"}, cmd)
 	save := screenSaver(t, p, dir, "")
 
-	p.wait("Connected to tenant")
-	p.keys("Enter")
-	p.wait("┃ OpenMetadata URL", "/callback will be an allowed callback")
-	p.keys("Enter")
-	p.wait("detected 2.0.2 from /api/v1/system/version", "┃ OpenMetadata version")
-	for _, next := range []string{"┃ Client type", "┃ Application\n", "┃ Application name"} {
-		p.keys("Enter")
-		p.wait(next)
-	}
-	p.keys("Enter")
-	p.wait("┃ Service account", "> Skip")
-	p.keys("Enter")
-	p.wait("Create in Auth0?")
-	p.keys("Enter")
-	p.wait("Application ready (created)")
-	p.keys("Enter")
-	p.wait("● Verify", "All checks passed.")
-	p.keys("Enter")
-	p.wait("┃ Where does OpenMetadata run?", "> All of them")
-	p.keys("Enter")
-	p.wait("┃ Admin principals")
-	p.typ("alice@acme.com")
-	p.keys("Enter")
-	p.wait("┃ Principal domain", "┃ > acme.com")
-	p.keys("Enter")
-	p.wait("w/enter write")
-	p.keys("w")
-	p.wait(": 3 written (files with a secret")
-	p.keys("Enter")
+	walkToApply(p)
 	p.wait("┃ Apply the settings to OpenMetadata at", "> Apply now")
 	p.keys("Down")
 	p.wait("> Not now")
@@ -109,4 +81,41 @@ func checkBlock(screen, id string) string {
 		return strings.Join(block, "\n")
 	}
 	return ""
+}
+
+// walkToApply answers the sandbox wizard with its defaults (a public client,
+// no service account, every target, admin alice@acme.com) from Connect until
+// the files are written: the next screen is the Apply to OpenMetadata
+// question of a 2.0.2 server.
+func walkToApply(p *pane) {
+	p.t.Helper()
+	p.wait("Connected to tenant")
+	p.keys("Enter")
+	p.wait("┃ OpenMetadata URL", "/callback will be an allowed callback")
+	p.keys("Enter")
+	p.wait("detected 2.0.2 from /api/v1/system/version", "┃ OpenMetadata version")
+	for _, next := range []string{"┃ Client type", "┃ Application\n", "┃ Application name"} {
+		p.keys("Enter")
+		p.wait(next)
+	}
+	p.keys("Enter")
+	p.wait("┃ Service account", "> Skip")
+	p.keys("Enter")
+	p.wait("Create in Auth0?")
+	p.keys("Enter")
+	p.wait("Application ready (created)")
+	p.keys("Enter")
+	p.wait("● Verify", "All checks passed.")
+	p.keys("Enter")
+	p.wait("┃ Where does OpenMetadata run?", "> All of them")
+	p.keys("Enter")
+	p.wait("┃ Admin principals")
+	p.typ("alice@acme.com")
+	p.keys("Enter")
+	p.wait("┃ Principal domain", "┃ > acme.com")
+	p.keys("Enter")
+	p.wait("w/enter write")
+	p.keys("w")
+	p.wait(": 3 written (files with a secret")
+	p.keys("Enter")
 }
