@@ -95,11 +95,8 @@ func NewCmdDoctor(ios *iostreams.IOStreams, runF func(context.Context, *DoctorOp
 		Example: doctorExample,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := readSecretFlags(ios,
-				secretFlag{"client-secret", "AUTH0_CLIENT_SECRET", &sec.ClientSecret},
-				secretFlag{"api-token", "AUTH0_API_TOKEN", &sec.APIToken},
-				secretFlag{"om-token", envOMAdminToken, &opts.OMToken},
-			); err != nil {
+			if err := readSecretFlags(ios, append(credentialSecrets(sec),
+				secretFlag{"om-token", envOMAdminToken, &opts.OMToken})...); err != nil {
 				return err
 			}
 			if runF != nil {

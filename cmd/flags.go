@@ -44,6 +44,15 @@ func addDeploymentFlags(f *pflag.FlagSet, a *answers.Answers, sec *answers.Secre
 	addOMCredentialFlags(f, omToken, omAdminEmail)
 }
 
+// credentialSecrets are the Management API credential flags that "-" reads
+// from stdin (readSecretFlags), with their environment variables.
+func credentialSecrets(sec *answers.Secrets) []secretFlag {
+	return []secretFlag{
+		{"client-secret", "AUTH0_CLIENT_SECRET", &sec.ClientSecret},
+		{"api-token", "AUTH0_API_TOKEN", &sec.APIToken},
+	}
+}
+
 // addOMURLFlag defines --om-url.
 func addOMURLFlag(f *pflag.FlagSet, a *answers.Answers) {
 	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default "+setup.DefaultOMURL+") [$OM_URL]")

@@ -84,10 +84,7 @@ func NewCmdRemove(ios *iostreams.IOStreams, runF func(context.Context, *RemoveOp
 			if !cmd.Flags().Changed("accessible") {
 				opts.Accessible = truthy(ios.Getenv("ACCESSIBLE"))
 			}
-			if err := readSecretFlags(ios,
-				secretFlag{"client-secret", "AUTH0_CLIENT_SECRET", &sec.ClientSecret},
-				secretFlag{"api-token", "AUTH0_API_TOKEN", &sec.APIToken},
-			); err != nil {
+			if err := readSecretFlags(ios, credentialSecrets(sec)...); err != nil {
 				return err
 			}
 			if runF != nil {

@@ -117,12 +117,9 @@ func NewCmdSetup(ios *iostreams.IOStreams, runF func(context.Context, *SetupOpti
 			if !cmd.Flags().Changed("accessible") {
 				opts.Accessible = truthy(ios.Getenv("ACCESSIBLE"))
 			}
-			if err := readSecretFlags(ios,
-				secretFlag{"client-secret", "AUTH0_CLIENT_SECRET", &sec.ClientSecret},
-				secretFlag{"api-token", "AUTH0_API_TOKEN", &sec.APIToken},
+			if err := readSecretFlags(ios, append(credentialSecrets(sec),
 				secretFlag{"ingestion-jwt", "OM_INGESTION_BOT_JWT", &sec.IngestionJWT},
-				secretFlag{"om-token", envOMAdminToken, &opts.OMToken},
-			); err != nil {
+				secretFlag{"om-token", envOMAdminToken, &opts.OMToken})...); err != nil {
 				return err
 			}
 			if cmd.Flags().Changed("apply") {
