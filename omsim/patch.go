@@ -126,22 +126,13 @@ func pointerGet(root any, p string) (any, error) {
 
 // pointerAdd adds v at p and returns the (possibly new) root.
 func pointerAdd(root any, p string, v any) (any, error) {
-	parts, err := splitPointer(p)
+	parent, parentPath, last, whole, err := locate(root, p)
 	if err != nil {
 		return nil, err
 	}
-	if len(parts) == 0 {
+	if whole {
 		return v, nil
 	}
-	parentPath := "/" + strings.Join(escapeAll(parts[:len(parts)-1]), "/")
-	if len(parts) == 1 {
-		parentPath = ""
-	}
-	parent, err := pointerGet(root, parentPath)
-	if err != nil {
-		return nil, err
-	}
-	last := parts[len(parts)-1]
 	switch c := parent.(type) {
 	case object:
 		c[last] = v
@@ -161,22 +152,13 @@ func pointerAdd(root any, p string, v any) (any, error) {
 }
 
 func pointerRemove(root any, p string) (any, error) {
-	parts, err := splitPointer(p)
+	parent, parentPath, last, whole, err := locate(root, p)
 	if err != nil {
 		return nil, err
 	}
-	if len(parts) == 0 {
+	if whole {
 		return nil, fmt.Errorf("cannot remove the whole document")
 	}
-	parentPath := ""
-	if len(parts) > 1 {
-		parentPath = "/" + strings.Join(escapeAll(parts[:len(parts)-1]), "/")
-	}
-	parent, err := pointerGet(root, parentPath)
-	if err != nil {
-		return nil, err
-	}
-	last := parts[len(parts)-1]
 	switch c := parent.(type) {
 	case object:
 		if _, ok := c[last]; !ok {
@@ -198,22 +180,13 @@ func pointerRemove(root any, p string) (any, error) {
 
 // replaceAt stores v at p (an existing location) and returns the root.
 func replaceAt(root any, p string, v any) (any, error) {
-	parts, err := splitPointer(p)
+	parent, _, last, whole, err := locate(root, p)
 	if err != nil {
 		return nil, err
 	}
-	if len(parts) == 0 {
+	if whole {
 		return v, nil
 	}
-	parentPath := ""
-	if len(parts) > 1 {
-		parentPath = "/" + strings.Join(escapeAll(parts[:len(parts)-1]), "/")
-	}
-	parent, err := pointerGet(root, parentPath)
-	if err != nil {
-		return nil, err
-	}
-	last := parts[len(parts)-1]
 	switch c := parent.(type) {
 	case object:
 		c[last] = v
@@ -222,6 +195,20 @@ func replaceAt(root any, p string, v any) (any, error) {
 		c[i] = v
 	}
 	return root, nil
+}
+
+// locate finds where pointer p points in root: the parent value, its
+// pointer and the last reference token; whole says p is the root itself.
+func locate(root any, p string) (parent any, parentPath, last string, whole bool, err error) {
+	parts, err := splitPointer(p)
+	if err != nil || len(parts) == 0 {
+		return nil, "", "", err == nil, err
+	}
+	if len(parts) > 1 {
+		parentPath = "/" + strings.Join(escapeAll(parts[:len(parts)-1]), "/")
+	}
+	parent, err = pointerGet(root, parentPath)
+	return parent, parentPath, parts[len(parts)-1], false, err
 }
 
 func escapeAll(parts []string) []string {
