@@ -127,8 +127,10 @@ func TestSetupRefusesBeforeAnyWrite(t *testing.T) {
 // names the application the tenant now holds, read from the tenant.
 func TestSetupLostCreateIsNamed(t *testing.T) {
 	tn := newSafeTenant(t, sandbox.WizardScopes)
-	tn.InjectFault(sandbox.Fault{Method: http.MethodPost, Path: "/api/v2/clients", Status: http.StatusServiceUnavailable})
-	tn.InjectFault(sandbox.Fault{Method: http.MethodPost, Path: "/api/v2/clients", DropAfterCommit: true})
+	// Both on the UI application's create: the service account's is sent at the same time.
+	spa := `"app_type":"spa"`
+	tn.InjectFault(sandbox.Fault{Method: http.MethodPost, Path: "/api/v2/clients", RequestBody: spa, Status: http.StatusServiceUnavailable})
+	tn.InjectFault(sandbox.Fault{Method: http.MethodPost, Path: "/api/v2/clients", RequestBody: spa, DropAfterCommit: true})
 	code, stderr := tn.setup(t, nil)
 	var held string
 	for _, c := range tn.Clients() {

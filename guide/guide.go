@@ -12,7 +12,9 @@
 //   - Order: every change is planned and shown before the first write: the
 //     UI application, then the service account (with the UI application's
 //     client id when it exists, empty while it is still to be created), then
-//     one confirmation of the whole plan, then the applies, then the checks.
+//     one confirmation of the whole plan, then the applies (a separate
+//     service account is created at the same time as the UI application),
+//     then the checks.
 //   - Verification: a failed check is a failure of the run. The files are
 //     still written (the configuration is right; the tenant is what fails the
 //     check) and the run ends with exit status 1.
@@ -901,8 +903,11 @@ func planSACall(s *State) Call {
 }
 
 func applyUICall(s *State) Call {
-	r, p := s.Runner, s.UIPlan
+	r, p, sa := s.Runner, s.UIPlan, s.SAPlan
 	return func(ctx context.Context) (Result, error) {
+		// A separate service account is created at the same time;
+		// StepApplySA takes its outcome.
+		r.StartServiceAccount(ctx, sa)
 		app, err := r.ApplyUIApp(ctx, p)
 		return UIApplied{app}, err
 	}

@@ -27,6 +27,10 @@ type Fault struct {
 	// Path matches the request path exactly, or as a prefix when it ends
 	// in "*" ("/api/v2/clients*"); "" matches any.
 	Path string
+	// RequestBody, when set, matches only requests whose body contains it,
+	// such as `"app_type":"spa"` to pick the UI application's create of two
+	// sent at once.
+	RequestBody string
 	// Nth picks the Nth matching request after injection (1-based; 0 means 1).
 	Nth int
 	// Status answers with this status and an Auth0-style error body
@@ -66,7 +70,7 @@ type Fault struct {
 // same request, the earliest injected fires and the others wait for the
 // next matching request.
 func (s *Server) InjectFault(f Fault) {
-	s.faults.Arm(simfault.Match{Method: f.Method, Path: f.Path, Nth: f.Nth}, f)
+	s.faults.Arm(simfault.Match{Method: f.Method, Path: f.Path, Body: f.RequestBody, Nth: f.Nth}, f)
 }
 
 // Requests returns the request log, oldest first.

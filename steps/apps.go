@@ -449,9 +449,9 @@ func (s *Session) readSecret(ctx context.Context, clientID, name string) (string
 // createApp creates an application in one request, marked with this
 // session's run id. When the answer is lost after Auth0
 // may have committed it, the tenant is read again and the application
-// carrying this run's id is taken instead of creating a duplicate. Then
-// converge settles a race with another run that created one at the same time.
-func (s *Session) createApp(ctx context.Context, body *management.Client, role, omURL string) (r remoteApp, created bool, err error) {
+// carrying this run's id is taken instead of creating a duplicate.
+// createConverged is its caller: it settles a race with another run.
+func (s *Session) createApp(ctx context.Context, body *management.Client, role, omURL string) (r remoteApp, err error) {
 	name := body.GetName()
 	o := op{Name: "create application " + strconvQuote(name), Scope: "create:clients"}
 	meta := map[string]any{markerRun: s.run}
@@ -472,11 +472,11 @@ func (s *Session) createApp(ctx context.Context, body *management.Client, role, 
 			break
 		}
 		if attempt > 0 || !answerLost(ctx, err) {
-			return remoteApp{}, false, err
+			return remoteApp{}, err
 		}
 		apps, lerr := s.listApps(ctx, true)
 		if lerr != nil {
-			return remoteApp{}, false, fmt.Errorf("%w (and finding out whether it was created failed: %v)", err, lerr)
+			return remoteApp{}, fmt.Errorf("%w (and finding out whether it was created failed: %v)", err, lerr)
 		}
 		i := slices.IndexFunc(apps, func(a remoteApp) bool { return a.Metadata[markerRun] == s.run && a.marked(role, omURL) })
 		if i < 0 {
@@ -492,7 +492,7 @@ func (s *Session) createApp(ctx context.Context, body *management.Client, role, 
 		}
 		break
 	}
-	return s.converge(ctx, r, role, omURL)
+	return r, nil
 }
 
 // updateApp sends one PATCH with only the fields that differ.

@@ -51,6 +51,7 @@ type Session struct {
 	created       []string
 	createdApps   map[string]bool // client ids this session created
 	lastUI        *App            // what the last ApplyUIApp returned
+	started       *startedSA      // the service account StartServiceAccount is applying, until taken
 	omURL         string          // the OpenMetadata URL the last plan was for
 	// grantsSeen are the grant ids the tenant held per "client_id audience"
 	// before this session wrote any ("" for none); grantsTried the keys

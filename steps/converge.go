@@ -10,6 +10,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/auth0/go-auth0/management"
+
+	"github.com/om-auth0/om-auth0/crash"
 )
 
 // markerRun is the client_metadata key, besides the marker, of an
@@ -51,11 +55,64 @@ func (s *Session) refuseSelf(what, clientID string) error {
 // moments is shown by the next run's plan, with its deletion to confirm.
 func survivor(apps []remoteApp) remoteApp { return apps[0] }
 
-// converge looks at the tenant again after this session created own: if
-// another run created an application with the same marker meanwhile,
-// every run keeps the same survivor, and a run that created another one
-// deletes its own (never anyone else's) and takes the survivor.
-func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL string) (remoteApp, bool, error) {
+// createConverged creates the application body describes (createApp) and
+// settles a race with another run that created one with the same marker at
+// the same time: it looks at the tenant again, and every run keeps the same
+// survivor (lookAgain); a run whose create lost deletes its own (never
+// anyone else's) and takes the survivor (giveWay). created is false then.
+//
+// g, when set, is the grant the new application needs: it is created while
+// the tenant is looked at again, not after, since one run of two at most
+// gives way. A run that gives way deletes its grant before its application
+// (whether Auth0 deletes an application's grants with it is unverified;
+// see docs/auth0.md) and sees to the survivor's grant instead (a 409 there
+// is the other run's, read and kept).
+func (s *Session) createConverged(ctx context.Context, body *management.Client, role, omURL string, g *grantPlan) (r remoteApp, created bool, grant *Grant, err error) {
+	own, err := s.createApp(ctx, body, role, omURL)
+	if err != nil {
+		return remoteApp{}, false, nil, err
+	}
+	var (
+		wg                crash.Group
+		keep              remoteApp
+		lookErr, grantErr error
+	)
+	wg.Go(func() { keep, lookErr = s.lookAgain(ctx, own, role, omURL) })
+	if g != nil {
+		wg.Go(func() { grant, grantErr = s.createGrant(ctx, own, g.audience, g.scopes, g.keepScopes) })
+	}
+	wg.Wait()
+	switch {
+	case lookErr != nil:
+		return remoteApp{}, false, nil, lookErr
+	case keep.ClientID == own.ClientID && grantErr != nil:
+		return remoteApp{}, false, nil, grantErr
+	case keep.ClientID == own.ClientID:
+		return own, true, grant, nil
+	}
+	if grant != nil && grant.ID != "" && (!s.known || s.has("delete:client_grants")) {
+		err := s.deleteGrant(ctx, grant, "")
+		if err != nil && !isStatus(err, http.StatusForbidden) {
+			return remoteApp{}, false, nil, err
+		}
+		// Without delete:client_grants the grant goes with the application,
+		// as far as Auth0 deletes grants with it.
+	}
+	if r, err = s.giveWay(ctx, own, keep, role, omURL); err != nil {
+		return remoteApp{}, false, nil, err
+	}
+	if g != nil {
+		if grant, err = s.applyGrant(ctx, r, *g); err != nil {
+			return remoteApp{}, false, nil, err
+		}
+	}
+	return r, false, grant, nil
+}
+
+// lookAgain lists the tenant's applications of own's types again after
+// this session created own, and returns the survivor of those carrying
+// own's marker: own, unless another run's create landed first.
+func (s *Session) lookAgain(ctx context.Context, own remoteApp, role, omURL string) (remoteApp, error) {
 	// Only the types om-auth0 creates for the role: the applications
 	// another run created at the same time, in fewer pages than the whole
 	// listing. (Marked applications of other types were found by the plan.)
@@ -65,7 +122,7 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 	}
 	apps, err := s.readApps(ctx, types)
 	if err != nil {
-		return own, true, err
+		return remoteApp{}, err
 	}
 	var marked []remoteApp
 	for _, a := range apps {
@@ -76,19 +133,21 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 	if !slices.ContainsFunc(marked, func(a remoteApp) bool { return a.ClientID == own.ClientID }) {
 		marked = append(marked, own) // not listed yet: the newest
 	}
-	keep := survivor(marked)
-	if keep.ClientID == own.ClientID {
-		return own, true, nil
-	}
+	return survivor(marked), nil
+}
+
+// giveWay deletes own, the duplicate this session created of keep, and
+// returns keep with its secret, when the credentials may read it.
+func (s *Session) giveWay(ctx context.Context, own, keep remoteApp, role, omURL string) (remoteApp, error) {
 	if s.known && !s.has("delete:clients") {
 		m, h := s.lacks("delete:clients")
-		return own, true, &Error{Op: "create application " + strconvQuote(own.Name),
+		return remoteApp{}, &Error{Op: "create application " + strconvQuote(own.Name),
 			Meaning: fmt.Sprintf("another run created application %s (%s) at the same time, and this run's duplicate %s cannot be deleted: %s",
 				strconvQuote(keep.Name), keep.ClientID, own.ClientID, m),
 			Hint: fmt.Sprintf("delete application %s under Applications > Applications and run again, or %s", own.ClientID, h)}
 	}
 	if err := s.deleteApp(ctx, own, "the duplicate application", ""); err != nil {
-		return own, true, err
+		return remoteApp{}, err
 	}
 	// The other run had the same marker, and most likely the same answers;
 	// if not, the survivor is not what this run was asked for, and changing
@@ -100,7 +159,7 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 		for i, f := range d.fields {
 			fields[i] = f.Field
 		}
-		return remoteApp{}, false, &Error{Op: "create application " + strconvQuote(own.Name),
+		return remoteApp{}, &Error{Op: "create application " + strconvQuote(own.Name),
 			Meaning: fmt.Sprintf("another run created application %s (%s) for %s at the same time, with other settings (%s); this run deleted its own duplicate",
 				strconvQuote(keep.Name), keep.ClientID, omURL, strings.Join(fields, ", ")),
 			Hint: "run again: its plan shows the changes to that application, to confirm"}
@@ -112,11 +171,12 @@ func (s *Session) converge(ctx context.Context, own remoteApp, role, omURL strin
 	}
 	s.mu.Unlock()
 	if s.has("read:client_keys") {
+		var err error
 		if keep.ClientSecret, err = s.readSecret(ctx, keep.ClientID, keep.Name); err != nil {
-			return remoteApp{}, false, err
+			return remoteApp{}, err
 		}
 	}
-	return keep, false, nil
+	return keep, nil
 }
 
 // deleteApp deletes an application om-auth0 marked: a duplicate, or what
@@ -202,6 +262,7 @@ func breaking(d diff) string {
 // whose create answer was lost is named too. When the tenant cannot be
 // read, it names what the session knows and says the list is unconfirmed.
 func (s *Session) Created(ctx context.Context) []string {
+	s.waitStarted()
 	s.mu.Lock()
 	tried, memory := s.triedCreate || len(s.grantsTried) > 0, slices.Clone(s.created)
 	s.mu.Unlock()
@@ -230,10 +291,22 @@ func (s *Session) createdInTenant(ctx context.Context) ([]string, error) {
 		if apps, err = s.listApps(ctx, true); err != nil {
 			return nil, err
 		}
+		var mine []remoteApp
 		for _, a := range apps {
 			if a.Metadata[markerRun] == s.run {
-				out = append(out, fmt.Sprintf("application %q (%s)", a.Name, a.ClientID))
+				mine = append(mine, a)
 			}
+		}
+		// The guide's order, whichever create landed first: both are sent at once.
+		bot := func(a remoteApp) int {
+			if a.Metadata[MarkerRole] == RoleBot {
+				return 1
+			}
+			return 0
+		}
+		slices.SortStableFunc(mine, func(a, b remoteApp) int { return cmp.Compare(bot(a), bot(b)) })
+		for _, a := range mine {
+			out = append(out, fmt.Sprintf("application %q (%s)", a.Name, a.ClientID))
 		}
 	}
 	s.mu.Lock()

@@ -112,7 +112,9 @@ type setupResult struct {
 	verification steps.Verification
 }
 
-// runSetup goes through the guide's sections as the wizard does.
+// runSetup goes through the guide's sections as the wizard does: both
+// plans, then the applies (a separate service account started alongside
+// the UI application), then Verify.
 func runSetup(t testing.TB, s steps.Runner, c steps.Choices) setupResult {
 	t.Helper()
 	ctx := context.Background()
@@ -121,11 +123,12 @@ func runSetup(t testing.TB, s steps.Runner, c steps.Choices) setupResult {
 	if r.uiPlan, err = s.PlanUIApp(ctx, c); err != nil {
 		t.Fatalf("PlanUIApp: %v", err)
 	}
+	if r.saPlan, err = s.PlanServiceAccount(ctx, c, r.uiPlan.App()); err != nil {
+		t.Fatalf("PlanServiceAccount: %v", err)
+	}
+	s.StartServiceAccount(ctx, r.saPlan)
 	if r.ui, err = s.ApplyUIApp(ctx, r.uiPlan); err != nil {
 		t.Fatalf("ApplyUIApp: %v", err)
-	}
-	if r.saPlan, err = s.PlanServiceAccount(ctx, c, r.ui); err != nil {
-		t.Fatalf("PlanServiceAccount: %v", err)
 	}
 	if r.sa, err = s.ApplyServiceAccount(ctx, r.saPlan); err != nil {
 		t.Fatalf("ApplyServiceAccount: %v", err)

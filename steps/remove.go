@@ -178,7 +178,7 @@ func (s *Session) ApplyRemove(ctx context.Context, p *RemovePlan) ([]Change, err
 	for i, t := range p.targets {
 		var err error
 		if t.grant != nil {
-			err = s.deleteGrant(ctx, t.grant)
+			err = s.deleteGrant(ctx, t.grant, removeRerun)
 		} else {
 			err = s.deleteApp(ctx, *t.app, "application", removeRerun)
 		}
@@ -193,9 +193,11 @@ func (s *Session) ApplyRemove(ctx context.Context, p *RemovePlan) ([]Change, err
 // removeRerun is what running remove again does after a failed delete.
 const removeRerun = "running om-auth0 remove again finds what is left and deletes it"
 
-func (s *Session) deleteGrant(ctx context.Context, g *Grant) error {
+// deleteGrant deletes a client grant (rerun is what running the command
+// again does; "" for the default). One already gone is no failure.
+func (s *Session) deleteGrant(ctx context.Context, g *Grant, rerun string) error {
 	o := op{Name: fmt.Sprintf("delete client grant %s (application %s on %s)", g.ID, g.ClientID, g.Audience),
-		Scope: "delete:client_grants", Rerun: removeRerun}
+		Scope: "delete:client_grants", Rerun: rerun}
 	err := s.do(ctx, o, func(ctx context.Context) error { return s.m.ClientGrant.Delete(ctx, g.ID) })
 	if err != nil && !isStatus(err, 404) {
 		return err

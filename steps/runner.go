@@ -43,6 +43,13 @@ type Runner interface {
 	// PlanServiceAccount plans the service account per c.ServiceAccount. ui is the
 	// UI application (its ClientID is empty when it is still to be created, as in --dry-run).
 	PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*ServiceAccountPlan, error)
+	// StartServiceAccount starts applying p in the background when it needs
+	// nothing of the UI application (a separate service account), so that
+	// both applications are created at once; ApplyServiceAccount(p) then
+	// returns its outcome. It does nothing for any other plan. When
+	// ApplyUIApp fails, it returns after the started apply ends, so that
+	// Created names what both created.
+	StartServiceAccount(ctx context.Context, p *ServiceAccountPlan)
 	// ApplyServiceAccount performs the plan.
 	ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan) (*ServiceAccount, error)
 

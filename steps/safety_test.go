@@ -340,6 +340,10 @@ func TestConvergeGivesWayToAnEarlierCreate(t *testing.T) {
 		"same answers":           {scopes: sandbox.WizardScopes, other: openmetadata.Public, left: 1},
 		"other settings":         {scopes: sandbox.WizardScopes, other: openmetadata.Confidential, wantErr: "at the same time, with other settings (app_type, token_endpoint_auth_method", left: 1},
 		"without delete:clients": {scopes: without(sandbox.WizardScopes, "delete:clients"), other: openmetadata.Public, wantErr: "this run's duplicate", left: 2},
+		// The service account's grant is created while the tenant is looked
+		// at again; a run that gives way deletes it before the application
+		// when it may, else leaves it to go with the application.
+		"with delete:client_grants": {scopes: append(slices.Clone(sandbox.WizardScopes), "delete:client_grants"), other: openmetadata.Public, left: 1},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -392,6 +396,19 @@ func TestConvergeGivesWayToAnEarlierCreate(t *testing.T) {
 			}
 			if got := s.Created(ctx); len(got) != 0 {
 				t.Errorf("Created = %q, want nothing: this run's applications were deleted", got)
+			}
+			var deletes []string
+			for _, r := range tt.Requests() {
+				if r.Method == http.MethodDelete {
+					deletes = append(deletes, strings.Join(strings.Split(r.Path, "/")[:4], "/"))
+				}
+			}
+			want := []string{"/api/v2/clients", "/api/v2/clients"} // this run's UI application, then its service account
+			if slices.Contains(tc.scopes, "delete:client_grants") {
+				want = []string{"/api/v2/clients", "/api/v2/client-grants", "/api/v2/clients"}
+			}
+			if !slices.Equal(deletes, want) {
+				t.Errorf("deletes %v, want %v", deletes, want)
 			}
 		})
 	}

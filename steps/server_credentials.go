@@ -215,11 +215,13 @@ func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
 	var (
 		r       remoteApp
 		created bool
+		grant   *Grant
 		err     error
 	)
 	switch {
 	case st.current == nil:
-		r, created, err = s.createApp(ctx, st.target.toCreate(description("Sign-in for OpenMetadata at", st.target.Metadata[MarkerOMURL])), RoleUI, st.target.Metadata[MarkerOMURL])
+		omURL := st.target.Metadata[MarkerOMURL]
+		r, created, grant, err = s.createConverged(ctx, st.target.toCreate(description("Sign-in for OpenMetadata at", omURL)), RoleUI, omURL, st.grant)
 	case st.patch != nil:
 		r, err = s.updateApp(ctx, *st.current, st.patch)
 	default:
@@ -228,18 +230,21 @@ func (s *Session) ApplyUIApp(ctx context.Context, p *UIPlan) (*App, error) {
 	if err == nil {
 		err = s.deleteDuplicates(ctx, st.duplicates)
 	}
+	if err == nil && st.grant != nil && grant == nil {
+		grant, err = s.applyGrant(ctx, r, *st.grant)
+	}
 	if err != nil {
+		// A service account started alongside may be creating an
+		// application still: what the run leaves behind is known only
+		// once it is done.
+		s.waitStarted()
 		return nil, err
 	}
 	app := r.app(created)
 	if st.needSecret && app.ClientSecret == "" {
 		app.SecretUnavailable = s.secretUnavailable()
 	}
-	if st.grant != nil {
-		if app.ManagementGrant, err = s.applyGrant(ctx, r, *st.grant); err != nil {
-			return nil, err
-		}
-	}
+	app.ManagementGrant = grant
 	s.mu.Lock()
 	keep := *app
 	s.lastUI = &keep

@@ -211,8 +211,68 @@ func (s *Session) PlanServiceAccount(ctx context.Context, c Choices, ui *App) (*
 	return &ServiceAccountPlan{Plan: Plan{Changes: changes}, state: st}, nil
 }
 
+// StartServiceAccount implements Runner. A separate service account needs
+// nothing of the UI application, so its plan is applied on a goroutine of
+// its own while ApplyUIApp runs; ApplyServiceAccount returns its outcome.
+func (s *Session) StartServiceAccount(ctx context.Context, p *ServiceAccountPlan) {
+	if p == nil || p.state == nil || p.state.mode != Separate {
+		return
+	}
+	st := &startedSA{plan: p}
+	s.mu.Lock()
+	if s.started != nil {
+		s.mu.Unlock()
+		return
+	}
+	s.started = st
+	s.mu.Unlock()
+	st.run.Go(func() { st.sa, st.err = s.applyServiceAccount(ctx, p) })
+}
+
+// startedSA is a service-account plan StartServiceAccount is applying.
+type startedSA struct {
+	plan *ServiceAccountPlan
+	run  crash.Group
+	sa   *ServiceAccount
+	err  error
+}
+
+// takeStarted returns the apply of p that StartServiceAccount started, if
+// any, and forgets it: a second ApplyServiceAccount (a retry) applies again.
+func (s *Session) takeStarted(p *ServiceAccountPlan) *startedSA {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.started
+	if st == nil || st.plan != p {
+		return nil
+	}
+	s.started = nil
+	return st
+}
+
+// waitStarted waits for a service account StartServiceAccount started to
+// be applied, if one is (its outcome stays for ApplyServiceAccount).
+func (s *Session) waitStarted() {
+	s.mu.Lock()
+	st := s.started
+	s.mu.Unlock()
+	if st != nil {
+		st.run.Wait()
+	}
+}
+
 // ApplyServiceAccount implements Runner.
 func (s *Session) ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan) (*ServiceAccount, error) {
+	if st := s.takeStarted(p); st != nil {
+		// Its requests use the context it was started with, the run's.
+		st.run.Wait()
+		return st.sa, st.err
+	}
+	return s.applyServiceAccount(ctx, p)
+}
+
+// applyServiceAccount performs the plan.
+func (s *Session) applyServiceAccount(ctx context.Context, p *ServiceAccountPlan) (*ServiceAccount, error) {
 	if p == nil || p.state == nil {
 		return nil, &Error{Op: "apply the service-account plan", Meaning: "the plan was not made by PlanServiceAccount", Hint: "plan again"}
 	}
@@ -223,6 +283,7 @@ func (s *Session) ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan
 	var (
 		r       remoteApp
 		created bool
+		grant   *Grant
 		err     error
 	)
 	cur, patch := st.current, st.patch
@@ -243,7 +304,7 @@ func (s *Session) ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan
 	}
 	switch {
 	case cur == nil:
-		r, created, err = s.createApp(ctx, st.target.toCreate(description("OpenMetadata ingestion bot for", st.omURL)), RoleBot, st.omURL)
+		r, created, grant, err = s.createConverged(ctx, st.target.toCreate(description("OpenMetadata ingestion bot for", st.omURL)), RoleBot, st.omURL, &st.grant)
 	case patch != nil:
 		r, err = s.updateApp(ctx, *cur, patch)
 	default:
@@ -253,17 +314,15 @@ func (s *Session) ApplyServiceAccount(ctx context.Context, p *ServiceAccountPlan
 		// Before the grant step: a deleted application's grants go with it.
 		err = s.deleteDuplicates(ctx, st.duplicates)
 	}
+	if err == nil && grant == nil {
+		grant, err = s.applyGrant(ctx, r, st.grant)
+	}
 	if err != nil {
 		return nil, err
 	}
 	app := r.app(created)
 	if st.needSecret && app.ClientSecret == "" {
 		app.SecretUnavailable = s.secretUnavailable()
-	}
-
-	grant, err := s.applyGrant(ctx, r, st.grant)
-	if err != nil {
-		return nil, err
 	}
 	return &ServiceAccount{Mode: st.mode, App: app, Grant: grant}, nil
 }

@@ -306,8 +306,9 @@ func TestMissingScopeError(t *testing.T) {
 func TestLostCreateAnswer(t *testing.T) {
 	t.Parallel()
 	tests := map[string]sandbox.Fault{
-		"UI application": {Method: http.MethodPost, Path: "/api/v2/clients", Nth: 1, DropAfterCommit: true},
-		"bot":            {Method: http.MethodPost, Path: "/api/v2/clients", Nth: 2, DropAfterCommit: true},
+		// Both applications are created at once: the body tells them apart.
+		"UI application": {Method: http.MethodPost, Path: "/api/v2/clients", RequestBody: `"app_type":"spa"`, DropAfterCommit: true},
+		"bot":            {Method: http.MethodPost, Path: "/api/v2/clients", RequestBody: `"app_type":"non_interactive"`, DropAfterCommit: true},
 		"grant":          {Method: http.MethodPost, Path: "/api/v2/client-grants", Nth: 1, DropAfterCommit: true},
 	}
 	for name, fault := range tests {

@@ -94,7 +94,7 @@ func TestAccessibleWalk(t *testing.T) {
 		t.Error("the output shows a secret or escape sequences")
 	}
 	want := []string{"Connect", "PlanUIApp(OpenMetadata,,public,1.6.4)", "ManagementAPIScopes",
-		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)", "ApplyUIApp(OpenMetadata)", "ApplyServiceAccount(separate)", "Verify"}
+		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)", "StartServiceAccount(separate)", "ApplyUIApp(OpenMetadata)", "ApplyServiceAccount(separate)", "Verify"}
 	if got := runner.Calls(); !slices.Equal(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
 	}

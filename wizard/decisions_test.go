@@ -47,7 +47,7 @@ var decisionCases = []decisionCase{
 	{"consequence without yes", steps.Same, func(*stepstest.Runner) {},
 		[]string{"Connect", "PlanUIApp", "PlanServiceAccount"}, notApplied},
 	{"failed verification", steps.Separate, func(*stepstest.Runner) {},
-		[]string{"Connect", "PlanUIApp", "PlanServiceAccount", "ApplyUIApp", "ApplyServiceAccount", "Verify"}, failedAfterWriting},
+		[]string{"Connect", "PlanUIApp", "PlanServiceAccount", "StartServiceAccount", "ApplyUIApp", "ApplyServiceAccount", "Verify"}, failedAfterWriting},
 }
 
 // answeredConfig answers every question, as flags and an answers file would.

@@ -117,6 +117,7 @@ func TestWalkEverySection(t *testing.T) {
 		"PlanUIApp(OpenMetadata,,public,1.6.4)",
 		"ManagementAPIScopes",
 		"PlanServiceAccount(separate,OpenMetadata Ingestion Bot,read:clients)",
+		"StartServiceAccount(separate)",
 		"ApplyUIApp(OpenMetadata)",
 		"ApplyServiceAccount(separate)",
 		"Verify",

@@ -4,6 +4,8 @@
 package simfault
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,10 +19,17 @@ type Match struct {
 	// Path matches the request path exactly, or as a prefix when it ends
 	// in "*" ("/api/v2/clients*"); "" matches any.
 	Path string
+	// Body, when set, matches only requests whose body contains it
+	// (`"app_type":"spa"`): two creates sent at once on the same path are
+	// told apart by what they create, not by which arrives first.
+	Body string
 	// Nth picks the Nth matching request after the fault is armed
 	// (1-based; 0 means 1).
 	Nth int
 }
+
+// maxBody bounds how much of a request's body Body is looked for in.
+const maxBody = 1 << 20
 
 // Matches reports whether r is a request m counts.
 func (m Match) Matches(r *http.Request) bool {
@@ -29,12 +38,31 @@ func (m Match) Matches(r *http.Request) bool {
 	}
 	switch {
 	case m.Path == "":
-		return true
 	case strings.HasSuffix(m.Path, "*"):
-		return strings.HasPrefix(r.URL.Path, strings.TrimSuffix(m.Path, "*"))
-	default:
-		return r.URL.Path == m.Path
+		if !strings.HasPrefix(r.URL.Path, strings.TrimSuffix(m.Path, "*")) {
+			return false
+		}
+	case r.URL.Path != m.Path:
+		return false
 	}
+	return m.Body == "" || strings.Contains(string(peekBody(r)), m.Body)
+}
+
+// peekBody returns the start of r's body and leaves the body whole for the
+// handler that serves r.
+func peekBody(r *http.Request) []byte {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		b = nil
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b), r.Body), r.Body}
+	return b
 }
 
 // Queue holds armed faults of type F. Its zero value is empty and ready;

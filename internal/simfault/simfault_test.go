@@ -1,7 +1,9 @@
 package simfault
 
 import (
+	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -18,9 +20,17 @@ func TestMatch(t *testing.T) {
 		{Match{Path: "/api/v2/clients"}, "GET", "/api/v2/clients/abc", false},
 		{Match{Path: "/api/v2/clients*"}, "GET", "/api/v2/clients/abc", true},
 		{Match{Path: "/api/v2/clients*"}, "GET", "/api/v2/client-grants", false},
+		{Match{Body: `"app_type":"spa"`}, "POST", "/api/v2/clients", true},
+		{Match{Body: `"app_type":"non_interactive"`}, "POST", "/api/v2/clients", false},
+		{Match{Path: "/api/v2/clients", Body: `"spa"`}, "POST", "/api/v2/client-grants", false},
 	} {
-		if got := tt.m.Matches(httptest.NewRequest(tt.method, tt.path, nil)); got != tt.want {
+		r := httptest.NewRequest(tt.method, tt.path, strings.NewReader(`{"name":"OpenMetadata","app_type":"spa"}`))
+		if got := tt.m.Matches(r); got != tt.want {
 			t.Errorf("%+v on %s %s = %v, want %v", tt.m, tt.method, tt.path, got, tt.want)
+		}
+		// The handler still reads the whole body.
+		if b, err := io.ReadAll(r.Body); err != nil || string(b) != `{"name":"OpenMetadata","app_type":"spa"}` {
+			t.Errorf("%+v left the body %q, %v", tt.m, b, err)
 		}
 	}
 }

@@ -216,6 +216,15 @@ func (r *Runner) PlanServiceAccount(_ context.Context, c steps.Choices, ui *step
 		Fields: []steps.FieldChange{{Field: "app_type", To: "non_interactive"}, {Field: "grant_types", To: "client_credentials"}}}, grant}), c), nil
 }
 
+// StartServiceAccount implements steps.Runner. It only records the call,
+// for a separate service account (for any other plan the Session does
+// nothing either): ApplyServiceAccount does the work.
+func (r *Runner) StartServiceAccount(_ context.Context, p *steps.ServiceAccountPlan) {
+	if c := r.choicesOf(p); c.ServiceAccount == steps.Separate {
+		_ = r.Record("StartServiceAccount(separate)")
+	}
+}
+
 // ApplyServiceAccount implements steps.Runner: SA, else a new application
 // BotClientID and its grant, as the plan's Choices describe.
 func (r *Runner) ApplyServiceAccount(_ context.Context, p *steps.ServiceAccountPlan) (*steps.ServiceAccount, error) {
