@@ -378,7 +378,7 @@ func ReadPreviousRun(path string) (*PreviousRun, error) {
 		return nil, err
 	}
 	p := &PreviousRun{Recorded: rec}
-	// Missing, either leaves the run unmatched: setup always writes both.
+	// setup always writes both; a file without one matches no run.
 	if v := l.Answers.Domain; v != "" {
 		if p.Domain, err = tenant.Parse(v); err != nil {
 			return nil, inputErrorf("%s: %w", l.origin("domain"), err)
