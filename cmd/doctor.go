@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -165,12 +166,8 @@ func resolveDeployment(ios *iostreams.IOStreams, flags setup.Layer, answersPath 
 	layers := []setup.Layer{flags, setup.EnvLayer(ios.Getenv)}
 	path := answersPath
 	if path == "" {
-		out := flags.Answers.Out
-		if out == "" {
-			out = setup.DefaultOut
-		}
-		path = filepath.Join(out, setup.AnswersFile)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		var found bool
+		if path, found = outAnswers(flags.Answers.Out); !found {
 			if missing != nil {
 				*missing = path
 			}
@@ -193,6 +190,15 @@ func resolveDeployment(ios *iostreams.IOStreams, flags setup.Layer, answersPath 
 		return nil, nil, usageErrorf("--om-url: %w", err)
 	}
 	return cfg, missingValues, nil
+}
+
+// outAnswers is the path of answers.yaml in the output folder out (the
+// default one when empty), and whether there is something at that path to
+// read (what there is, FileLayer checks).
+func outAnswers(out string) (path string, found bool) {
+	path = filepath.Join(cmp.Or(out, setup.DefaultOut), setup.AnswersFile)
+	_, err := os.Stat(path)
+	return path, !errors.Is(err, fs.ErrNotExist)
 }
 
 // addOMCredentialFlags defines --om-token and --om-admin-email.

@@ -19,6 +19,7 @@ import (
 	"github.com/om-auth0/om-auth0/present"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/termtext"
 	"github.com/om-auth0/om-auth0/wizard"
 )
 
@@ -76,6 +77,8 @@ workflowConfig into the output folder, with answers.yaml for a replay.
 Running it again with the same answers changes nothing in Auth0 and rewrites
 no file. A file you changed since om-auth0 wrote it is kept, and the new
 version is written beside it as <file>.new (--force overwrites it instead).
+A re-run into the same --out reads the applications by the ids its
+answers.yaml recorded (same tenant and --om-url only), not the whole tenant.
 
 Each value comes from, in this order: a flag, its environment variable, the
 answers file (--answers), a prompt, a default. Prompts appear only when stdin
@@ -209,6 +212,23 @@ func resolveConfig(ios *iostreams.IOStreams, flags setup.Layer, answersPath stri
 	return cfg, missing, nil
 }
 
+// previousRun is what answers.yaml in the output folder out recorded, for
+// a re-run without --answers to read the applications by id (see
+// setup.Config.UsePrevious); nil when there is none. The file is only a
+// hint: one that cannot be used is named in a warning and ignored.
+func previousRun(ios *iostreams.IOStreams, out string) *setup.PreviousRun {
+	path, found := outAnswers(out)
+	if !found {
+		return nil
+	}
+	p, err := setup.ReadPreviousRun(path)
+	if err != nil {
+		fmt.Fprintf(ios.ErrOut, "warning: the ids a previous run recorded are not used (the tenant is listed instead): %s\n", termtext.Clean(err.Error()))
+		return nil
+	}
+	return p
+}
+
 // setupRun resolves the answers, then runs the wizard when it may prompt and
 // the non-interactive setup otherwise.
 func setupRun(ctx context.Context, opts *SetupOptions) error {
@@ -216,6 +236,12 @@ func setupRun(ctx context.Context, opts *SetupOptions) error {
 	cfg, missing, err := resolveConfig(ios, opts.Flags, opts.AnswersPath)
 	if err != nil {
 		return err
+	}
+	if opts.AnswersPath == "" {
+		// The wizard may still change the tenant and the URL: it calls
+		// UsePrevious again once they are final.
+		cfg.Previous = previousRun(ios, cfg.Out)
+		cfg.UsePrevious()
 	}
 	detect := func(ctx context.Context, omURL string) (openmetadata.Version, error) {
 		return setup.DetectVersion(ctx, opts.HTTPClient, omURL)

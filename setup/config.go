@@ -28,6 +28,10 @@ type Config struct {
 	// Apply puts the settings into the running OpenMetadata (1.10+) after
 	// a non-interactive setup: setup --apply, or apply: true in answers.yaml.
 	Apply bool
+	// Previous is what answers.yaml in Out recorded, when no answers file
+	// was given: its ids are hints for a re-run with the same answers (see
+	// UsePrevious). nil otherwise.
+	Previous *PreviousRun
 }
 
 // Domain is the tenant domain.

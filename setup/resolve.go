@@ -354,6 +354,64 @@ func recorded(layers []Layer) (steps.Recorded, error) {
 	return steps.Recorded{}, nil
 }
 
+// PreviousRun is what answers.yaml in the output folder says about the run
+// that wrote it, for a re-run into the same folder without --answers: the
+// ids it recorded, and the tenant and OpenMetadata they are for. Nothing
+// else of the file is taken: the re-run's answers are its own.
+type PreviousRun struct {
+	Domain   tenant.Domain
+	OMURL    string // as openmetadata.CheckURL returns it
+	Recorded steps.Recorded
+}
+
+// ReadPreviousRun reads the answers file at path (as strictly as
+// --answers) for its recorded ids; nil when it records none. An error says
+// why the file is of no use: it cannot be read, does not parse, or holds
+// an id, a domain or an OpenMetadata URL that does not pass the checks.
+func ReadPreviousRun(path string) (*PreviousRun, error) {
+	l, err := FileLayer(path)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := recorded([]Layer{l})
+	if err != nil || rec == (steps.Recorded{}) {
+		return nil, err
+	}
+	p := &PreviousRun{Recorded: rec}
+	// setup always writes both; a file without one matches no run.
+	if v := l.Answers.Domain; v != "" {
+		if p.Domain, err = tenant.Parse(v); err != nil {
+			return nil, inputErrorf("%s: %w", l.origin("domain"), err)
+		}
+	}
+	if v := l.Answers.OMURL; v != "" {
+		if p.OMURL, err = openmetadata.CheckURL(v); err != nil {
+			return nil, inputErrorf("%s: %w", l.origin("om-url"), err)
+		}
+	}
+	return p, nil
+}
+
+// UsePrevious sets the recorded ids to Previous's when it is for this
+// run's tenant and OpenMetadata URL, and clears them when it is not;
+// without Previous (an answers file was given, or none is in the output
+// folder) it changes nothing. The URLs are compared as the marker compares
+// them, so an id used is one the steps can confirm by its marker. Call it
+// once the tenant and the OpenMetadata URL are final, before PlanUIApp.
+func (c *Config) UsePrevious() {
+	p := c.Previous
+	if p == nil {
+		return
+	}
+	c.Choices.Recorded = steps.Recorded{}
+	if p.Domain.IsZero() || p.Domain != c.Connect.Domain || p.OMURL == "" {
+		return
+	}
+	if om, err := openmetadata.CheckURL(c.Choices.OMURL); err == nil && om == p.OMURL {
+		c.Choices.Recorded = p.Recorded
+	}
+}
+
 // checkBotName checks the separate service account's name against the UI
 // application's.
 func (c *Config) checkBotName() error {

@@ -13,6 +13,7 @@ import (
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/steps/stepstest"
+	"github.com/om-auth0/om-auth0/tenant"
 )
 
 // lineReader answers one line per Read, as a terminal in line mode does
@@ -195,5 +196,40 @@ func TestDumbTerminalGetsPrompts(t *testing.T) {
 	}
 	if out := errOut.String(); !strings.Contains(out, "== Connect ==") || !strings.Contains(out, "OpenMetadata URL [enter: http://localhost:8585]") {
 		t.Fatalf("output:\n%s", out)
+	}
+}
+
+// The ids answers.yaml in --out recorded reach PlanUIApp only when the
+// tenant and the OpenMetadata URL the wizard ends with are the ones they
+// are for.
+func TestWizardUsesThePreviousRunsIDs(t *testing.T) {
+	rec := steps.Recorded{UIAppID: "ui1", ServiceAccountID: "bot1", GrantID: "cgr_1"}
+	for _, tt := range []struct {
+		name   string
+		tenant string // of the previous run
+		omURL  string // answered
+		want   steps.Recorded
+	}{
+		{"same tenant and URL", "acme.us.auth0.com", "https://om.acme.internal/", rec},
+		{"another URL answered", "acme.us.auth0.com", "https://staging.acme.internal", steps.Recorded{}},
+		{"another tenant", "acme.eu.auth0.com", "https://om.acme.internal", steps.Recorded{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := completeConfig(t)
+			cfg.Choices.OMURL = "https://om.acme.internal"
+			cfg.Previous = &setup.PreviousRun{Domain: tenant.MustParse(tt.tenant), OMURL: "https://om.acme.internal", Recorded: rec}
+			cfg.UsePrevious() // as setup does before the wizard
+			// Answers up to the UI application's plan; the input then ends.
+			runner, _, out, err := runAccessibleWith(t, cfg, tt.omURL, "", "", "", "")
+			if !errors.Is(err, ErrAborted) {
+				t.Fatalf("err = %v\n%s", err, out)
+			}
+			if !slices.Contains(runner.Calls(), "PlanUIApp(OpenMetadata,,public,1.6.4)") {
+				t.Fatalf("no PlanUIApp in %q\n%s", runner.Calls(), out)
+			}
+			if got := runner.LastChoices.Recorded; got != tt.want {
+				t.Fatalf("PlanUIApp got recorded ids %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

@@ -179,6 +179,8 @@ func (f *flow) submit(s guide.ID) error {
 		if !f.modeGiven {
 			d.saMode = string(steps.DefaultServiceAccountMode(v))
 		}
+		// The tenant and the URL are final now, before the UI application is planned.
+		cfg.UsePrevious()
 	case guide.StepServiceForm:
 		mode, err := steps.ParseServiceAccountMode(d.saMode)
 		if err != nil {
