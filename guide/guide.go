@@ -197,7 +197,17 @@ var table = [NumSteps]Step{
 		Label: func(*State) string { return "Planning the service account…" }},
 	StepConfirm: {Section: SectionService, Kind: KindConfirm, Skip: func(s *State) bool { return !s.NeedsConfirm() }},
 	StepApplyUI: {Section: SectionService, Kind: KindWork, Writes: true, Call: applyUICall,
-		Label: func(s *State) string { return applyLabel(s.UIPlan.AsPlan()) }},
+		Label: func(s *State) string {
+			ui := applyLabel(s.UIPlan.AsPlan())
+			if mode(s) != steps.Separate {
+				return ui
+			}
+			// The separate service account is applied at the same time.
+			if sa := applyLabel(s.SAPlan.AsPlan()); sa != applyLabel(nil) {
+				return strings.TrimSuffix(ui, "…") + "; " + strings.ToLower(sa[:1]) + sa[1:]
+			}
+			return ui
+		}},
 	StepApplySA: {Section: SectionService, Kind: KindWork, Writes: true, Call: applySACall,
 		Label: func(s *State) string {
 			if mode(s) == steps.Skip {

@@ -303,3 +303,26 @@ func TestApplyValidationErr(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// The UI application's step names the separate service account too: both
+// are created at once.
+func TestApplyUILabelNamesBothApplications(t *testing.T) {
+	create := func(name string) []steps.Change {
+		return []steps.Change{{Action: steps.Create, Resource: steps.Application, Name: name}}
+	}
+	for _, tt := range []struct {
+		mode steps.ServiceAccountMode
+		sa   []steps.Change
+		want string
+	}{
+		{steps.Separate, create("Bot"), `Creating application "UI"; creating application "Bot"…`},
+		{steps.Separate, []steps.Change{{Action: steps.Keep, Resource: steps.Application, Name: "Bot"}}, `Creating application "UI"…`},
+		{steps.Same, create("UI"), `Creating application "UI"…`},
+	} {
+		s := &State{Cfg: &setup.Config{}, UIPlan: steps.NewUIPlan(create("UI")), SAPlan: steps.NewServiceAccountPlan(tt.sa)}
+		s.Cfg.Choices.ServiceAccount = tt.mode
+		if got := table[StepApplyUI].Label(s); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.mode, got, tt.want)
+		}
+	}
+}
