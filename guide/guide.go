@@ -717,6 +717,15 @@ func (s *State) TenantNameCall() Call {
 	}
 }
 
+// WaitTenantName waits for the tenant's name and applies it, for what is
+// shown or reported once, long after connecting (a printed plan, the
+// result), when it has arrived; it waits at most a few seconds.
+func (s *State) WaitTenantName() {
+	if res, err := s.TenantNameCall()(context.Background()); err == nil {
+		res.Apply(s)
+	}
+}
+
 // Summary is what the run did, as the wizard's Done screen and the
 // non-interactive report word it.
 func (s *State) Summary() present.Summary {

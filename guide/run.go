@@ -57,12 +57,7 @@ func Run(ctx context.Context, cfg *setup.Config, connect setup.ConnectFunc, opts
 	st.Connect, st.Yes, st.Force = connect, opts.Yes, opts.Force
 	s := &run{st: st, opts: opts, p: present.NewProgress(opts.Progress, opts.ASCII)}
 	err := s.do(ctx)
-	if st.Runner != nil {
-		// The tenant's name, for the result only: it has long arrived.
-		if named, nerr := st.TenantNameCall()(ctx); nerr == nil {
-			named.Apply(st)
-		}
-	}
+	st.WaitTenantName() // for the result only: it has long arrived
 	var input *setup.InputError
 	var se *steps.Error
 	if errors.As(err, &se) && se.BadInput && !errors.As(err, &input) {

@@ -120,9 +120,7 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 		} else {
 			// Printed lines cannot be redrawn when the tenant's name
 			// arrives: the plan, long after connecting, takes it now.
-			if named, err := f.TenantNameCall()(a.ctx); err == nil {
-				named.Apply(f.State)
-			}
+			f.WaitTenantName()
 			a.println(present.Plan(a.st, f.TenantLabel(), f.Plan()))
 		}
 		if err := a.ask(f.form(s, 0)); err != nil {

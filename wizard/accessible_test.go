@@ -101,7 +101,7 @@ func TestAccessibleWalk(t *testing.T) {
 	if got := runner.Calls(); !slices.Equal(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
 	}
-	if cfg.Choices.OMURL != "https://om.acme.internal" || len(res.Files) != 3 || res.ServiceAccount == nil {
+	if cfg.Choices.OMURL != "https://om.acme.internal" || len(res.Files) != 3 || res.ServiceAccount == nil || res.TenantName != "Acme" {
 		t.Fatalf("config %+v result %+v", cfg.Choices, res)
 	}
 	if t.Failed() || testing.Verbose() {
