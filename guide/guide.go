@@ -789,8 +789,9 @@ type (
 		Runner steps.Runner
 		Domain tenant.Domain
 	}
-	// TenantNamed is the friendly name of the tenant of a session
-	// (TenantNameCall), "" when it could not be read.
+	// TenantNamed is the friendly name of the tenant of a session, ""
+	// when it could not be read; TenantNameCall makes it, for the session
+	// open then.
 	TenantNamed struct {
 		Name    string
 		session int
