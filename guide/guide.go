@@ -44,6 +44,7 @@ import (
 	"github.com/om-auth0/om-auth0/render"
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
+	"github.com/om-auth0/om-auth0/tenant"
 )
 
 // Section is one of the guide's sections, as the wizard's checklist shows them.
@@ -297,7 +298,9 @@ type State struct {
 	AskConnect bool // the Connect form is shown (credentials missing, or they failed)
 	PickApp    bool // the operator chose to pick an existing application
 
-	Runner     steps.Runner
+	Runner steps.Runner
+	// TenantName is the connected tenant's friendly name, "" until it
+	// arrives (TenantNamed), or when it cannot be read.
 	TenantName string
 	Detected   *openmetadata.Version
 	DetectErr  error
@@ -337,6 +340,10 @@ type State struct {
 	ApplyOutcome                  *ApplyOutcome     // what the store did; nil before it ran
 
 	preflightPassed string // the session and choices the last passed preflight was for
+	// connectedTo is the tenant of the session, and sessions counts the
+	// sessions opened, so that a name read for an earlier one is not shown.
+	connectedTo tenant.Domain
+	sessions    int
 }
 
 // NewState is the state of a run with the answers cfg holds so far.
@@ -694,6 +701,43 @@ func (s *State) Created(ctx context.Context) []string {
 	return s.Runner.Created(ctx)
 }
 
+// TenantLabel names the connected tenant as the drivers show it: its host,
+// and its friendly name once known; "" before a session is open.
+func (s *State) TenantLabel() string {
+	if s.Runner == nil {
+		return ""
+	}
+	label := s.connectedTo.Host
+	if s.TenantName != "" {
+		label += " (" + s.TenantName + ")"
+	}
+	return label
+}
+
+// TenantNameCall waits for the friendly name of the session open now, which
+// Connect leaves on its way (steps.Runner.Tenant, at most a few seconds):
+// the name only decorates, so no step waits for it. Its result is
+// TenantNamed; it never fails.
+func (s *State) TenantNameCall() Call {
+	r, session := s.Runner, s.sessions
+	return func(context.Context) (Result, error) {
+		if r == nil {
+			return TenantNamed{}, nil
+		}
+		_, name := r.Tenant()
+		return TenantNamed{Name: name, session: session}, nil
+	}
+}
+
+// WaitTenantName waits for the tenant's name and applies it, for what is
+// shown or reported once, long after connecting (a printed plan, the
+// result), when it has arrived; it waits at most a few seconds.
+func (s *State) WaitTenantName() {
+	if res, err := s.TenantNameCall()(context.Background()); err == nil {
+		res.Apply(s)
+	}
+}
+
 // Summary is what the run did, as the wizard's Done screen and the
 // non-interactive report word it.
 func (s *State) Summary() present.Summary {
@@ -751,8 +795,19 @@ func (s *State) Result(reveal bool) *setup.Result {
 
 // The steps' results.
 type (
-	// Connected is a session with the tenant.
-	Connected struct{ Runner steps.Runner }
+	// Connected is a session with the tenant Domain (its name comes later,
+	// as TenantNamed).
+	Connected struct {
+		Runner steps.Runner
+		Domain tenant.Domain
+	}
+	// TenantNamed is the friendly name of the tenant of a session, ""
+	// when it could not be read; TenantNameCall makes it, for the session
+	// open then.
+	TenantNamed struct {
+		Name    string
+		session int
+	}
 	// VersionDetected is OpenMetadata's version, or why it could not be read.
 	VersionDetected struct {
 		Version openmetadata.Version
@@ -790,7 +845,15 @@ type (
 // Apply implements Result.
 func (r Connected) Apply(s *State) {
 	s.Runner, s.AskConnect = r.Runner, false
-	_, s.TenantName = r.Runner.Tenant()
+	s.connectedTo, s.TenantName = r.Domain, ""
+	s.sessions++
+}
+
+// Apply implements Result. The name of an earlier session is dropped.
+func (r TenantNamed) Apply(s *State) {
+	if r.session == s.sessions && s.Runner != nil {
+		s.TenantName = r.Name
+	}
 }
 
 // Apply implements Result.
@@ -858,10 +921,9 @@ func connectCall(s *State) Call {
 		if err != nil {
 			return nil, err
 		}
-		// The tenant's name may still be on its way: wait for it here, not
-		// in Apply, which the wizard runs on its UI goroutine.
-		r.Tenant()
-		return Connected{r}, nil
+		// The tenant's name may still be on its way: nothing waits for it
+		// here (TenantNameCall does, off the critical path).
+		return Connected{Runner: r, Domain: req.Domain}, nil
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/om-auth0/om-auth0/answers"
 	"github.com/om-auth0/om-auth0/omapi"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/present"
@@ -323,6 +324,37 @@ func TestApplyUILabelNamesBothApplications(t *testing.T) {
 		s.Cfg.Choices.ServiceAccount = tt.mode
 		if got := table[StepApplyUI].Label(s); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.mode, got, tt.want)
+		}
+	}
+}
+
+// The tenant's name comes after the connection: the label names the host
+// until then, and a name read for an earlier session (before connecting
+// again, to another tenant) is dropped.
+func TestTenantNameOfTheSessionOnly(t *testing.T) {
+	st := NewState(testConfig(t, answers.Answers{}))
+	if st.TenantLabel() != "" {
+		t.Fatalf("label before connecting = %q", st.TenantLabel())
+	}
+	first, second := stepstest.New(), stepstest.New()
+	second.Domain, second.Name = tenant.MustParse("beta.eu.auth0.com"), "Beta"
+	Connected{Runner: first, Domain: first.Domain}.Apply(st)
+	if got := st.TenantLabel(); got != "acme.us.auth0.com" {
+		t.Fatalf("label before the name = %q", got)
+	}
+	stale := st.TenantNameCall()
+	Connected{Runner: second, Domain: second.Domain}.Apply(st)
+	for _, tt := range []struct {
+		call Call
+		want string
+	}{{stale, "beta.eu.auth0.com"}, {st.TenantNameCall(), "beta.eu.auth0.com (Beta)"}} {
+		res, err := tt.call(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Apply(st)
+		if got := st.TenantLabel(); got != tt.want {
+			t.Errorf("label = %q, want %q", got, tt.want)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/om-auth0/om-auth0/crash"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/output"
 	"github.com/om-auth0/om-auth0/present"
@@ -41,8 +42,10 @@ type Options struct {
 }
 
 // Run is the guide without prompting: it walks the same table as the
-// wizard. Form steps take their answers from the Config (completed and
-// checked before connecting: nothing changes when one is wrong); Load steps,
+// wizard. Form steps take their answers from the Config, completed and
+// checked before connecting, or, when OpenMetadata's version is to be
+// detected, once connected: the probe is sent with the token request, and
+// a wrong answer still stops the run before anything changes. Load steps,
 // which only feed prompts, are not needed; the confirmation needs --yes when
 // the plan has a consequence (a dry run stops there, having planned
 // everything); info steps print progress lines. The result is returned even
@@ -54,6 +57,7 @@ func Run(ctx context.Context, cfg *setup.Config, connect setup.ConnectFunc, opts
 	st.Connect, st.Yes, st.Force = connect, opts.Yes, opts.Force
 	s := &run{st: st, opts: opts, p: present.NewProgress(opts.Progress, opts.ASCII)}
 	err := s.do(ctx)
+	st.WaitTenantName() // for the result only: it has long arrived
 	var input *setup.InputError
 	var se *steps.Error
 	if errors.As(err, &se) && se.BadInput && !errors.As(err, &input) {
@@ -87,13 +91,30 @@ type run struct {
 	dryFiles []output.FileResult
 }
 
-// do walks the table from the first step the Config does not answer.
+// do walks the table from the first step the Config does not answer. The
+// Config is completed before connecting, or, while OpenMetadata's version
+// is being detected, right after the connection: both need nothing from
+// each other.
 func (s *run) do(ctx context.Context) error {
-	if err := s.complete(ctx); err != nil {
-		return err
+	pr := s.detect(ctx)
+	defer pr.stop()
+	if pr == nil {
+		if err := s.complete(openmetadata.Newest); err != nil {
+			return err
+		}
 	}
 	st := s.st
 	for id := ID(0); id < NumSteps; id++ {
+		if pr != nil && id > StepConnect {
+			v, err := pr.version(ctx, s)
+			if err != nil {
+				return err
+			}
+			if err := s.complete(v); err != nil {
+				return err
+			}
+			pr = nil
+		}
 		if id.Kind() == KindConfirm && s.opts.DryRun {
 			return s.dryRun()
 		}
@@ -105,6 +126,54 @@ func (s *run) do(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// probe is OpenMetadata's version being read in the background.
+type probe struct {
+	omURL  string
+	cancel context.CancelFunc
+	g      crash.Group
+	v      openmetadata.Version
+	err    error
+}
+
+// detect starts reading OpenMetadata's version when the Config does not
+// give it and Options can detect it; nil otherwise.
+func (s *run) detect(ctx context.Context) *probe {
+	cfg, detect := s.st.Cfg, s.opts.DetectVersion
+	if cfg.Choices.Version != (openmetadata.Version{}) || detect == nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	p := &probe{omURL: cfg.Choices.OMURL, cancel: cancel}
+	p.g.Go(func() { p.v, p.err = detect(ctx, p.omURL) })
+	return p
+}
+
+// version waits for the probe (bounded by DetectVersion's own timeout) and
+// prints what it found: the version to configure for, openmetadata.Newest
+// when OpenMetadata did not answer.
+func (p *probe) version(ctx context.Context, s *run) (openmetadata.Version, error) {
+	p.g.Wait()
+	switch {
+	case p.err == nil:
+		s.p.OK("OpenMetadata at %s is version %s", p.omURL, p.v)
+		return p.v, nil
+	case ctx.Err() != nil:
+		return openmetadata.Version{}, ctx.Err()
+	}
+	s.p.Warn("could not read OpenMetadata's version (%s): configuring for %s, the newest; give --om-version to choose", present.ProbeProblem(p.err), openmetadata.Newest)
+	return openmetadata.Newest, nil
+}
+
+// stop ends a probe still running (the run failed before it was needed)
+// and waits for it, so that nothing outlives Run.
+func (p *probe) stop() {
+	if p == nil {
+		return
+	}
+	p.cancel()
+	p.g.Wait()
 }
 
 // step runs step id the non-interactive way.
@@ -138,11 +207,9 @@ func (s *run) info(id ID) error {
 	st := s.st
 	switch id {
 	case StepConnected:
-		label := st.Cfg.Answers().Domain
-		if st.TenantName != "" {
-			label += " (" + st.TenantName + ")"
-		}
-		s.p.OK("connected to tenant %s", label)
+		// The domain only: the tenant's name is still on its way, and only
+		// the result waits for it.
+		s.p.OK("connected to tenant %s", st.Cfg.Answers().Domain)
 		return st.Preflight()
 	case StepReady:
 		// Shown in the plan too, which --no-input does not print.
@@ -177,25 +244,12 @@ func (s *run) info(id ID) error {
 	return nil
 }
 
-// complete answers the form steps from the Config: the version, detected
-// when not given, and the defaults that depend on it; then what the
-// renderers would refuse is refused, before the tenant changes.
-func (s *run) complete(ctx context.Context) error {
-	detected := openmetadata.Newest
+// complete answers the form steps from the Config: the version (detected
+// when the Config does not give it) and the defaults that depend on it;
+// then what the renderers would refuse is refused, before the tenant
+// changes.
+func (s *run) complete(detected openmetadata.Version) error {
 	cfg := s.st.Cfg
-	if cfg.Choices.Version == (openmetadata.Version{}) && s.opts.DetectVersion != nil {
-		omURL := cfg.Choices.OMURL
-		v, err := s.opts.DetectVersion(ctx, omURL)
-		switch {
-		case err == nil:
-			detected = v
-			s.p.OK("OpenMetadata at %s is version %s", omURL, v)
-		case ctx.Err() != nil:
-			return ctx.Err()
-		default:
-			s.p.Warn("could not read OpenMetadata's version (%s): configuring for %s, the newest; give --om-version to choose", present.ProbeProblem(err), openmetadata.Newest)
-		}
-	}
 	if err := cfg.Complete(detected); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/om-auth0/om-auth0/answers"
 	"github.com/om-auth0/om-auth0/openmetadata"
@@ -18,6 +19,7 @@ import (
 	"github.com/om-auth0/om-auth0/setup"
 	"github.com/om-auth0/om-auth0/steps"
 	"github.com/om-auth0/om-auth0/steps/stepstest"
+	"github.com/om-auth0/om-auth0/tenant"
 )
 
 const (
@@ -66,7 +68,7 @@ func TestRunCreatesAndWrites(t *testing.T) {
 	if !slices.Equal(r.Methods(), wantCalls) {
 		t.Fatalf("calls = %v, want %v", r.Methods(), wantCalls)
 	}
-	wantProgress := `ok: connected to tenant acme.us.auth0.com (Acme)
+	wantProgress := `ok: connected to tenant acme.us.auth0.com
 ok: application "OpenMetadata" created (client id ui-id)
 ok: service account skipped: OpenMetadata 1.6.4 ingestion signs in with the ingestion-bot's JWT
 ok: verified: callbacks include https://om.acme.com/callback
@@ -454,5 +456,153 @@ func TestRunLegacySkipNamesTheJWT(t *testing.T) {
 	}
 	if n := strings.Count(report.String(), "Settings > Bots > ingestion-bot"); n != 1 {
 		t.Errorf("the report names the ingestion-bot's token %d times, want once:\n%s", n, report.String())
+	}
+}
+
+// namedLater is a fake tenant whose Tenant records when the run waits for
+// the tenant's name.
+type namedLater struct{ *stepstest.Runner }
+
+func (r namedLater) Tenant() (tenant.Domain, string) {
+	_ = r.Record("Tenant")
+	return r.Runner.Tenant()
+}
+
+// The tenant's name only decorates: no step waits for it, the progress line
+// names the domain, and the result, made last, carries the name.
+func TestRunWaitsForTheTenantNameLast(t *testing.T) {
+	r := namedLater{newFake()}
+	var progress bytes.Buffer
+	res, err := Run(context.Background(), testConfig(t, answers.Answers{Targets: []string{"docker"}}), connectTo(r), Options{Progress: &progress, ASCII: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCalls := []string{"MissingScopes", "PlanUIApp", "PlanServiceAccount", "ApplyUIApp", "ApplyServiceAccount", "Verify", "Tenant"}
+	if !slices.Equal(r.Methods(), wantCalls) {
+		t.Fatalf("calls = %v, want %v", r.Methods(), wantCalls)
+	}
+	if !strings.HasPrefix(progress.String(), "ok: connected to tenant acme.us.auth0.com\n") || res.TenantName != "Acme" {
+		t.Fatalf("tenant name %q, progress:\n%s", res.TenantName, progress.String())
+	}
+}
+
+// With the version to detect, the probe is sent with the token request:
+// each of the two below waits for the other to have been sent (a run that
+// sent them one after the other would see its probe time out). The progress
+// lines keep their order whichever answer comes first.
+func TestRunProbesWithTheConnection(t *testing.T) {
+	for _, first := range []string{"probe", "token"} {
+		t.Run(first+" answers first", func(t *testing.T) {
+			probeSent, tokenSent := make(chan struct{}), make(chan struct{})
+			probeAnswered, tokenAnswered := make(chan struct{}), make(chan struct{})
+			wait := func(ch chan struct{}, what string) error {
+				select {
+				case <-ch:
+					return nil
+				case <-time.After(time.Second):
+					return errors.New(what + " never came")
+				}
+			}
+			detect := func(context.Context, string) (openmetadata.Version, error) {
+				close(probeSent)
+				defer close(probeAnswered)
+				if err := wait(tokenSent, "the token request"); err != nil {
+					return openmetadata.Version{}, err
+				}
+				if first == "token" {
+					if err := wait(tokenAnswered, "the token's answer"); err != nil {
+						return openmetadata.Version{}, err
+					}
+				}
+				return openmetadata.Version{Major: 1, Minor: 6, Patch: 4}, nil
+			}
+			connect := func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+				close(tokenSent)
+				defer close(tokenAnswered)
+				if err := wait(probeSent, "the version probe"); err != nil {
+					return nil, err
+				}
+				if first == "probe" {
+					if err := wait(probeAnswered, "the probe's answer"); err != nil {
+						return nil, err
+					}
+				}
+				return newFake(), nil
+			}
+			cfg := testConfig(t, answers.Answers{Targets: []string{"docker"}})
+			cfg.Choices.Version = openmetadata.Version{}
+			var progress bytes.Buffer
+			res, err := Run(context.Background(), cfg, connect, Options{DetectVersion: detect, Progress: &progress, ASCII: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "ok: OpenMetadata at https://om.acme.com is version 1.6.4\nok: connected to tenant acme.us.auth0.com\n"
+			if !strings.HasPrefix(progress.String(), want) || cfg.Choices.Version.String() != "1.6.4" || res.TenantName != "Acme" {
+				t.Fatalf("version %s, tenant name %q, progress:\n%s\nwant it to start with:\n%s", cfg.Choices.Version, res.TenantName, progress.String(), want)
+			}
+		})
+	}
+}
+
+// An answer wrong for the detected version, found once connected, is still
+// bad input (exit 2) that changes nothing.
+func TestRunRefusesInputOnceTheVersionIsKnown(t *testing.T) {
+	tests := []struct {
+		name string
+		a    answers.Answers
+		want string
+	}{
+		{"confidential before 1.5", answers.Answers{ClientType: "confidential"}, "--client-type confidential needs OpenMetadata 1.5 or later, and this is OpenMetadata 1.0.2"},
+		{"admin", answers.Answers{Admins: []string{"${ADMIN}"}}, "admin: admin principal contains ${"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := testConfig(t, tt.a)
+			cfg.Choices.Version = openmetadata.Version{}
+			r := newFake()
+			detect := func(context.Context, string) (openmetadata.Version, error) {
+				return openmetadata.Version{Major: 1, Patch: 2}, nil
+			}
+			res, err := Run(context.Background(), cfg, connectTo(r), Options{DetectVersion: detect})
+			var ie *setup.InputError
+			var re *setup.RunError
+			if !errors.As(err, &ie) || errors.As(err, &re) || !strings.Contains(err.Error(), tt.want) || res.Error == nil {
+				t.Fatalf("error = %v (%T), result error %+v", err, err, res.Error)
+			}
+			if len(r.Methods()) > 0 {
+				t.Fatalf("the run went on to %v", r.Methods())
+			}
+			if _, err := os.Stat(cfg.Out); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("the output folder was created: %v", err)
+			}
+		})
+	}
+}
+
+// A failed connection ends the probe too: nothing outlives Run.
+func TestRunConnectFailureEndsTheProbe(t *testing.T) {
+	ended := make(chan struct{})
+	detect := func(ctx context.Context, _ string) (openmetadata.Version, error) {
+		defer close(ended)
+		select {
+		case <-ctx.Done():
+			return openmetadata.Version{}, ctx.Err()
+		case <-time.After(time.Second):
+			return openmetadata.Version{}, errors.New("the probe was never ended")
+		}
+	}
+	cfg := testConfig(t, answers.Answers{})
+	cfg.Choices.Version = openmetadata.Version{}
+	want := &steps.Error{Op: "connect", Meaning: "bad credentials"}
+	_, err := Run(context.Background(), cfg, func(context.Context, steps.ConnectRequest) (steps.Runner, error) {
+		return nil, want
+	}, Options{DetectVersion: detect})
+	if !errors.Is(err, want) {
+		t.Fatalf("error = %v", err)
+	}
+	select {
+	case <-ended:
+	default:
+		t.Fatal("the version probe was still running when Run returned")
 	}
 }

@@ -118,7 +118,10 @@ func (a *accessible) step(s guide.ID) (guide.ID, error) {
 		if s == guide.StepApplyConfirm {
 			a.println(f.applyPlanText(a.st, nil))
 		} else {
-			a.println(present.Plan(a.st, f.Cfg.Connect.Domain.Host, f.Plan()))
+			// Printed lines cannot be redrawn when the tenant's name
+			// arrives: the plan, long after connecting, takes it now.
+			f.WaitTenantName()
+			a.println(present.Plan(a.st, f.TenantLabel(), f.Plan()))
 		}
 		if err := a.ask(f.form(s, 0)); err != nil {
 			return s, err

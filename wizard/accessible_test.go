@@ -76,7 +76,10 @@ func TestAccessibleWalk(t *testing.T) {
 		t.Fatalf("run: %v, want the failed check\n%s", err, out)
 	}
 	for _, want := range []string{
-		"== Connect ==", "Connected to tenant acme.us.auth0.com (Acme)",
+		// Lines printed once cannot take the tenant's name when it comes
+		// later: the summary of the connection names the domain, the
+		// plan, long after, the name too.
+		"== Connect ==", "Connected to tenant acme.us.auth0.com\n", "About to change tenant acme.us.auth0.com (Acme)\n",
 		"== Create Server Credentials ==", "must start with http:// or https://",
 		"detected 1.6.4 from /api/v1/system/version",
 		"== Create Service Account ==", "Authorize the Auth0 Management API", "3.   read:clients",
@@ -99,7 +102,7 @@ func TestAccessibleWalk(t *testing.T) {
 	if got := runner.Calls(); !slices.Equal(got, want) {
 		t.Fatalf("calls %q, want %q", got, want)
 	}
-	if cfg.Choices.OMURL != "https://om.acme.internal" || len(res.Files) != 3 || res.ServiceAccount == nil {
+	if cfg.Choices.OMURL != "https://om.acme.internal" || len(res.Files) != 3 || res.ServiceAccount == nil || res.TenantName != "Acme" {
 		t.Fatalf("config %+v result %+v", cfg.Choices, res)
 	}
 	if t.Failed() || testing.Verbose() {

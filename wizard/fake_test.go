@@ -86,6 +86,10 @@ type harness struct {
 	m      *model
 	runner *stepstest.Runner
 	conns  []steps.ConnectRequest
+	// holdName keeps the commands that wait for the tenant's name in held
+	// instead of running them, for a test to run when it chooses.
+	holdName bool
+	held     []tea.Cmd
 }
 
 // harnessOption adjusts the options (and the fake) before the wizard starts.
@@ -133,6 +137,10 @@ func (h *harness) run(cmd tea.Cmd) {
 			return
 		}
 	}
+	if h.holdName && strings.Contains(name, "(*model).tenantName") {
+		h.held = append(h.held, cmd)
+		return
+	}
 	done := make(chan tea.Msg, 1)
 	go func() { done <- cmd() }()
 	var msg tea.Msg
@@ -156,6 +164,16 @@ func (h *harness) run(cmd tea.Cmd) {
 		}
 		_, next := h.m.Update(msg)
 		h.run(next)
+	}
+}
+
+// release runs the held commands, and holds no more.
+func (h *harness) release() {
+	h.t.Helper()
+	held := h.held
+	h.holdName, h.held = false, nil
+	for _, cmd := range held {
+		h.run(cmd)
 	}
 }
 

@@ -260,8 +260,12 @@ func (f *flow) secretValues() []string {
 	return s
 }
 
-// result is what Run returns once the wizard is done.
-func (f *flow) result() *setup.Result { return f.Result(f.opts.RevealSecrets) }
+// result is what Run returns once the wizard is done, with the tenant's
+// name (a plan without a confirmation may not have shown it).
+func (f *flow) result() *setup.Result {
+	f.WaitTenantName()
+	return f.Result(f.opts.RevealSecrets)
+}
 
 // targetKey is the deployment choice that matches targets ("all" when every
 // target or none is given).

@@ -238,6 +238,16 @@ func (m *model) runWork(s guide.ID) tea.Cmd {
 	}
 }
 
+// tenantName waits for the connected tenant's name, which only decorates
+// the screens, while the walk goes on; it arrives as a guide.TenantNamed.
+func (m *model) tenantName() tea.Cmd {
+	call, ctx := m.f.TenantNameCall(), m.ctx
+	return func() tea.Msg {
+		res, _ := call(ctx) // it never fails
+		return res
+	}
+}
+
 // advance leaves the current step for the next one.
 func (m *model) advance() tea.Cmd {
 	m.status = ""
@@ -305,6 +315,10 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		msg.Apply(m.f.State)
 		m.status = writtenText(m.st, m.f.Cfg.Out, msg.Files)
 		return nil
+	case guide.TenantNamed:
+		// Not a step's result: it comes whenever the name arrives.
+		msg.Apply(m.f.State)
+		return nil
 	case guide.Result:
 		if !m.busy {
 			return nil
@@ -312,6 +326,9 @@ func (m *model) update(msg tea.Msg) tea.Cmd {
 		m.busy = false
 		msg.Apply(m.f.State)
 		m.f.applied(msg)
+		if _, ok := msg.(guide.Connected); ok {
+			return tea.Batch(m.advance(), m.tenantName())
+		}
 		return m.advance()
 	case tea.KeyPressMsg:
 		return m.key(msg)
@@ -624,13 +641,8 @@ func (m *model) render() string {
 func (m *model) titleLine() string {
 	left := m.st.App.Render(appTitle)
 	right := ""
-	if m.f.Runner != nil {
-		dom, _ := m.f.Runner.Tenant()
-		right = "tenant: " + dom.Host
-		if m.f.TenantName != "" {
-			right += " (" + m.f.TenantName + ")"
-		}
-		right = m.st.Tenant.Render(right)
+	if label := m.f.TenantLabel(); label != "" {
+		right = m.st.Tenant.Render("tenant: " + label)
 	}
 	if m.f.opts.Sandbox {
 		right = m.st.Sandbox.Render("SIMULATED") + " " + right
@@ -702,7 +714,7 @@ func (m *model) intro(s guide.ID) string {
 		// terminal the plan leaves fields out. Below it: a blank row, the
 		// question (3 rows) and its message.
 		fits := func(text string) bool { return m.rows(strings.TrimRight(text, "\n")) <= m.contentHeight()-5 }
-		plan := strings.TrimRight(present.PlanWithin(m.st, f.Cfg.Connect.Domain.Host, f.Plan(), fits), "\n")
+		plan := strings.TrimRight(present.PlanWithin(m.st, f.TenantLabel(), f.Plan(), fits), "\n")
 		return plan
 	case guide.StepApplyConfirm:
 		fits := func(text string) bool { return m.rows(strings.TrimRight(text, "\n")) <= m.contentHeight()-5 }

@@ -20,6 +20,23 @@ import (
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
+// The tenant's name only decorates: the walk goes on without it, and the
+// title and the Connect summary show it once its message arrives.
+func TestTenantNameShownOnceItArrives(t *testing.T) {
+	h := newHarness(t, completeConfig(t), func(h *harness, _ *Options) { h.holdName = true })
+	h.expectStep(guide.StepConnected)
+	h.expectView("tenant: acme.us.auth0.com", "Connected to tenant acme.us.auth0.com")
+	if v := h.view(); strings.Contains(v, "(Acme)") {
+		t.Fatalf("the name shows before it arrived:\n%s", v)
+	}
+	if len(h.held) != 1 {
+		t.Fatalf("%d commands wait for the tenant's name, want 1", len(h.held))
+	}
+	h.release()
+	h.expectStep(guide.StepConnected)
+	h.expectView("tenant: acme.us.auth0.com (Acme)", "Connected to tenant acme.us.auth0.com (Acme)")
+}
+
 // TestWalkEverySection drives the whole wizard with keys, the way an
 // operator would, and checks each transition and every Auth0 call.
 func TestWalkEverySection(t *testing.T) {

@@ -218,12 +218,7 @@ func errorText(st *Styles, err error) string {
 // connectedText is the Connect section's summary.
 func (f *flow) connectedText(st *Styles) string {
 	var b strings.Builder
-	dom, _ := f.Runner.Tenant()
-	name := dom.Host
-	if f.TenantName != "" {
-		name += " (" + f.TenantName + ")"
-	}
-	b.WriteString(st.OK.Render("✓") + " Connected to tenant " + st.Value.Render(name) + "\n")
+	b.WriteString(st.OK.Render("✓") + " Connected to tenant " + st.Value.Render(f.TenantLabel()) + "\n")
 	if f.Cfg.Connect.APIToken != "" {
 		b.WriteString("  with a Management API token\n")
 	} else {

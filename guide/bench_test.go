@@ -1,0 +1,186 @@
+package guide
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/omsim"
+	"github.com/om-auth0/om-auth0/openmetadata"
+	"github.com/om-auth0/om-auth0/sandbox"
+	"github.com/om-auth0/om-auth0/setup"
+	"github.com/om-auth0/om-auth0/steps"
+)
+
+// BenchmarkRun reports, for a whole --no-input run (guide.Run: connect,
+// both sections, verify, the files) against a simulated tenant and a
+// simulated OpenMetadata whose version is detected (not given), the number
+// of requests to both and the sequential round trips on the critical path,
+// for each service-account mode:
+//
+//   - fresh: a tenant with only the Management API application;
+//   - rerun: the same Config again on the tenant the first run set up.
+//
+// Every request is delayed a little so that requests sent together overlap
+// and share a depth (see depthTransport). Run it with
+//
+//	go test ./guide/ -run '^$' -bench '^BenchmarkRun$'
+func BenchmarkRun(b *testing.B) {
+	for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
+		b.Run("fresh/"+string(mode), func(b *testing.B) {
+			d := &depthTransport{base: http.DefaultTransport, delay: 2 * time.Millisecond}
+			var requests, roundtrips int
+			for b.Loop() {
+				b.StopTimer()
+				it := &iteration{B: b}
+				e := newBenchEnv(it, b.TempDir(), d, mode)
+				d.reset()
+				b.StartTimer()
+				e.run(b)
+				requests, roundtrips = d.counts()
+				b.StopTimer()
+				it.end()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(requests), "requests/op")
+			b.ReportMetric(float64(roundtrips), "roundtrips/op")
+		})
+		b.Run("rerun/"+string(mode), func(b *testing.B) {
+			d := &depthTransport{base: http.DefaultTransport, delay: 2 * time.Millisecond}
+			e := newBenchEnv(b, b.TempDir(), d, mode)
+			e.run(b)
+			var requests, roundtrips int
+			for b.Loop() {
+				d.reset()
+				e.tenant.ResetRequests()
+				e.run(b)
+				requests, roundtrips = d.counts()
+				for _, r := range e.tenant.Requests() {
+					if r.Method != http.MethodGet && r.Path != "/oauth/token" {
+						b.Fatalf("re-run wrote: %s %s", r.Method, r.Path)
+					}
+				}
+			}
+			b.ReportMetric(float64(requests), "requests/op")
+			b.ReportMetric(float64(roundtrips), "roundtrips/op")
+		})
+	}
+}
+
+// benchEnv is a simulated tenant and OpenMetadata, and the answers of a
+// --no-input run against them with every request through one transport.
+type benchEnv struct {
+	tenant   *sandbox.Server
+	om       *omsim.Server
+	a        answers.Answers
+	secret   string
+	client   *http.Client
+	steps    steps.Options
+	omClient *http.Client
+}
+
+func newBenchEnv(t sandbox.TB, dir string, d *depthTransport, mode steps.ServiceAccountMode) *benchEnv {
+	t.Helper()
+	ten := sandbox.NewTest(t, sandbox.Options{RateLimit: -1, TenantName: "Acme"})
+	id, secret := ten.CreateM2MApp("om-auth0 bench", sandbox.WizardScopes)
+	om := omsim.NewTest(t, omsim.Options{Version: "1.6.4"})
+	out, err := os.MkdirTemp(dir, "out")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	client := &http.Client{Transport: d}
+	return &benchEnv{
+		tenant: ten, om: om, secret: secret, client: client,
+		steps: steps.Options{HTTPClient: client, MaxBackoff: time.Millisecond, RequestTimeout: 5 * time.Second},
+		a: answers.Answers{Domain: ten.URL(), ClientID: id, OMURL: om.URL(), ServiceAccount: string(mode),
+			Admins: []string{"alice"}, PrincipalDomain: "example.com", Out: out},
+	}
+}
+
+// run is one whole run with the answers (the version left to detection).
+func (e *benchEnv) run(b *testing.B) {
+	b.Helper()
+	cfg, missing, err := setup.Resolve(setup.Layer{Source: setup.FromFlags, Answers: e.a, Secrets: answers.Secrets{ClientSecret: e.secret}})
+	if err != nil || len(missing) > 0 {
+		b.Fatalf("setup.Resolve: %v, missing %v", err, missing)
+	}
+	connect := func(ctx context.Context, req steps.ConnectRequest) (steps.Runner, error) {
+		return steps.Connect(ctx, req, e.steps)
+	}
+	detect := func(ctx context.Context, omURL string) (openmetadata.Version, error) {
+		return setup.DetectVersion(ctx, e.client, omURL)
+	}
+	// The same application as the service account changes how it signs
+	// in, a consequence a script accepts with --yes.
+	yes := cfg.Choices.ServiceAccount == steps.Same
+	res, err := Run(context.Background(), cfg, connect, Options{DetectVersion: detect, Yes: yes})
+	if err != nil {
+		b.Fatalf("Run: %v", err)
+	}
+	if res.TenantName != "Acme" || cfg.Choices.Version.String() != "1.6.4" || res.Verification == nil || !res.Verification.OK {
+		b.Fatalf("result = %+v, version %s", res, cfg.Choices.Version)
+	}
+}
+
+// iteration is a benchmark's sandbox.TB whose cleanups run at the end of
+// one iteration, so that the servers of past iterations are closed.
+type iteration struct {
+	*testing.B
+	cleanups []func()
+}
+
+func (it *iteration) Cleanup(f func()) { it.cleanups = append(it.cleanups, f) }
+
+func (it *iteration) end() {
+	for i := len(it.cleanups) - 1; i >= 0; i-- {
+		it.cleanups[i]()
+	}
+	it.cleanups = nil
+}
+
+// depthTransport measures the critical path of a run: a request's depth is
+// one more than the deepest request that had finished before it started, so
+// requests sent together share a depth and the deepest is the number of
+// sequential round trips. A small delay makes concurrent requests overlap.
+type depthTransport struct {
+	base  http.RoundTripper
+	delay time.Duration
+
+	mu       sync.Mutex
+	requests int
+	finished []int // depths of finished requests
+	maxDepth int
+}
+
+func (d *depthTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	d.mu.Lock()
+	depth := 1
+	for _, f := range d.finished {
+		depth = max(depth, f+1)
+	}
+	d.requests++
+	d.mu.Unlock()
+	time.Sleep(d.delay)
+	resp, err := d.base.RoundTrip(r)
+	d.mu.Lock()
+	d.finished = append(d.finished, depth)
+	d.maxDepth = max(d.maxDepth, depth)
+	d.mu.Unlock()
+	return resp, err
+}
+
+func (d *depthTransport) reset() {
+	d.mu.Lock()
+	d.requests, d.finished, d.maxDepth = 0, nil, 0
+	d.mu.Unlock()
+}
+
+func (d *depthTransport) counts() (requests, roundtrips int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.requests, d.maxDepth
+}
