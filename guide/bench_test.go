@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func BenchmarkRun(b *testing.B) {
 	for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
 		b.Run("fresh/"+string(mode), func(b *testing.B) {
 			d := &depthTransport{base: http.DefaultTransport, delay: 2 * time.Millisecond}
-			var requests, roundtrips int
+			var requests, roundtrips, auth0 int
 			for b.Loop() {
 				b.StopTimer()
 				it := &iteration{B: b}
@@ -42,32 +43,51 @@ func BenchmarkRun(b *testing.B) {
 				b.StartTimer()
 				e.run(b)
 				requests, roundtrips = d.counts()
+				auth0 = len(e.tenant.Requests())
 				b.StopTimer()
 				it.end()
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(requests), "requests/op")
+			b.ReportMetric(float64(auth0), "auth0-requests/op")
 			b.ReportMetric(float64(roundtrips), "roundtrips/op")
 		})
-		b.Run("rerun/"+string(mode), func(b *testing.B) {
+		rerun := func(b *testing.B, sameOut bool, apps ...int) {
 			d := &depthTransport{base: http.DefaultTransport, delay: 2 * time.Millisecond}
 			e := newBenchEnv(b, b.TempDir(), d, mode)
+			for _, n := range apps {
+				e.tenant.SeedApps(n, "spa")
+			}
 			e.run(b)
-			var requests, roundtrips int
+			e.sameOut = sameOut
+			var requests, roundtrips, auth0 int
 			for b.Loop() {
 				d.reset()
 				e.tenant.ResetRequests()
 				e.run(b)
 				requests, roundtrips = d.counts()
+				auth0 = len(e.tenant.Requests())
 				for _, r := range e.tenant.Requests() {
 					if r.Method != http.MethodGet && r.Path != "/oauth/token" {
 						b.Fatalf("re-run wrote: %s %s", r.Method, r.Path)
 					}
+					if sameOut && r.Path == "/api/v2/clients" {
+						b.Fatalf("re-run into the same --out listed the tenant: %s?%s", r.Path, r.RawQuery)
+					}
 				}
 			}
 			b.ReportMetric(float64(requests), "requests/op")
+			b.ReportMetric(float64(auth0), "auth0-requests/op")
 			b.ReportMetric(float64(roundtrips), "roundtrips/op")
-		})
+		}
+		// The same answers again, the previous answers.yaml not read: the
+		// applications are found in the tenant's listing.
+		b.Run("rerun/"+string(mode), func(b *testing.B) { rerun(b, false) })
+		// A re-run into the same --out, as setup does it: the ids the first
+		// run recorded in answers.yaml are read, not the listing.
+		b.Run("rerun-same-out/"+string(mode), func(b *testing.B) { rerun(b, true) })
+		// The same on a tenant of 5,000 applications: nothing grows with it.
+		b.Run("rerun-same-out-5000-apps/"+string(mode), func(b *testing.B) { rerun(b, true, 5_000) })
 	}
 }
 
@@ -81,6 +101,9 @@ type benchEnv struct {
 	client   *http.Client
 	steps    steps.Options
 	omClient *http.Client
+	// sameOut takes the ids the previous run recorded in answers.yaml in
+	// the output folder, as setup does without --answers.
+	sameOut bool
 }
 
 func newBenchEnv(t sandbox.TB, dir string, d *depthTransport, mode steps.ServiceAccountMode) *benchEnv {
@@ -107,6 +130,15 @@ func (e *benchEnv) run(b *testing.B) {
 	cfg, missing, err := setup.Resolve(setup.Layer{Source: setup.FromFlags, Answers: e.a, Secrets: answers.Secrets{ClientSecret: e.secret}})
 	if err != nil || len(missing) > 0 {
 		b.Fatalf("setup.Resolve: %v, missing %v", err, missing)
+	}
+	if e.sameOut {
+		if cfg.Previous, err = setup.ReadPreviousRun(filepath.Join(e.a.Out, setup.AnswersFile)); err != nil {
+			b.Fatalf("the previous run's answers: %v", err)
+		}
+		cfg.UsePrevious()
+		if cfg.Choices.Recorded.UIAppID == "" {
+			b.Fatalf("no recorded ids in %s", e.a.Out)
+		}
 	}
 	connect := func(ctx context.Context, req steps.ConnectRequest) (steps.Runner, error) {
 		return steps.Connect(ctx, req, e.steps)
