@@ -29,6 +29,7 @@
 package guide
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -743,7 +744,7 @@ func (s *State) WaitTenantName() {
 func (s *State) Summary() present.Summary {
 	answers := filepath.Join(s.Cfg.Out, setup.AnswersFile)
 	return present.Summary{
-		Tenant:                s.Cfg.Answers().Domain,
+		Tenant:                cmp.Or(s.TenantLabel(), s.Cfg.Answers().Domain),
 		Changes:               s.Changes,
 		SkippedServiceAccount: s.SA == nil || s.SA.Mode == steps.Skip,
 		Out:                   s.Cfg.Out,

@@ -57,7 +57,9 @@ func Run(ctx context.Context, cfg *setup.Config, connect setup.ConnectFunc, opts
 	st.Connect, st.Yes, st.Force = connect, opts.Yes, opts.Force
 	s := &run{st: st, opts: opts, p: present.NewProgress(opts.Progress, opts.ASCII)}
 	err := s.do(ctx)
-	st.WaitTenantName() // for the result only: it has long arrived
+	if st.TenantName == "" {
+		st.WaitTenantName() // for the result, when Done did not: it has long arrived
+	}
 	var input *setup.InputError
 	var se *steps.Error
 	if errors.As(err, &se) && se.BadInput && !errors.As(err, &input) {
@@ -233,6 +235,8 @@ func (s *run) info(id ID) error {
 			}
 		}
 	case StepDone:
+		// The summary names the tenant; its name has long arrived.
+		st.WaitTenantName()
 		files := st.AllWritten()
 		s.p.OK("files in %s: %s", st.Cfg.Out, output.Summary(files))
 		if output.KeptAdvice(files) != "" {
