@@ -5,11 +5,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/om-auth0/om-auth0/answers"
+	"github.com/om-auth0/om-auth0/internal/roundtrip"
 	"github.com/om-auth0/om-auth0/omsim"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
@@ -27,25 +27,25 @@ import (
 //   - rerun: the same Config again on the tenant the first run set up.
 //
 // Every request is delayed a little so that requests sent together overlap
-// and share a depth (see depthTransport). Run it with
+// and share a depth (see roundtrip.Transport). Run it with
 //
 //	go test ./guide/ -run '^$' -bench '^BenchmarkRun$'
 func BenchmarkRun(b *testing.B) {
 	for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
 		b.Run("fresh/"+string(mode), func(b *testing.B) {
-			d := &depthTransport{base: http.DefaultTransport, delay: 2 * time.Millisecond}
+			d := &roundtrip.Transport{Base: http.DefaultTransport, Delay: 2 * time.Millisecond}
 			var requests, roundtrips, auth0 int
 			for b.Loop() {
 				b.StopTimer()
-				it := &iteration{B: b}
+				it := &roundtrip.Iteration{B: b}
 				e := newBenchEnv(it, b.TempDir(), d, mode)
-				d.reset()
+				d.Reset()
 				b.StartTimer()
 				e.run(b)
-				requests, roundtrips = d.counts()
+				requests, roundtrips = d.Counts()
 				auth0 = len(e.tenant.Requests())
 				b.StopTimer()
-				it.end()
+				it.End()
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(requests), "requests/op")
@@ -53,7 +53,7 @@ func BenchmarkRun(b *testing.B) {
 			b.ReportMetric(float64(roundtrips), "roundtrips/op")
 		})
 		rerun := func(b *testing.B, sameOut bool, apps ...int) {
-			d := &depthTransport{base: http.DefaultTransport, delay: 2 * time.Millisecond}
+			d := &roundtrip.Transport{Base: http.DefaultTransport, Delay: 2 * time.Millisecond}
 			e := newBenchEnv(b, b.TempDir(), d, mode)
 			for _, n := range apps {
 				e.tenant.SeedApps(n, "spa")
@@ -62,10 +62,10 @@ func BenchmarkRun(b *testing.B) {
 			e.sameOut = sameOut
 			var requests, roundtrips, auth0 int
 			for b.Loop() {
-				d.reset()
+				d.Reset()
 				e.tenant.ResetRequests()
 				e.run(b)
-				requests, roundtrips = d.counts()
+				requests, roundtrips = d.Counts()
 				auth0 = len(e.tenant.Requests())
 				for _, r := range e.tenant.Requests() {
 					if r.Method != http.MethodGet && r.Path != "/oauth/token" {
@@ -106,7 +106,7 @@ type benchEnv struct {
 	sameOut bool
 }
 
-func newBenchEnv(t sandbox.TB, dir string, d *depthTransport, mode steps.ServiceAccountMode) *benchEnv {
+func newBenchEnv(t sandbox.TB, dir string, d *roundtrip.Transport, mode steps.ServiceAccountMode) *benchEnv {
 	t.Helper()
 	ten := sandbox.NewTest(t, sandbox.Options{RateLimit: -1, TenantName: "Acme"})
 	id, secret := ten.CreateM2MApp("om-auth0 bench", sandbox.WizardScopes)
@@ -156,63 +156,4 @@ func (e *benchEnv) run(b *testing.B) {
 	if res.TenantName != "Acme" || cfg.Choices.Version.String() != "1.6.4" || res.Verification == nil || !res.Verification.OK {
 		b.Fatalf("result = %+v, version %s", res, cfg.Choices.Version)
 	}
-}
-
-// iteration is a benchmark's sandbox.TB whose cleanups run at the end of
-// one iteration, so that the servers of past iterations are closed.
-type iteration struct {
-	*testing.B
-	cleanups []func()
-}
-
-func (it *iteration) Cleanup(f func()) { it.cleanups = append(it.cleanups, f) }
-
-func (it *iteration) end() {
-	for i := len(it.cleanups) - 1; i >= 0; i-- {
-		it.cleanups[i]()
-	}
-	it.cleanups = nil
-}
-
-// depthTransport measures the critical path of a run: a request's depth is
-// one more than the deepest request that had finished before it started, so
-// requests sent together share a depth and the deepest is the number of
-// sequential round trips. A small delay makes concurrent requests overlap.
-type depthTransport struct {
-	base  http.RoundTripper
-	delay time.Duration
-
-	mu       sync.Mutex
-	requests int
-	finished []int // depths of finished requests
-	maxDepth int
-}
-
-func (d *depthTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	depth := 1
-	for _, f := range d.finished {
-		depth = max(depth, f+1)
-	}
-	d.requests++
-	d.mu.Unlock()
-	time.Sleep(d.delay)
-	resp, err := d.base.RoundTrip(r)
-	d.mu.Lock()
-	d.finished = append(d.finished, depth)
-	d.maxDepth = max(d.maxDepth, depth)
-	d.mu.Unlock()
-	return resp, err
-}
-
-func (d *depthTransport) reset() {
-	d.mu.Lock()
-	d.requests, d.finished, d.maxDepth = 0, nil, 0
-	d.mu.Unlock()
-}
-
-func (d *depthTransport) counts() (requests, roundtrips int) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.requests, d.maxDepth
 }

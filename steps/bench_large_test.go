@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/om-auth0/om-auth0/internal/roundtrip"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
@@ -31,22 +32,6 @@ func largeTenant(t sandbox.TB, n int) *tenantUnderTest {
 	tt := newTenantWith(t, sandbox.Options{RateLimit: -1, TenantName: "Acme"}, sandbox.WizardScopes)
 	seedApps(tt, n-1)
 	return tt
-}
-
-// iteration is a benchmark's sandbox.TB whose cleanups run at the end of
-// one iteration, so that the tenants of past iterations are freed.
-type iteration struct {
-	*testing.B
-	cleanups []func()
-}
-
-func (it *iteration) Cleanup(f func()) { it.cleanups = append(it.cleanups, f) }
-
-func (it *iteration) end() {
-	for i := len(it.cleanups) - 1; i >= 0; i-- {
-		it.cleanups[i]()
-	}
-	it.cleanups = nil
 }
 
 // seedApps adds n applications in the mix of a busy tenant.
@@ -94,10 +79,10 @@ func BenchmarkLargeTenant(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				s := connectWith(b, tt, opts) // a new session: the listing is kept per session
-				d.reset()
+				d.Reset()
 				b.StartTimer()
 				list(s)
-				requests, roundtrips = d.counts()
+				requests, roundtrips = d.Counts()
 			}
 			s := connectWith(b, tt, opts)
 			peak, live := heapUse(func() any { return []any{s, list(s)} })
@@ -118,9 +103,9 @@ func BenchmarkLargeTenant(b *testing.B) {
 			}
 			var requests, roundtrips int
 			for b.Loop() {
-				d.reset()
+				d.Reset()
 				rerun()
-				requests, roundtrips = d.counts()
+				requests, roundtrips = d.Counts()
 			}
 			peak, _ := heapUse(func() any { rerun(); return nil })
 			reportRun(b, requests, roundtrips, peak)
@@ -135,22 +120,22 @@ func BenchmarkLargeTenant(b *testing.B) {
 					b.Fatalf("fresh setup wrote %v", w)
 				}
 			}
-			it := &iteration{B: b}
+			it := &roundtrip.Iteration{B: b}
 			var requests, roundtrips int
 			for b.Loop() {
 				b.StopTimer()
 				tt := largeTenant(it, n)
-				d.reset()
+				d.Reset()
 				b.StartTimer()
 				fresh(tt)
-				requests, roundtrips = d.counts()
+				requests, roundtrips = d.Counts()
 				b.StopTimer()
-				it.end()
+				it.End()
 				b.StartTimer()
 			}
 			tt := largeTenant(it, n)
 			peak, _ := heapUse(func() any { fresh(tt); return nil })
-			it.end()
+			it.End()
 			reportRun(b, requests, roundtrips, peak)
 		})
 	}
@@ -186,11 +171,11 @@ func BenchmarkLargeTenantAuth0RateLimit(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
 			time.Sleep(paidRefill)
-			d.reset()
+			d.Reset()
 			tt.ResetRequests()
 			b.StartTimer()
 			runMeasured(b, tt, opts, c)
-			requests, roundtrips = d.counts()
+			requests, roundtrips = d.Counts()
 			refused = tooManyRequests(tt)
 			if w := tt.writes(); len(w) > 0 {
 				b.Fatalf("re-run wrote %v", w)
@@ -208,11 +193,11 @@ func BenchmarkLargeTenantAuth0RateLimit(b *testing.B) {
 			b.StopTimer()
 			s := connectWith(b, tt, opts)
 			time.Sleep(freeRefill)
-			d.reset()
+			d.Reset()
 			tt.ResetRequests()
 			b.StartTimer()
 			_, err := s.ListApps(ctx)
-			requests, roundtrips = d.counts()
+			requests, roundtrips = d.Counts()
 			refused = tooManyRequests(tt)
 			failed = 0
 			if err != nil {
@@ -231,7 +216,7 @@ func BenchmarkLargeTenantAuth0RateLimit(b *testing.B) {
 // limitedTenant is a tenant of n applications under rateLimit
 // (sandbox.Options.RateLimit), with measured options that wait for the
 // rate limit as the steps do by default.
-func limitedTenant(b *testing.B, rateLimit, n int) (*tenantUnderTest, *depthTransport, steps.Options) {
+func limitedTenant(b *testing.B, rateLimit, n int) (*tenantUnderTest, *roundtrip.Transport, steps.Options) {
 	b.Helper()
 	tt := newTenantWith(b, sandbox.Options{RateLimit: rateLimit, TenantName: "Acme"}, sandbox.WizardScopes)
 	seedApps(tt, n-1)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/om-auth0/om-auth0/internal/roundtrip"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/sandbox"
 	"github.com/om-auth0/om-auth0/steps"
@@ -24,7 +25,7 @@ import (
 //     from answers.yaml does (read by id, no listing).
 //
 // Every request is delayed a little so that requests sent together
-// overlap and share a depth (see depthTransport).
+// overlap and share a depth (see roundtrip.Transport).
 func BenchmarkSetup(b *testing.B) {
 	for _, n := range []int{0, 5_000} {
 		for _, mode := range []steps.ServiceAccountMode{steps.Separate, steps.Same, steps.Skip} {
@@ -38,17 +39,17 @@ func BenchmarkSetup(b *testing.B) {
 			}
 			b.Run("fresh/"+name, func(b *testing.B) {
 				d, opts := measured()
-				it := &iteration{B: b}
+				it := &roundtrip.Iteration{B: b}
 				var requests, roundtrips int
 				for b.Loop() {
 					b.StopTimer()
 					tt := tenant(it)
-					d.reset()
+					d.Reset()
 					b.StartTimer()
 					runMeasured(b, tt, opts, c)
-					requests, roundtrips = d.counts()
+					requests, roundtrips = d.Counts()
 					b.StopTimer()
-					it.end()
+					it.End()
 					b.StartTimer()
 				}
 				b.ReportMetric(float64(requests), "requests/op")
@@ -64,10 +65,10 @@ func BenchmarkSetup(b *testing.B) {
 				d, opts := measured()
 				var requests, roundtrips int
 				for b.Loop() {
-					d.reset()
+					d.Reset()
 					tt.ResetRequests()
 					runMeasured(b, tt, opts, c)
-					requests, roundtrips = d.counts()
+					requests, roundtrips = d.Counts()
 					for _, r := range tt.Requests() {
 						if r.Method != http.MethodGet && r.Path != "/oauth/token" {
 							b.Fatalf("re-run wrote: %s %s", r.Method, r.Path)
@@ -86,8 +87,8 @@ func BenchmarkSetup(b *testing.B) {
 	}
 }
 
-func measured() (*depthTransport, steps.Options) {
-	d := &depthTransport{base: http.DefaultTransport, delay: 2 * time.Millisecond}
+func measured() (*roundtrip.Transport, steps.Options) {
+	d := &roundtrip.Transport{Base: http.DefaultTransport, Delay: 2 * time.Millisecond}
 	opts := testOptions()
 	opts.HTTPClient = &http.Client{Transport: d}
 	return d, opts

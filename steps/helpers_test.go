@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -159,47 +158,4 @@ func grantsOf(tt *tenantUnderTest, clientID string) []sandbox.GrantState {
 
 func without(list []string, drop string) []string {
 	return slices.DeleteFunc(slices.Clone(list), func(s string) bool { return s == drop })
-}
-
-// depthTransport measures the critical path of a run: a request's depth is
-// one more than the deepest request that had finished before it started, so
-// requests sent together share a depth and the deepest is the number of
-// sequential round trips. A small delay makes concurrent requests overlap.
-type depthTransport struct {
-	base  http.RoundTripper
-	delay time.Duration
-
-	mu       sync.Mutex
-	requests int
-	finished []int // depths of finished requests
-	maxDepth int
-}
-
-func (d *depthTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	d.mu.Lock()
-	depth := 1
-	for _, f := range d.finished {
-		depth = max(depth, f+1)
-	}
-	d.requests++
-	d.mu.Unlock()
-	time.Sleep(d.delay)
-	resp, err := d.base.RoundTrip(r)
-	d.mu.Lock()
-	d.finished = append(d.finished, depth)
-	d.maxDepth = max(d.maxDepth, depth)
-	d.mu.Unlock()
-	return resp, err
-}
-
-func (d *depthTransport) reset() {
-	d.mu.Lock()
-	d.requests, d.finished, d.maxDepth = 0, nil, 0
-	d.mu.Unlock()
-}
-
-func (d *depthTransport) counts() (requests, roundtrips int) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.requests, d.maxDepth
 }
