@@ -101,8 +101,7 @@ func NewCmdApply(ios *iostreams.IOStreams, runF func(context.Context, *ApplyOpti
 		Example: applyExample,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := readSecretFlags(ios, append(credentialSecrets(sec),
-				secretFlag{"om-token", envOMAdminToken, &opts.OMToken})...); err != nil {
+			if err := readSecretFlags(ios, deploymentSecrets(sec, &opts.OMToken)...); err != nil {
 				return err
 			}
 			if runF != nil {

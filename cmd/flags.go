@@ -53,6 +53,13 @@ func credentialSecrets(sec *answers.Secrets) []secretFlag {
 	}
 }
 
+// deploymentSecrets are the secrets doctor and apply read from a flag, its
+// environment variable or stdin: the Management API credential and
+// OpenMetadata's admin token.
+func deploymentSecrets(sec *answers.Secrets, omToken *string) []secretFlag {
+	return append(credentialSecrets(sec), secretFlag{"om-token", envOMAdminToken, omToken})
+}
+
 // addOMURLFlag defines --om-url.
 func addOMURLFlag(f *pflag.FlagSet, a *answers.Answers) {
 	f.StringVar(&a.OMURL, "om-url", "", "OpenMetadata base URL (default "+setup.DefaultOMURL+") [$OM_URL]")
