@@ -1,24 +1,14 @@
 package auth0http
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"slices"
 	"testing"
+
+	"github.com/om-auth0/om-auth0/internal/testenv"
 )
 
 // fakeJWT is an unsigned JWT with the given claims.
-func fakeJWT(t *testing.T, claims map[string]any) string {
-	t.Helper()
-	enc := func(v any) string {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return base64.RawURLEncoding.EncodeToString(b)
-	}
-	return enc(map[string]string{"alg": "RS256", "typ": "JWT"}) + "." + enc(claims) + ".c2ln"
-}
+func fakeJWT(t *testing.T, claims map[string]any) string { return testenv.UnsignedJWT(t, claims) }
 
 func TestDecodeClaims(t *testing.T) {
 	tok := fakeJWT(t, map[string]any{"aud": []string{"x", "y"}, "permissions": []string{"b", "a"}, "sub": "s"})

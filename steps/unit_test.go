@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,22 +15,13 @@ import (
 	"time"
 
 	"github.com/om-auth0/om-auth0/auth0http"
+	"github.com/om-auth0/om-auth0/internal/testenv"
 	"github.com/om-auth0/om-auth0/openmetadata"
 	"github.com/om-auth0/om-auth0/tenant"
 )
 
-// fakeJWT is an unsigned JWT with the given claims (the steps read claims without verifying).
-func fakeJWT(t *testing.T, claims map[string]any) string {
-	t.Helper()
-	enc := func(v any) string {
-		b, err := json.Marshal(v)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return base64.RawURLEncoding.EncodeToString(b)
-	}
-	return enc(map[string]string{"alg": "RS256", "typ": "JWT"}) + "." + enc(claims) + ".c2ln"
-}
+// fakeJWT is an unsigned JWT with the given claims.
+func fakeJWT(t *testing.T, claims map[string]any) string { return testenv.UnsignedJWT(t, claims) }
 
 // fakeAuth0 is an httptest tenant answering /oauth/token with a token for
 // scopes and every other request with handler.

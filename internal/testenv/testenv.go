@@ -10,6 +10,8 @@
 package testenv
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -75,4 +77,18 @@ func moduleRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// UnsignedJWT is a JWT with the given claims and a signature that checks
+// out against nothing, for code that reads claims without verifying them.
+func UnsignedJWT(t testing.TB, claims map[string]any) string {
+	t.Helper()
+	enc := func(v any) string {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	return enc(map[string]string{"alg": "RS256", "typ": "JWT"}) + "." + enc(claims) + ".c2ln"
 }
